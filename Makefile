@@ -1,0 +1,61 @@
+# nova: every entry point. See README.md.
+#
+#   make run     set up, build, boot the VM with a simulated GPU, show nova
+#   make test    set up, build, run every test; prints "N passed, N failed"
+#
+# Variables: CHIP (ga102, tu102, ad102, gh100, gb202), DRIVER (nova,
+# nova-core), NOVA_CACHE (default ~/.cache/nova), JOBS.
+
+CHIP ?= ga102
+DRIVER ?= nova
+export CHIP DRIVER NOVA_CACHE JOBS
+
+INROOT := scripts/inroot.sh
+CARGO ?= cargo
+
+.PHONY: all run test vm shell buildroot kernel module nvsim tools igt fuzz bench clean distclean help
+
+all: kernel tools
+
+help:
+	@sed -n '1,/^$$/p' Makefile
+
+buildroot:
+	@scripts/buildroot.sh
+
+kernel: buildroot
+	@$(INROOT) /src/scripts/kernel.sh build
+
+# Rebuild nova.ko alone and fail on any compiler or clippy warning in it.
+module: buildroot
+	@$(INROOT) /src/scripts/kernel.sh module
+
+nvsim tools:
+	@$(CARGO) build --release --workspace --bins -q
+
+igt: buildroot
+	@$(INROOT) make -s -C /src/igt-tests OUT=/cache/igt
+
+run: kernel tools
+	@$(INROOT) /src/scripts/vm.sh run
+
+vm shell: kernel tools
+	@$(INROOT) /src/scripts/vm.sh shell
+
+test:
+	@scripts/test.sh
+
+fuzz:
+	@tools/fwparse/fuzz.sh $${FUZZ_RUNS:-200000}
+
+bench: kernel tools
+	@$(INROOT) /src/scripts/vm.sh bench
+
+# Build outputs only; the build root and the unpacked kernel are kept.
+clean:
+	rm -rf target igt-tests/build
+	rm -rf "$${NOVA_CACHE:-$$HOME/.cache/nova}/work/kbuild" "$${NOVA_CACHE:-$$HOME/.cache/nova}/work/igt"
+
+# Everything nova put in its cache, build root included (needs root).
+distclean: clean
+	rm -rf "$${NOVA_CACHE:-$$HOME/.cache/nova}"

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A client of the DRM device and its ioctls.
+//!
+//! Every handler validates its whole argument before acting: padding and
+//! unknown flags are `EINVAL`, sizes are checked for overflow and limits.
+//! The DRM core has already made sure the device is still registered; after
+//! unbind it answers `ENODEV` without calling these.
+
+use kernel::{
+    drm::{
+        self,
+        gem::BaseObject,
+        Registered, //
+    },
+    prelude::*,
+    uapi, //
+};
+
+use crate::{
+    drm_device::{
+        NovaDevice,
+        NovaDrmDriver,
+        NovaRegistrationData, //
+    },
+    gem::{
+        self,
+        Bo, //
+    },
+    params,
+};
+
+/// Per-client state (none yet: objects live in the DRM core's handle table).
+#[pin_data]
+pub(crate) struct File {}
+
+/// A nova DRM file.
+pub(crate) type NovaFile = drm::File<File>;
+
+impl drm::file::DriverFile for File {
+    type Driver = NovaDrmDriver;
+
+    fn open(_dev: &NovaDevice) -> Result<Pin<KBox<Self>>> {
+        KBox::try_pin_init(try_pin_init!(Self {}), GFP_KERNEL)
+    }
+}
+
+impl File {
+    /// `DRM_IOCTL_NOVA_GETPARAM`: reads one GPU or driver parameter.
+    pub(crate) fn get_param(
+        _dev: &NovaDevice<Registered>,
+        reg: &NovaRegistrationData<'_>,
+        req: &mut uapi::drm_nova_getparam,
+        _file: &NovaFile,
+    ) -> Result<u32> {
+        req.value = params::value(&reg.info, req.param)?;
+        Ok(0)
+    }
+
+    /// `DRM_IOCTL_NOVA_GEM_CREATE`: creates a GEM object and a handle to it.
+    pub(crate) fn gem_create(
+        dev: &NovaDevice<Registered>,
+        _reg: &NovaRegistrationData<'_>,
+        req: &mut uapi::drm_nova_gem_create,
+        file: &NovaFile,
+    ) -> Result<u32> {
+        if req.pad != 0 {
+            return Err(EINVAL);
+        }
+        let size = gem::object_size(req.size)?;
+        let bo = gem::create(dev, size)?;
+        req.handle = bo.create_handle(file)?;
+        req.size = bo.size() as u64;
+        Ok(0)
+    }
+
+    /// `DRM_IOCTL_NOVA_GEM_INFO`: reports the size of an object.
+    pub(crate) fn gem_info(
+        _dev: &NovaDevice<Registered>,
+        _reg: &NovaRegistrationData<'_>,
+        req: &mut uapi::drm_nova_gem_info,
+        file: &NovaFile,
+    ) -> Result<u32> {
+        if req.pad != 0 {
+            return Err(EINVAL);
+        }
+        let bo = Bo::lookup_handle(file, req.handle)?;
+        req.size = bo.size() as u64;
+        Ok(0)
+    }
+
+    /// `DRM_IOCTL_NOVA_GEM_MMAP_OFFSET`: returns the offset to mmap an object
+    /// through this file.
+    pub(crate) fn gem_mmap_offset(
+        _dev: &NovaDevice<Registered>,
+        _reg: &NovaRegistrationData<'_>,
+        req: &mut uapi::drm_nova_gem_mmap_offset,
+        file: &NovaFile,
+    ) -> Result<u32> {
+        if req.flags != 0 {
+            return Err(EINVAL);
+        }
+        let bo = Bo::lookup_handle(file, req.handle)?;
+        req.offset = bo.create_mmap_offset()?;
+        Ok(0)
+    }
+}

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! nova: DRM driver for NVIDIA GPUs running the GSP-RM firmware (Turing,
+//! Ampere, Ada, Hopper, Blackwell).
+//!
+//! Today nova binds the GPU, identifies it and offers a render node with
+//! GETPARAM and system-memory GEM objects. Booting GSP-RM comes next.
+
+mod chip;
+mod driver;
+mod drm_device;
+mod file;
+mod firmware;
+mod gem;
+mod gpu;
+mod hal;
+mod params;
+mod regs;
+
+kernel::module_pci_driver! {
+    type: driver::NovaPciDriver,
+    name: "nova",
+    authors: ["The nova developers"],
+    description: "DRM driver for NVIDIA GPUs with GSP-RM firmware",
+    license: "GPL v2",
+}
+
+kernel::module_firmware!(firmware::ModInfoBuilder);

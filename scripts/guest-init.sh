@@ -1,0 +1,48 @@
+#!/bin/bash
+# PID 1 of the test VM: mount what userspace needs on the read-only 9p root,
+# run scripts/guest.sh for the mode on the kernel command line, record its
+# exit status in /cache/vm/rc and power off.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb LANG=C.UTF-8
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /root
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+# /var and /etc stay read-only but for what tools write.
+mount -t tmpfs tmpfs /var/tmp
+mount -t 9p -o trans=virtio,version=9p2000.L,access=any nova-out /cache/vm
+
+# Modules of the booted kernel, installed by vm.sh into /cache/modroot.
+rel=$(uname -r)
+mount -t tmpfs tmpfs /lib/modules
+mkdir -p "/lib/modules/$rel"
+mount --bind "/cache/modroot/lib/modules/$rel" "/lib/modules/$rel"
+
+arg() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
+mode=$(arg novatest.mode)
+export CHIP DRIVER
+CHIP=$(arg novatest.chip)
+DRIVER=$(arg novatest.driver)
+
+# udev, for libudev users (lsgpu) and device node permissions.
+if [ -x /usr/lib/systemd/systemd-udevd ]; then
+	/usr/lib/systemd/systemd-udevd --daemon --resolve-names=never >/dev/null 2>&1
+fi
+
+if [ "$mode" = shell ]; then
+	setsid -c bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
+	rc=0
+else
+	/src/scripts/guest.sh "$mode" /cache/vm
+	rc=$?
+fi
+echo "$rc" >/cache/vm/rc
+sync
+busybox poweroff -f
+sleep 30

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# `make test`: every test of the project, one summary line at the end.
+#
+# 1. host: cargo test (tools, shared firmware parsers), rustfmt, clippy;
+# 2. kernel: build (LLVM=1 CLIPPY=1), nova.ko warning-free, rustfmt of the
+#    kernel-side Rust;
+# 3. VM with the simulated GPU: nova's KUnit suites (run when nova.ko loads)
+#    and the IGT tests of igt-tests/, for the default chip; then nova's
+#    probe on every other simulated chip.
+#
+# Results: $NOVA_CACHE/results/ (summary, per-test lines, VM logs).
+# Exit status: non-zero on any failure, on any kernel warning/oops/lockdep/
+# KASAN report in a guest log, or on a VM that did not finish.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/common.sh"
+cd "$REPO"
+
+results=$NOVA_CACHE/results
+rm -rf "$results"
+mkdir -p "$results"
+lines=$results/tests.txt
+: >"$lines"
+pass=0 fail=0 skip=0
+t0=$(date +%s)
+
+record() { # record NAME pass|fail|skip [DETAIL]
+	printf '%-6s %s%s\n' "$2" "$1" "${3:+  ($3)}" | tee -a "$lines"
+	case "$2" in pass) pass=$((pass + 1)) ;; fail) fail=$((fail + 1)) ;; skip) skip=$((skip + 1)) ;; esac
+}
+count() { # count PASS FAIL SKIP SOURCE: add totals reported by a runner
+	pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + $3))
+	printf 'counted %s: %s passed, %s failed, %s skipped\n' "$4" "$1" "$2" "$3" | tee -a "$lines"
+}
+step() { printf '\n[nova] === %s\n' "$*" >&2; }
+finish() {
+	local secs=$(($(date +%s) - t0))
+	printf '\ntime: %ss; results in %s\n' "$secs" "$results"
+	printf '%s passed, %s failed, %s skipped\n' "$pass" "$fail" "$skip" | tee "$results/summary.txt"
+	[ "$fail" = 0 ] && [ "${1:-0}" = 0 ]
+	exit $?
+}
+
+# --- set-up ----------------------------------------------------------------
+step "build root"
+scripts/buildroot.sh || { record setup:buildroot fail; finish 1; }
+
+# --- host tests ------------------------------------------------------------
+step "host: cargo test"
+export NOVA_FW_DIR=${NOVA_FW_DIR:-$ROOTFS/usr/lib/firmware/nvidia}
+if cargo test --workspace --release 2>&1 | tee "$results/cargo-test.log"; then :; else
+	grep -q 'test result:' "$results/cargo-test.log" || record host:cargo-test fail "did not build"
+fi
+read -r p f i < <(awk '/^test result:/ {p+=$4; f+=$6; i+=$8} END {print p+0, f+0, i+0}' \
+	"$results/cargo-test.log")
+count "$p" "$f" "$i" "cargo test"
+
+step "host: rustfmt, clippy"
+if cargo fmt --all --check >"$results/rustfmt.log" 2>&1; then record host:rustfmt pass; else
+	record host:rustfmt fail "cargo fmt --all --check"; fi
+if cargo clippy --workspace --all-targets --release -q -- -D warnings >"$results/clippy.log" 2>&1; then
+	record host:clippy pass
+else record host:clippy fail "see $results/clippy.log"; fi
+
+if [ -x tools/fwparse/fuzz.sh ]; then
+	step "host: fuzz (short)"
+	if tools/fwparse/fuzz.sh "${FUZZ_RUNS:-2000}" >"$results/fuzz.log" 2>&1; then
+		record host:fuzz pass
+	else record host:fuzz fail "see $results/fuzz.log"; fi
+fi
+
+# --- kernel ----------------------------------------------------------------
+step "kernel build"
+if ! scripts/inroot.sh /src/scripts/kernel.sh build; then
+	record kernel:build fail "see $WORK/kbuild.log"
+	finish 1
+fi
+record kernel:build pass
+if scripts/inroot.sh /src/scripts/kernel.sh module; then record kernel:nova-warning-free pass; else
+	record kernel:nova-warning-free fail "see $WORK/nova-build.log"; fi
+if scripts/inroot.sh sh -c 'cd /cache/linux-source-7.3 && rustfmt --edition 2021 --config-path .rustfmt.toml --check \
+	$(find -L drivers/gpu/drm/nova -name "*.rs") rust/kernel/drm/fdinfo.rs' >"$results/kernel-rustfmt.log" 2>&1; then
+	record kernel:rustfmt pass
+else record kernel:rustfmt fail "see $results/kernel-rustfmt.log"; fi
+
+step "IGT build"
+if scripts/inroot.sh make -s -C /src/igt-tests OUT=/cache/igt >"$results/igt-build.log" 2>&1; then
+	record igt:build pass
+else
+	record igt:build fail "see $results/igt-build.log"
+fi
+
+step "simulator build"
+cargo build --release -q -p nvsim || { record nvsim:build fail; finish 1; }
+
+# --- VM ----------------------------------------------------------------------
+# Kernel reports that fail a run wherever they appear in a guest log.
+bad_re='WARNING:|BUG:|Oops|general protection|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN:|UBSAN:|refcount_t:|ODEBUG:|list_add corruption|list_del corruption|sleeping function called from invalid context|kernel BUG'
+
+check_log() { # check_log NAME FILE
+	if grep -qE "$bad_re" "$2"; then
+		record "$1:kernel-log-clean" fail "$(grep -m1 -E "$bad_re" "$2")"
+		grep -E -A20 "$bad_re" "$2" | head -60 >&2
+	else
+		record "$1:kernel-log-clean" pass
+	fi
+}
+
+vm_test() { # vm_test CHIP: full in-VM test run
+	local chip=$1 dir=$results/vm-$1
+	step "VM tests on simulated $chip"
+	mkdir -p "$dir"
+	if CHIP=$chip scripts/inroot.sh /src/scripts/vm.sh test >"$dir/vm.log" 2>&1; then
+		record "vm-$chip:boot" pass
+	else
+		record "vm-$chip:boot" fail "VM did not finish cleanly, see $dir/vm.log"
+		tail -30 "$dir/vm.log" >&2
+	fi
+	cp -r "$WORK/vm/." "$dir/" 2>/dev/null
+	local dmesg=$dir/dmesg.txt
+	[ -f "$dmesg" ] || dmesg=$dir/vm.log
+	# KUnit: every test case of nova's suites (KTAP, indented "ok N name").
+	read -r p f s < <(awk '
+		/# Subtest: nova_/ {in_suite=1; next}
+		in_suite && /^[[:space:]]*(\[[ 0-9.]+\][[:space:]]*)?[[:space:]]+(not )?ok [0-9]+ / {
+			if ($0 ~ /# SKIP/) s++; else if ($0 ~ /not ok/) f++; else p++; next }
+		in_suite && /^[[:space:]]*(\[[ 0-9.]+\][[:space:]]*)?(not )?ok [0-9]+ nova_/ {in_suite=0}
+		END {print p+0, f+0, s+0}' "$dmesg")
+	[ "$((p + f + s))" -gt 0 ] || record "vm-$chip:kunit-ran" fail "no nova KUnit results in the guest log"
+	count "$p" "$f" "$s" "KUnit ($chip)"
+	grep -E '^igt@' "$dir/vm.log" >>"$lines" || true
+	local igt
+	igt=$(grep -E '^IGT: [0-9]+ passed' "$dir/vm.log" | tail -1)
+	if [ -n "$igt" ]; then
+		read -r p f s < <(echo "$igt" | sed -E 's/IGT: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped/\1 \2 \3/')
+		count "$p" "$f" "$s" "IGT ($chip)"
+	else
+		record "vm-$chip:igt-ran" fail "no IGT summary in the VM log"
+	fi
+	check_log "vm-$chip" "$dmesg"
+}
+
+vm_probe() { # vm_probe CHIP NAME ARCH: nova binds and names the chip
+	local chip=$1 dir=$results/vm-$1
+	step "VM probe on simulated $chip"
+	mkdir -p "$dir"
+	if CHIP=$chip scripts/inroot.sh /src/scripts/vm.sh run >"$dir/vm.log" 2>&1; then :; else
+		record "vm-$chip:boot" fail "see $dir/vm.log"
+	fi
+	if grep -qE "nova [0-9a-f:.]+: NVIDIA $2 \\($3\\)" "$dir/vm.log"; then
+		record "vm-$chip:identified" pass
+	else
+		record "vm-$chip:identified" fail "no 'NVIDIA $2 ($3)' line"
+	fi
+	if grep -q 'renderD128' "$dir/vm.log"; then record "vm-$chip:render-node" pass; else
+		record "vm-$chip:render-node" fail "no renderD128"; fi
+	check_log "vm-$chip" "$dir/vm.log"
+}
+
+vm_test ga102
+for c in "tu102 TU102 Turing" "ad102 AD102 Ada" "gh100 GH100 Hopper" "gb202 GB202 Blackwell"; do
+	# shellcheck disable=SC2086
+	vm_probe $c
+done
+
+finish 0

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Boot the built kernel in a VM with the simulated GPU attached (runs in the
+# build root; see scripts/inroot.sh, whose PID namespace reaps nvsim and QEMU
+# whatever happens here).
+#
+#   vm.sh run|test|shell|bench
+#
+# The guest's root filesystem is the build root itself, read-only over 9p,
+# with the repository at /src and the kernel build at /cache/kbuild; the
+# guest writes its results to /cache/vm. Its init is scripts/guest-init.sh.
+#
+# Environment: CHIP (default ga102), DRIVER (nova or nova-core), VRAM,
+# NVSIM_ARGS (extra simulator flags), VM_TIMEOUT (seconds), VM_MEM (MiB),
+# NVSIM (binary).
+set -euo pipefail
+mode=${1:-run}
+chip=${CHIP:-ga102}
+driver=${DRIVER:-nova}
+timeout_s=${VM_TIMEOUT:-1500}
+mem=${VM_MEM:-2048}
+nvsim=${NVSIM:-/src/target/release/nvsim}
+kbuild=/cache/kbuild
+out=/cache/vm
+modroot=/cache/modroot
+log() { printf '[nova] %s\n' "$*" >&2; }
+die() { printf '[nova] error: %s\n' "$*" >&2; exit 1; }
+
+[ -x "$nvsim" ] || die "no simulator at $nvsim (make nvsim)"
+[ -f "$kbuild/arch/x86/boot/bzImage" ] || die "no kernel in $kbuild (make kernel)"
+rm -rf "$out"
+mkdir -p "$out"
+
+# Modules as the guest's /lib/modules/<release> (bind-mounted by guest-init).
+rm -rf "$modroot"
+make -s -C /cache/linux-source-7.3 O="$kbuild" LLVM=1 INSTALL_MOD_PATH="$modroot" \
+	modules_install >/dev/null || die "modules_install failed"
+
+sock=/run/nvsim.sock
+rm -f "$sock"
+# shellcheck disable=SC2086
+"$nvsim" --chip "$chip" --socket "$sock" ${VRAM:+--vram "$VRAM"} ${NVSIM_ARGS:-} \
+	>"$out/nvsim.log" 2>&1 &
+nvsim_pid=$!
+for _ in $(seq 100); do
+	[ -S "$sock" ] && break
+	kill -0 "$nvsim_pid" 2>/dev/null || { cat "$out/nvsim.log" >&2; die "nvsim exited at start"; }
+	sleep 0.1
+done
+[ -S "$sock" ] || die "nvsim did not create $sock"
+log "nvsim --chip $chip on $sock (log: $out/nvsim.log)"
+
+cleanup() {
+	kill "$nvsim_pid" 2>/dev/null || true
+	wait "$nvsim_pid" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# TCG: KVM does not run guests on these machines (DESIGN.md). Guest RAM is a
+# shared memfd so that nvsim can map it for DMA. The root is 9p, not
+# virtiofs: under TCG, pages that virtiofsd fills behind QEMU's back can
+# hold stale translated code, and userspace then crashes at random.
+dev="{\"driver\":\"vfio-user-pci\",\"socket\":{\"type\":\"unix\",\"path\":\"$sock\"}}"
+append="console=ttyS0 loglevel=5 panic=-1 rw root=rootfs rootfstype=9p"
+append+=" rootflags=trans=virtio,version=9p2000.L,access=any,cache=loose,msize=512000"
+append+=" init=/src/scripts/guest-init.sh novatest.mode=$mode novatest.chip=$chip novatest.driver=$driver"
+append+=" modprobe.blacklist=nova,nova_core"
+qemu=(qemu-system-x86_64 -machine q35,accel=tcg,memory-backend=mem -cpu max -smp 2 -m "$mem"
+	-object "memory-backend-memfd,id=mem,size=${mem}M,share=on"
+	-kernel "$kbuild/arch/x86/boot/bzImage" -append "$append"
+	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
+	-device virtio-9p-pci,fsdev=root,mount_tag=rootfs
+	-fsdev local,id=out,path="$out",security_model=none
+	-device virtio-9p-pci,fsdev=out,mount_tag=nova-out
+	-device "$dev"
+	-display none -vga none -no-reboot -net none -serial mon:stdio)
+
+case "$mode" in
+shell)
+	"${qemu[@]}"
+	;;
+run | test | bench)
+	log "booting the VM (TCG, timeout ${timeout_s}s)"
+	set +e
+	timeout --kill-after=10 "$timeout_s" "${qemu[@]}" </dev/null 2>&1 | tee "$out/console.log"
+	rc=${PIPESTATUS[0]}
+	set -e
+	[ "$rc" = 124 ] && die "VM timed out after ${timeout_s}s"
+	[ "$rc" = 0 ] || die "QEMU exited with $rc"
+	[ -f "$out/rc" ] || die "the guest did not finish (no $out/rc)"
+	exit "$(cat "$out/rc")"
+	;;
+*) die "usage: vm.sh run|test|shell|bench" ;;
+esac

@@ -1,0 +1,189 @@
+//! Command line parsing.
+
+use std::path::PathBuf;
+
+use crate::chip::{Chip, CHIPS, DEFAULT_CHIP};
+use crate::regs::local_memory_range;
+
+/// Usage text.
+pub const USAGE: &str = "\
+usage: nvsim [--chip NAME] --socket PATH [--vram SIZE] [--trace]
+       nvsim [--chip NAME] --dump-vbios FILE
+
+Simulates a GSP-era NVIDIA GPU as a vfio-user device for QEMU:
+  -device '{\"driver\":\"vfio-user-pci\",\"socket\":{\"type\":\"unix\",\"path\":\"PATH\"}}'
+
+options:
+  --chip NAME         tu102, ga102 (default), ad102, gh100, gb202
+  --socket PATH       vfio-user socket to create (must not exist)
+  --vram SIZE         VRAM size, e.g. 8G, 24G, 11264M (default: the board's)
+  --trace             log every register and DMA access to stderr
+  --dump-vbios FILE   write the chip's VBIOS image to FILE and exit
+  --help              this text";
+
+/// What the command line asks for.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The chip to simulate.
+    pub chip: &'static Chip,
+    /// Socket path to listen on.
+    pub socket: Option<PathBuf>,
+    /// VRAM size in bytes.
+    pub vram: u64,
+    /// Per-access trace.
+    pub trace: bool,
+    /// Write the VBIOS here and exit.
+    pub dump_vbios: Option<PathBuf>,
+}
+
+/// Outcome of parsing.
+#[derive(Debug)]
+pub enum Parsed {
+    /// Run with these options.
+    Run(Options),
+    /// Print the usage and exit successfully.
+    Help,
+}
+
+/// Parses a size such as `8G`, `512M`, `1T` or a byte count.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (digits, shift) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let shift = match c.to_ascii_uppercase() {
+                'K' => 10,
+                'M' => 20,
+                'G' => 30,
+                'T' => 40,
+                _ => return Err(format!("unknown size suffix in {s:?}")),
+            };
+            (&s[..i], shift)
+        }
+        _ => (s, 0),
+    };
+    let n: u64 = digits.parse().map_err(|_| format!("not a size: {s:?}"))?;
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("size too large: {s:?}"))
+}
+
+/// Checks that `vram` bytes can be simulated and reported.
+fn check_vram(vram: u64) -> Result<(), String> {
+    const MIB: u64 = 1 << 20;
+    if vram < 64 * MIB {
+        return Err("--vram: at least 64M".into());
+    }
+    if !vram.is_multiple_of(MIB) || local_memory_range(vram / MIB).is_none() {
+        return Err(format!(
+            "--vram: {} MiB is not representable as mag << scale MiB (mag < 64)",
+            vram / MIB
+        ));
+    }
+    if vram / MIB > u64::from(u32::MAX) {
+        return Err("--vram: too large".into());
+    }
+    Ok(())
+}
+
+/// Parses the arguments (without the program name).
+pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> {
+    let mut chip = None;
+    let mut socket = None;
+    let mut vram = None;
+    let mut trace = false;
+    let mut dump = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let (key, inline) = match arg.split_once('=') {
+            Some((k, v)) if k.starts_with("--") => (k.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match key.as_str() {
+            "--chip" => {
+                let v = value("--chip")?;
+                chip = Some(Chip::by_name(&v).ok_or_else(|| {
+                    let names: Vec<&str> = CHIPS.iter().map(|c| c.name).collect();
+                    format!("unknown chip {v:?} (known: {})", names.join(", "))
+                })?);
+            }
+            "--socket" => socket = Some(PathBuf::from(value("--socket")?)),
+            "--vram" => vram = Some(parse_size(&value("--vram")?)?),
+            "--dump-vbios" => dump = Some(PathBuf::from(value("--dump-vbios")?)),
+            "--trace" => trace = true,
+            "--help" | "-h" => return Ok(Parsed::Help),
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    let chip = match chip {
+        Some(c) => c,
+        None => Chip::by_name(DEFAULT_CHIP).ok_or("no default chip")?,
+    };
+    let vram = vram.unwrap_or(chip.vram);
+    check_vram(vram)?;
+    if socket.is_none() && dump.is_none() {
+        return Err("--socket PATH is required".into());
+    }
+    Ok(Parsed::Run(Options {
+        chip,
+        socket,
+        vram,
+        trace,
+        dump_vbios: dump,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("8G"), Ok(8 << 30));
+        assert_eq!(parse_size("11264m"), Ok(11264 << 20));
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert!(parse_size("8X").is_err());
+        assert!(parse_size("G").is_err());
+        assert!(parse_size("99999999999T").is_err());
+    }
+
+    #[test]
+    fn defaults_and_overrides() {
+        let Ok(Parsed::Run(o)) = parse(args("--socket /tmp/s")) else {
+            panic!("parse failed");
+        };
+        assert_eq!(o.chip.name, "ga102");
+        assert_eq!(o.vram, 24 << 30);
+        assert!(!o.trace);
+        let Ok(Parsed::Run(o)) = parse(args("--chip=TU102 --socket /s --vram 8G --trace")) else {
+            panic!("parse failed");
+        };
+        assert_eq!((o.chip.name, o.vram, o.trace), ("tu102", 8 << 30, true));
+    }
+
+    #[test]
+    fn errors() {
+        assert!(parse(args("")).is_err(), "socket required");
+        assert!(parse(args("--chip nv50 --socket /s")).is_err());
+        assert!(
+            parse(args("--socket /s --vram 1000M")).is_err(),
+            "1000 = 125 << 3: mag too big"
+        );
+        assert!(parse(args("--socket /s --vram 32M")).is_err());
+        assert!(parse(args("--socket")).is_err());
+        assert!(parse(args("--frobnicate")).is_err());
+        assert!(matches!(parse(args("--help")), Ok(Parsed::Help)));
+        assert!(matches!(
+            parse(args("--dump-vbios /tmp/x")),
+            Ok(Parsed::Run(_))
+        ));
+    }
+}

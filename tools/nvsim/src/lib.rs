@@ -1,0 +1,29 @@
+//! nvsim: a vfio-user server that QEMU attaches as a PCI device and that
+//! behaves, at the register and DMA level, like a GSP-era NVIDIA GPU.
+//!
+//! The core ([`device::Gpu`]) holds the PCI configuration space, BAR0 with
+//! its pluggable models ([`bar0::Bar0Model`]), VRAM, the interrupt line
+//! ([`irq::IrqLine`]) and the guest memory table ([`dma::DmaSpace`]).
+//! [`server`] connects it to a vfio-user client. Later models (falcons,
+//! GSP-RM) plug into BAR0 by address range and use the IRQ and DMA handles.
+//!
+//! nvsim shares no definitions with the nova driver: its registers and
+//! firmware structures are written from the hardware and firmware facts,
+//! with the sources named next to each.
+
+#![warn(missing_docs)]
+
+pub mod bar0;
+pub mod chip;
+pub mod cli;
+pub mod device;
+pub mod dma;
+pub mod falcon;
+pub mod irq;
+pub mod pci;
+pub mod pramin;
+pub mod prom;
+pub mod regs;
+pub mod server;
+pub mod trace;
+pub mod vram;

@@ -1,0 +1,110 @@
+//! nvsim command line entry point.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use nvsim::cli::{self, Parsed, USAGE};
+use nvsim::device::Gpu;
+use nvsim::server;
+use nvsim::trace::{self, Trace};
+
+/// Blocks SIGINT and SIGTERM in this thread (and the threads it starts),
+/// so that only the dedicated signal thread receives them.
+fn block_signals() -> libc::sigset_t {
+    // SAFETY: `sigset_t` is plain data; sigemptyset initializes it.
+    let mut set: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `set` is a valid sigset_t owned by this frame; these calls
+    // only modify it and the calling thread's signal mask.
+    unsafe {
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGINT);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+    }
+    set
+}
+
+/// Waits for SIGINT/SIGTERM, removes the socket and exits with status 0.
+fn spawn_signal_thread(set: libc::sigset_t, socket: PathBuf, trace: Trace) {
+    let log = trace.clone();
+    let spawned = std::thread::Builder::new()
+        .name("nvsim-signals".into())
+        .spawn(move || {
+            let mut sig = 0;
+            // SAFETY: `set` holds the signals blocked in every thread;
+            // sigwait stores the received signal number in `sig`.
+            let rc = unsafe { libc::sigwait(&set, &mut sig) };
+            if rc == 0 {
+                trace.log(format!("signal {sig}, shutting down"));
+            }
+            let _ = std::fs::remove_file(&socket);
+            std::process::exit(0);
+        });
+    if let Err(e) = spawned {
+        log.log(format!("cannot start the signal thread: {e}"));
+    }
+}
+
+fn dump_vbios(gpu_rom: &[u8], path: &Path) -> ExitCode {
+    match std::fs::write(path, gpu_rom) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("nvsim: cannot write {}: {e}", path.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let opts = match cli::parse(std::env::args().skip(1)) {
+        Ok(Parsed::Run(o)) => o,
+        Ok(Parsed::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("nvsim: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(path) = &opts.dump_vbios {
+        let rom = nvsim_vbios::build(&opts.chip.rom_spec()).bytes;
+        return dump_vbios(&rom, path);
+    }
+    let Some(socket) = opts.socket else {
+        eprintln!("nvsim: --socket PATH is required");
+        return ExitCode::from(2);
+    };
+
+    let set = block_signals();
+    trace::install_crate_logger(opts.trace);
+    let trace = Trace::stderr(opts.trace);
+    let mut gpu = Gpu::new(opts.chip, opts.vram, trace.clone());
+    let listener = match server::listen(&gpu, &socket) {
+        Ok(l) => l,
+        Err(e) => {
+            trace.log(format!("cannot listen on {}: {e}", socket.display()));
+            return ExitCode::FAILURE;
+        }
+    };
+    spawn_signal_thread(set, socket, trace.clone());
+
+    match server::run(listener, &mut gpu) {
+        Ok(()) => {
+            trace.log("client disconnected, exiting");
+            ExitCode::SUCCESS
+        }
+        Err(
+            e @ (vfio_user::Error::StreamRead(_)
+            | vfio_user::Error::StreamWrite(_)
+            | vfio_user::Error::ReceiveWithFd(_)),
+        ) => {
+            trace.log(format!("connection lost ({e}), exiting"));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            trace.log(format!("server error: {e}"));
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,294 @@
+//! The plain BAR0 registers: identification, scratch, framebuffer, fuses
+//! and the boot-status registers a driver reads before it touches the
+//! falcons.
+//!
+//! Each register records its name (for the trace), its value and who may
+//! change it. Offsets and fields, with their sources:
+//!
+//! | offset | register | value | source |
+//! | --- | --- | --- | --- |
+//! | 0x000000 | NV_PMC_BOOT_0 | chip id, see `chip.rs` | nova-core `regs.rs` |
+//! | 0x000a00 | NV_PMC_BOOT_42 | chip id, see `chip.rs` | nova-core `regs.rs` |
+//! | 0x001400+4i | NV_PBUS_SW_SCRATCH(0..63) | 0, read/write | nova-core `regs.rs`; nouveau `gsp/fwsec.c` reads FWSEC status from 0x1438/0x1454 |
+//! | 0x001700 | NV_PBUS_BAR0_WINDOW | PRAMIN base (64 KiB units) | nouveau `bios/shadowramin.c` |
+//! | 0x1180f8 | NV_PGC6_BSI_SECURE_SCRATCH_14 | 0 (no resume) | nova-core `regs.rs` |
+//! | 0x118128 | ..._AON_SECURE_SCRATCH_GROUP_05_PRIV_LEVEL_MASK | bit 0 set: FWSEC lowered the level | nova-core `regs.rs`, `gpu/hal/tu102.rs` |
+//! | 0x118234 | NV_PGC6_AON_SECURE_SCRATCH_GROUP_05(0) | 0xff: GFW boot ("devinit") done | same |
+//! | 0x1183a4 | NV_PGC6_AON_SECURE_SCRATCH_GROUP_42 | usable FB in MiB (GA102+) | nova-core `NV_USABLE_FB_SIZE_IN_MB`, `fb/hal/ga102.rs` |
+//! | 0x100ce0 | NV_PFB_PRI_MMU_LOCAL_MEMORY_RANGE | VRAM as mag 9:4 << scale 3:0 MiB | nova-core `fb/regs.rs`, `fb/hal/tu102.rs` |
+//! | 0x100c10/0x100c40 | NV_PFB_NISO_FLUSH_SYSMEM_ADDR(_HI) | sysmem flush page >> 8 / >> 40 (TU102: low only) | nova-core `fb/hal/{tu102,ga100}.rs` |
+//! | 0x100a34/0x100a38 | NV_PFB_FBHUB_PCIE_FLUSH_SYSMEM_ADDR_LO/HI | raw address (GH100) | nova-core `fb/hal/gh100.rs` |
+//! | 0x8a1d58/0x8a1d5c | NV_PFB_FBHUB0_PCIE_FLUSH_SYSMEM_ADDR_LO/HI | raw address (GB20x) | nova-core `fb/hal/gb202.rs` |
+//! | 0x1fa824/0x1fa828 | NV_PFB_PRI_MMU_WPR2_ADDR_LO/HI | 0 until FWSEC-FRTS runs | nova-core `fb/regs.rs` |
+//! | 0x021c04 / 0x820c04 | NV_FUSE_STATUS_OPT_DISPLAY | bit 0: display disabled (TU102 / GA100+) | nova-core `regs.rs` gm107/ga100, nouveau `bios/shadowramin.c` |
+//! | 0x824100/0x824140/0x8241c0 +4i | NV_FUSE_OPT_FPF_{NVDEC,SEC2,GSP}_UCODE{i+1}_VERSION | GSP UCODE1 = 0b11 (FWSEC signature version 2) | nova-core `regs.rs`, `falcon/hal/ga102.rs` |
+//! | 0x625f04 | NV_PDISP_VGA_WORKSPACE_BASE | FB end - 1 MiB, valid, in VRAM | nova-core `fb/regs.rs`, nouveau `bios/shadowramin.c` |
+//! | 0x0200bc / 0xad00bc | NV_THERM_I2CS_SCRATCH | 0xff: FSP boot complete (GH100 / GB20x) | nova-core `regs.rs` gh100/gb202 |
+
+use std::collections::BTreeMap;
+
+use crate::chip::{Arch, Chip, FWSEC_FUSE_VALUE, FWSEC_UCODE_ID};
+
+/// Who may change a register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Set by the hardware; bus writes are ignored.
+    ReadOnly,
+    /// Bus writes change the bits in the mask.
+    ReadWrite(u32),
+}
+
+#[derive(Debug, Clone)]
+struct Reg {
+    name: String,
+    value: u32,
+    access: Access,
+}
+
+/// The plain registers of BAR0.
+#[derive(Debug, Clone)]
+pub struct RegFile {
+    regs: BTreeMap<u32, Reg>,
+}
+
+/// NV_PMC_BOOT_0.
+pub const NV_PMC_BOOT_0: u32 = 0x0000_0000;
+/// NV_PMC_BOOT_42.
+pub const NV_PMC_BOOT_42: u32 = 0x0000_0a00;
+/// NV_PBUS_SW_SCRATCH(0).
+pub const NV_PBUS_SW_SCRATCH: u32 = 0x0000_1400;
+/// NV_PBUS_BAR0_WINDOW: PRAMIN window base, 64 KiB units in bits 23:0.
+pub const NV_PBUS_BAR0_WINDOW: u32 = 0x0000_1700;
+/// NV_PFB_PRI_MMU_WPR2_ADDR_LO.
+pub const NV_PFB_PRI_MMU_WPR2_ADDR_LO: u32 = 0x001f_a824;
+/// NV_PFB_PRI_MMU_WPR2_ADDR_HI.
+pub const NV_PFB_PRI_MMU_WPR2_ADDR_HI: u32 = 0x001f_a828;
+/// NV_PDISP_VGA_WORKSPACE_BASE.
+pub const NV_PDISP_VGA_WORKSPACE_BASE: u32 = 0x0062_5f04;
+
+/// Size of the VGA workspace at the end of VRAM.
+pub const VGA_WORKSPACE_SIZE: u64 = 1 << 20;
+
+/// The sysmem flush page registers of an architecture: (low register,
+/// optional high register, high mask, encoding shifted by 8).
+fn sysmem_flush_regs(arch: Arch) -> (u32, Option<u32>, u32, bool) {
+    match arch {
+        Arch::Turing => (0x0010_0c10, None, 0, true),
+        Arch::Ampere | Arch::Ada => (0x0010_0c10, Some(0x0010_0c40), 0x00ff_ffff, true),
+        Arch::Hopper => (0x0010_0a34, Some(0x0010_0a38), 0x000f_ffff, false),
+        Arch::BlackwellGb20x => (0x008a_1d58, Some(0x008a_1d5c), 0x000f_ffff, false),
+    }
+}
+
+/// Encodes `mib` as NV_PFB_PRI_MMU_LOCAL_MEMORY_RANGE (mag 9:4, scale 3:0,
+/// size = mag << scale MiB), or `None` if it is not representable.
+pub fn local_memory_range(mib: u64) -> Option<u32> {
+    (0..16u32).rev().find_map(|scale| {
+        let unit = 1u64 << scale;
+        (mib.is_multiple_of(unit) && mib / unit <= 63 && mib > 0)
+            .then(|| (((mib / unit) as u32) << 4) | scale)
+    })
+}
+
+impl RegFile {
+    fn empty() -> Self {
+        Self {
+            regs: BTreeMap::new(),
+        }
+    }
+
+    fn define(&mut self, offset: u32, name: impl Into<String>, value: u32, access: Access) {
+        self.regs.insert(
+            offset,
+            Reg {
+                name: name.into(),
+                value,
+                access,
+            },
+        );
+    }
+
+    fn ro(&mut self, offset: u32, name: &str, value: u32) {
+        self.define(offset, name, value, Access::ReadOnly);
+    }
+
+    fn rw(&mut self, offset: u32, name: &str, value: u32, mask: u32) {
+        self.define(offset, name, value, Access::ReadWrite(mask));
+    }
+
+    /// The power-on registers of `chip` with `vram` bytes of VRAM.
+    pub fn new(chip: &Chip, vram: u64) -> Self {
+        let mut r = Self::empty();
+        let mib = vram >> 20;
+        r.ro(NV_PMC_BOOT_0, "NV_PMC_BOOT_0", chip.boot0());
+        r.ro(NV_PMC_BOOT_42, "NV_PMC_BOOT_42", chip.boot42());
+        for i in 0..64 {
+            r.rw(
+                NV_PBUS_SW_SCRATCH + 4 * i,
+                &format!("NV_PBUS_SW_SCRATCH({i})"),
+                0,
+                !0,
+            );
+        }
+        r.rw(NV_PBUS_BAR0_WINDOW, "NV_PBUS_BAR0_WINDOW", 0, 0x03ff_ffff);
+
+        // GPU firmware boot state: GFW (devinit) done, FWSEC lowered the
+        // privilege level of the status register; no GSP resume pending.
+        r.rw(0x0011_80f8, "NV_PGC6_BSI_SECURE_SCRATCH_14", 0, !0);
+        r.ro(
+            0x0011_8128,
+            "NV_PGC6_AON_SECURE_SCRATCH_GROUP_05_PRIV_LEVEL_MASK",
+            0x1,
+        );
+        r.rw(
+            0x0011_8234,
+            "NV_PGC6_AON_SECURE_SCRATCH_GROUP_05(0)",
+            0xff,
+            !0,
+        );
+        if chip.arch != Arch::Turing {
+            r.ro(
+                0x0011_83a4,
+                "NV_PGC6_AON_SECURE_SCRATCH_GROUP_42",
+                mib as u32,
+            );
+        }
+
+        // Framebuffer size and layout.
+        r.ro(
+            0x0010_0ce0,
+            "NV_PFB_PRI_MMU_LOCAL_MEMORY_RANGE",
+            local_memory_range(mib).unwrap_or(0),
+        );
+        let (lo, hi, hi_mask, shifted) = sysmem_flush_regs(chip.arch);
+        let names = if shifted {
+            (
+                "NV_PFB_NISO_FLUSH_SYSMEM_ADDR",
+                "NV_PFB_NISO_FLUSH_SYSMEM_ADDR_HI",
+            )
+        } else if chip.arch == Arch::Hopper {
+            (
+                "NV_PFB_FBHUB_PCIE_FLUSH_SYSMEM_ADDR_LO",
+                "NV_PFB_FBHUB_PCIE_FLUSH_SYSMEM_ADDR_HI",
+            )
+        } else {
+            (
+                "NV_PFB_FBHUB0_PCIE_FLUSH_SYSMEM_ADDR_LO",
+                "NV_PFB_FBHUB0_PCIE_FLUSH_SYSMEM_ADDR_HI",
+            )
+        };
+        r.rw(lo, names.0, 0, !0);
+        if let Some(hi) = hi {
+            r.rw(hi, names.1, 0, hi_mask);
+        }
+        r.ro(
+            NV_PFB_PRI_MMU_WPR2_ADDR_LO,
+            "NV_PFB_PRI_MMU_WPR2_ADDR_LO",
+            0,
+        );
+        r.ro(
+            NV_PFB_PRI_MMU_WPR2_ADDR_HI,
+            "NV_PFB_PRI_MMU_WPR2_ADDR_HI",
+            0,
+        );
+
+        // Fuses.
+        let display_fuse = if chip.arch == Arch::Turing {
+            0x0002_1c04
+        } else {
+            0x0082_0c04
+        };
+        r.ro(
+            display_fuse,
+            "NV_FUSE_STATUS_OPT_DISPLAY",
+            u32::from(!chip.display),
+        );
+        for (base, engine) in [
+            (0x0082_4100, "NVDEC"),
+            (0x0082_4140, "SEC2"),
+            (0x0082_41c0, "GSP"),
+        ] {
+            for i in 0..16u32 {
+                let v = if engine == "GSP" && i + 1 == u32::from(FWSEC_UCODE_ID) {
+                    FWSEC_FUSE_VALUE
+                } else {
+                    0
+                };
+                r.ro(
+                    base + 4 * i,
+                    &format!("NV_FUSE_OPT_FPF_{engine}_UCODE{}_VERSION", i + 1),
+                    v,
+                );
+            }
+        }
+
+        if chip.display {
+            // VGA workspace: the last MiB of VRAM, valid (bit 3), in VRAM
+            // (bits 1:0 = 1); address bits 31:8 hold the address >> 16.
+            let base = vram.saturating_sub(VGA_WORKSPACE_SIZE);
+            let value = (((base >> 16) as u32) << 8) | (1 << 3) | 1;
+            r.ro(
+                NV_PDISP_VGA_WORKSPACE_BASE,
+                "NV_PDISP_VGA_WORKSPACE_BASE",
+                value,
+            );
+        }
+        match chip.arch {
+            Arch::Hopper => r.rw(0x0002_00bc, "NV_THERM_I2CS_SCRATCH", 0xff, !0),
+            Arch::BlackwellGb20x => r.rw(0x00ad_00bc, "NV_THERM_I2CS_SCRATCH", 0xff, !0),
+            _ => {}
+        }
+        r
+    }
+
+    /// Bus read; `None` if there is no register at `offset`.
+    pub fn read(&self, offset: u32) -> Option<u32> {
+        self.regs.get(&offset).map(|r| r.value)
+    }
+
+    /// Bus write; `false` if there is no writable register at `offset`.
+    pub fn write(&mut self, offset: u32, value: u32) -> bool {
+        match self.regs.get_mut(&offset) {
+            Some(Reg {
+                value: v,
+                access: Access::ReadWrite(mask),
+                ..
+            }) => {
+                *v = (*v & !*mask) | (value & *mask);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Hardware-side update of an existing register, ignoring its access
+    /// rules (e.g. a FWSEC model setting WPR2). Returns `false` if there is
+    /// no register at `offset`.
+    pub fn set_hw(&mut self, offset: u32, value: u32) -> bool {
+        match self.regs.get_mut(&offset) {
+            Some(r) => {
+                r.value = value;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Name of the register at `offset`.
+    pub fn name(&self, offset: u32) -> Option<&str> {
+        self.regs.get(&offset).map(|r| r.name.as_str())
+    }
+
+    /// The sysmem flush page address the driver registered, decoded per
+    /// architecture.
+    pub fn sysmem_flush_page(&self, arch: Arch) -> u64 {
+        let (lo, hi, _, shifted) = sysmem_flush_regs(arch);
+        let lo = u64::from(self.read(lo).unwrap_or(0));
+        let hi = u64::from(hi.and_then(|h| self.read(h)).unwrap_or(0));
+        if shifted {
+            (lo << 8) | (hi << 40)
+        } else {
+            (lo & !0xff) | (hi << 32)
+        }
+    }
+}
