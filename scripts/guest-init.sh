@@ -18,11 +18,11 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tmpfs tmpfs /var/tmp
 mount -t 9p -o trans=virtio,version=9p2000.L,access=any nova-out /cache/vm
 
-# Modules of the booted kernel, installed by vm.sh into /cache/modroot.
+# Modules of the booted kernel, installed by vm.sh into <output>/modroot.
 rel=$(uname -r)
 mount -t tmpfs tmpfs /lib/modules
 mkdir -p "/lib/modules/$rel"
-mount --bind "/cache/modroot/lib/modules/$rel" "/lib/modules/$rel"
+mount --bind "/cache/vm/modroot/lib/modules/$rel" "/lib/modules/$rel"
 
 arg() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 mode=$(arg novatest.mode)

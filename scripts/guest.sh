@@ -33,6 +33,20 @@ show() {
 	fi
 }
 
+# What the simulated chip must report (nvsim's chip table, tools/nvsim/src/chip.rs).
+expect() {
+	local dev cs
+	case "$chip" in
+	tu102) dev=0x1e07 cs=0x162 ;;
+	ga102) dev=0x2204 cs=0x172 ;;
+	ad102) dev=0x2684 cs=0x192 ;;
+	gh100) dev=0x2331 cs=0x180 ;;
+	gb202) dev=0x2b85 cs=0x1b2 ;;
+	*) return ;;
+	esac
+	export NOVA_EXPECT_DEVICE_ID=$dev NOVA_EXPECT_CHIPSET=$cs NOVA_EXPECT_VRAM_BAR_SIZE=0x10000000
+}
+
 case "$mode" in
 run)
 	load_driver
@@ -42,6 +56,7 @@ test)
 	load_driver
 	show >"$out/probe.txt" 2>&1
 	section "IGT"
+	expect
 	/src/igt-tests/run.sh "$out/igt" 2>&1
 	section "unload"
 	modprobe -r "$driver" || echo "modprobe -r $driver failed"

@@ -24,7 +24,12 @@ exec unshare --mount --propagation private --pid --fork --kill-child -- /bin/bas
 	mount --bind "$1" "$r'"$IN_REPO"'"
 	mount --bind "$2" "$r'"$IN_WORK"'"
 	shift 2
+	# A clean environment, but for the settings of the nova scripts.
+	pass=()
+	for v in CI CHIP DRIVER VRAM NVSIM_ARGS VM_OUT VM_TIMEOUT VM_MEM JOBS FW_PATH; do
+		[ -n "${!v+x}" ] && pass+=("$v=${!v}")
+	done
 	exec chroot "$r" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		LANG=C.UTF-8 CI="${CI:-}" "$@"
+		LANG=C.UTF-8 "${pass[@]}" "$@"
 ' inroot "$ROOTFS" "$REPO" "$WORK" "$@"

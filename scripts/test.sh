@@ -117,6 +117,7 @@ vm_test() { # vm_test CHIP: full in-VM test run
 		tail -30 "$dir/vm.log" >&2
 	fi
 	cp -r "$WORK/vm/." "$dir/" 2>/dev/null
+	rm -rf "$dir/modroot"
 	local dmesg=$dir/dmesg.txt
 	[ -f "$dmesg" ] || dmesg=$dir/vm.log
 	# KUnit: every test case of nova's suites (KTAP, indented "ok N name").
@@ -128,9 +129,9 @@ vm_test() { # vm_test CHIP: full in-VM test run
 		END {print p+0, f+0, s+0}' "$dmesg")
 	[ "$((p + f + s))" -gt 0 ] || record "vm-$chip:kunit-ran" fail "no nova KUnit results in the guest log"
 	count "$p" "$f" "$s" "KUnit ($chip)"
-	grep -E '^igt@' "$dir/vm.log" >>"$lines" || true
+	tr -d '\r' <"$dir/vm.log" | grep -E '^igt@' >>"$lines" || true
 	local igt
-	igt=$(grep -E '^IGT: [0-9]+ passed' "$dir/vm.log" | tail -1)
+	igt=$(tr -d '\r' <"$dir/vm.log" | grep -E '^IGT: [0-9]+ passed' | tail -1)
 	if [ -n "$igt" ]; then
 		read -r p f s < <(echo "$igt" | sed -E 's/IGT: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped/\1 \2 \3/')
 		count "$p" "$f" "$s" "IGT ($chip)"

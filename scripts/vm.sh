@@ -10,6 +10,7 @@
 # guest writes its results to /cache/vm. Its init is scripts/guest-init.sh.
 #
 # Environment: CHIP (default ga102), DRIVER (nova or nova-core), VRAM,
+# VM_OUT (output directory under /cache, default /cache/vm),
 # NVSIM_ARGS (extra simulator flags), VM_TIMEOUT (seconds), VM_MEM (MiB),
 # NVSIM (binary).
 set -euo pipefail
@@ -20,8 +21,8 @@ timeout_s=${VM_TIMEOUT:-1500}
 mem=${VM_MEM:-2048}
 nvsim=${NVSIM:-/src/target/release/nvsim}
 kbuild=/cache/kbuild
-out=/cache/vm
-modroot=/cache/modroot
+out=${VM_OUT:-/cache/vm}
+modroot=$out/modroot
 log() { printf '[nova] %s\n' "$*" >&2; }
 die() { printf '[nova] error: %s\n' "$*" >&2; exit 1; }
 
@@ -31,9 +32,16 @@ rm -rf "$out"
 mkdir -p "$out"
 
 # Modules as the guest's /lib/modules/<release> (bind-mounted by guest-init).
-rm -rf "$modroot"
 make -s -C /cache/linux-source-7.3 O="$kbuild" LLVM=1 INSTALL_MOD_PATH="$modroot" \
 	modules_install >/dev/null || die "modules_install failed"
+
+# nova-core requests TLV firmware files, which Debian does not ship: make
+# them from Debian's files and point the firmware loader at them.
+fw_path=
+if [ "$driver" = nova-core ]; then
+	fw_path=/cache/firmware-tlv
+	/src/firmware/nova-core-tlv.sh "$fw_path" || die "making nova-core's firmware failed"
+fi
 
 sock=/run/nvsim.sock
 rm -f "$sock"
@@ -63,7 +71,7 @@ dev="{\"driver\":\"vfio-user-pci\",\"socket\":{\"type\":\"unix\",\"path\":\"$soc
 append="console=ttyS0 loglevel=5 panic=-1 rw root=rootfs rootfstype=9p"
 append+=" rootflags=trans=virtio,version=9p2000.L,access=any,cache=loose,msize=512000"
 append+=" init=/src/scripts/guest-init.sh novatest.mode=$mode novatest.chip=$chip novatest.driver=$driver"
-append+=" modprobe.blacklist=nova,nova_core"
+append+=" modprobe.blacklist=nova,nova_core${fw_path:+ firmware_class.path=$fw_path}"
 qemu=(qemu-system-x86_64 -machine q35,accel=tcg,memory-backend=mem -cpu max -smp 2 -m "$mem"
 	-object "memory-backend-memfd,id=mem,size=${mem}M,share=on"
 	-kernel "$kbuild/arch/x86/boot/bzImage" -append "$append"

@@ -4,10 +4,12 @@
 //! ```text
 //! nvfw info [--json] [--chip CHIP] FILE
 //! nvfw vbios [--json] FILE
+//! nvfw tlv [--json] [--chip CHIP] [--version VER] CHIP_DIR OUT_DIR
 //! ```
 
 mod info;
 mod report;
+mod tlv;
 mod vbios;
 
 use std::path::PathBuf;
@@ -15,6 +17,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: nvfw info [--json] [--chip CHIP] FILE
        nvfw vbios [--json] FILE
+       nvfw tlv [--json] [--chip CHIP] [--version VER] CHIP_DIR OUT_DIR
 
 info   what a firmware file (gsp, bootloader, booter_*, scrubber,
        gen_bootloader, fmc) is: kind, chip, version, sections, sizes,
@@ -22,6 +25,9 @@ info   what a firmware file (gsp, bootloader, booter_*, scrubber,
        .../<chip>/gsp/ path unless --chip is given
 vbios  the images, BIT tokens, falcon ucode table and FWSEC descriptor
        of a VBIOS image
+tlv    repackage a chip's <name>-VER.bin files (CHIP_DIR, e.g.
+       /usr/lib/firmware/nvidia/ga102/gsp; VER defaults to 570.144)
+       into the TLV files upstream nova-core loads, written to OUT_DIR
 --json machine-readable output";
 
 /// Parsed command line.
@@ -29,7 +35,10 @@ struct Args {
     cmd: String,
     json: bool,
     chip: Option<String>,
+    version: Option<String>,
     file: PathBuf,
+    /// Output directory (`tlv`).
+    out: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -37,21 +46,32 @@ fn parse_args() -> Result<Args, String> {
     let mut cmd = None;
     let mut json = false;
     let mut chip = None;
+    let mut version = None;
     let mut file = None;
+    let mut out = None;
     while let Some(a) = args.next() {
         match a.as_str() {
             "-h" | "--help" => return Err(String::new()),
             "--json" => json = true,
             "--chip" => chip = Some(args.next().ok_or("--chip needs a value")?),
+            "--version" => version = Some(args.next().ok_or("--version needs a value")?),
             s if s.starts_with('-') => return Err(format!("unknown option {s}")),
             _ if cmd.is_none() => cmd = Some(a),
             _ if file.is_none() => file = Some(PathBuf::from(a)),
+            _ if out.is_none() && cmd.as_deref() == Some("tlv") => out = Some(PathBuf::from(a)),
             _ => return Err("too many arguments".to_string()),
         }
     }
     let cmd = cmd.ok_or("missing command")?;
-    if cmd != "info" && cmd != "vbios" {
+    if !["info", "vbios", "tlv"].contains(&cmd.as_str()) {
         return Err(format!("unknown command {cmd}"));
+    }
+    if cmd == "tlv" {
+        if out.is_none() {
+            return Err("usage: nvfw tlv CHIP_DIR OUT_DIR".to_string());
+        }
+    } else if version.is_some() {
+        return Err("--version is only for tlv".to_string());
     }
     let file = file.ok_or("missing FILE")?;
     if let Some(c) = &chip {
@@ -63,11 +83,21 @@ fn parse_args() -> Result<Args, String> {
         cmd,
         json,
         chip,
+        version,
         file,
+        out,
     })
 }
 
 fn run(args: &Args) -> Result<report::Obj, String> {
+    if let (Some(out), "tlv") = (&args.out, args.cmd.as_str()) {
+        return tlv::tlv(
+            &args.file,
+            out,
+            args.chip.as_deref(),
+            args.version.as_deref(),
+        );
+    }
     let data = std::fs::read(&args.file).map_err(|e| e.to_string())?;
     let chip = args
         .chip

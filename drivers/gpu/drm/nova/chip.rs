@@ -116,7 +116,7 @@ macro_rules! chips {
     };
 }
 
-chips![
+chips! {
     (0x162, "TU102", "tu102", Turing, FW_GEN_BOOTLOADER, hal::TU1XX),
     (0x164, "TU104", "tu104", Turing, FW_GEN_BOOTLOADER, hal::TU1XX),
     (0x166, "TU106", "tu106", Turing, FW_GEN_BOOTLOADER, hal::TU1XX),
@@ -141,7 +141,7 @@ chips![
     (0x1b5, "GB205", "gb205", BlackwellGb20x, FW_FMC, hal::GH100),
     (0x1b6, "GB206", "gb206", BlackwellGb20x, FW_FMC, hal::GH100),
     (0x1b7, "GB207", "gb207", BlackwellGb20x, FW_FMC, hal::GH100),
-];
+}
 
 /// The first architecture that runs GSP-RM.
 const FIRST_GSP_ARCHITECTURE: u32 = Architecture::Turing as u32;
@@ -238,7 +238,17 @@ mod tests {
     fn ga102_fields() {
         // An RTX 3090 reads BOOT_42 = 0x172000a1-style values: chipset 0x172, rev a1.
         let id = identify(BOOT0, boot42(0x172, 0xa, 0x1));
-        assert!(matches!(id, Ok(Identity { chip: Chip { name: "GA102", arch: Architecture::Ampere, .. }, revision: 0xa1 })));
+        assert!(matches!(
+            id,
+            Ok(Identity {
+                chip: Chip {
+                    name: "GA102",
+                    arch: Architecture::Ampere,
+                    ..
+                },
+                revision: 0xa1
+            })
+        ));
     }
 
     #[test]

@@ -20,6 +20,7 @@ use crate::{
         NovaDrmDriver,
         NovaRegistrationData, //
     },
+    firmware,
     gpu::GpuInfo,
 };
 
@@ -77,6 +78,8 @@ impl pci::Driver for NovaPciDriver {
 
             let info = GpuInfo::read(pdev, &bar)?;
             info.log(pdev);
+
+            firmware::check_all(pdev.as_ref(), info.id.chip)?;
 
             let drm = drm::UnregisteredDevice::<NovaDrmDriver>::new(pdev, Ok(()))
                 .inspect_err(|e| dev_err!(pdev, "allocate DRM device: {:?}\n", e))?;

@@ -70,6 +70,9 @@ mod tests {
         assert_eq!(object_size(SIZE_MAX).ok(), usize::try_from(SIZE_MAX).ok());
         assert_eq!(object_size(SIZE_MAX + 1).err(), Some(ENOMEM));
         assert_eq!(object_size(u64::MAX).err(), Some(ENOMEM));
-        assert_eq!(object_size(u64::MAX - PAGE_SIZE as u64 + 2).err(), Some(ENOMEM));
+        assert_eq!(
+            object_size(u64::MAX - PAGE_SIZE as u64 + 2).err(),
+            Some(ENOMEM)
+        );
     }
 }

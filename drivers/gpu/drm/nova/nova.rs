@@ -3,14 +3,19 @@
 //! nova: DRM driver for NVIDIA GPUs running the GSP-RM firmware (Turing,
 //! Ampere, Ada, Hopper, Blackwell).
 //!
-//! Today nova binds the GPU, identifies it and offers a render node with
-//! GETPARAM and system-memory GEM objects. Booting GSP-RM comes next.
+//! Today nova binds the GPU, identifies it, checks its firmware files and
+//! offers a render node with GETPARAM and system-memory GEM objects. Booting
+//! GSP-RM comes next.
 
 mod chip;
 mod driver;
 mod drm_device;
 mod file;
 mod firmware;
+// The parsers are shared with host crates (tools/fwparse), which is why their
+// API is `pub` and only partly used by the driver.
+#[allow(unreachable_pub, dead_code)]
+mod fwparse;
 mod gem;
 mod gpu;
 mod hal;

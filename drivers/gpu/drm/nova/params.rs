@@ -44,7 +44,10 @@ mod tests {
     fn ga102() -> Option<GpuInfo> {
         let chip = CHIPS.iter().find(|c| c.name == "GA102")?;
         Some(GpuInfo {
-            id: Identity { chip, revision: 0xa1 },
+            id: Identity {
+                chip,
+                revision: 0xa1,
+            },
             boot0: 0x1720_00a1,
             boot42: 0x172a_1000,
             vendor_id: 0x10de,
