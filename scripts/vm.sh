@@ -68,7 +68,7 @@ trap cleanup EXIT
 # virtiofs: under TCG, pages that virtiofsd fills behind QEMU's back can
 # hold stale translated code, and userspace then crashes at random.
 dev="{\"driver\":\"vfio-user-pci\",\"socket\":{\"type\":\"unix\",\"path\":\"$sock\"}}"
-append="console=ttyS0 loglevel=5 panic=-1 rw root=rootfs rootfstype=9p"
+append="console=ttyS0 loglevel=5 log_buf_len=8M panic=-1 rw root=rootfs rootfstype=9p"
 append+=" rootflags=trans=virtio,version=9p2000.L,access=any,cache=loose,msize=512000"
 append+=" init=/src/scripts/guest-init.sh novatest.mode=$mode novatest.chip=$chip novatest.driver=$driver"
 append+=" modprobe.blacklist=nova,nova_core${fw_path:+ firmware_class.path=$fw_path}"

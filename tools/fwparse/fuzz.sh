@@ -23,7 +23,7 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
 	targets=(elf gsp fmc bin_hdr riscv hs bl vbios fwsec)
 fi
-fw_dir=${NOVA_FW_DIR:-/root/.cache/nova/rootfs/usr/lib/firmware/nvidia}
+fw_dir=${NOVA_FW_DIR:-${NOVA_CACHE:-$HOME/.cache/nova}/rootfs/usr/lib/firmware/nvidia}
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1}
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

@@ -21,3 +21,19 @@ pub use fwparse::{
 };
 
 pub mod testimg;
+
+/// Where the tests find Debian's firmware-nvidia-graphics files:
+/// `NOVA_FW_DIR`, or the build root's `/usr/lib/firmware/nvidia` in nova's
+/// cache (`NOVA_CACHE`, default `~/.cache/nova`).
+pub fn test_fw_dir() -> std::path::PathBuf {
+    use std::path::PathBuf;
+    if let Some(dir) = std::env::var_os("NOVA_FW_DIR") {
+        return PathBuf::from(dir);
+    }
+    let cache = std::env::var_os("NOVA_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/nova")
+        });
+    cache.join("rootfs/usr/lib/firmware/nvidia")
+}

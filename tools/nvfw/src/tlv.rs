@@ -335,7 +335,7 @@ fn write_atomic(dir: &Path, f: &OutFile) -> Result<(), String> {
     let dst = dir.join(&f.name);
     let tmp = dir.join(format!(".{}.tmp{}", f.name, std::process::id()));
     let res = fs::File::create(&tmp)
-        .and_then(|mut w| w.write_all(&f.data).and_then(|()| w.sync_all()))
+        .and_then(|mut w| w.write_all(&f.data))
         .and_then(|()| fs::rename(&tmp, &dst));
     if let Err(e) = res {
         let _ = fs::remove_file(&tmp);

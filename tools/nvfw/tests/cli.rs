@@ -3,12 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const DEFAULT_FW_DIR: &str = "/root/.cache/nova/rootfs/usr/lib/firmware/nvidia";
-
 fn fw(rel: &str) -> PathBuf {
-    let dir = std::env::var_os("NOVA_FW_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_FW_DIR));
+    let dir = fwparse::test_fw_dir();
     assert!(
         dir.is_dir(),
         "firmware directory {} not found (install firmware-nvidia-graphics in the build root or set NOVA_FW_DIR)",

@@ -12,18 +12,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// Where Debian's firmware-nvidia-graphics is installed in the build root.
-pub const DEFAULT_FW_DIR: &str = "/root/.cache/nova/rootfs/usr/lib/firmware/nvidia";
-
 /// The GSP-RM versions the package ships.
 pub const VERSIONS: [&str; 2] = ["570.144", "535.113.01"];
 
 /// The firmware directory (`NOVA_FW_DIR` or the build root's); fails the
 /// test with a clear message if it is absent.
 pub fn fw_dir() -> PathBuf {
-    let dir = std::env::var_os("NOVA_FW_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_FW_DIR));
+    let dir = fwparse::test_fw_dir();
     if !dir.is_dir() {
         panic!(
             "firmware directory {} not found: install firmware-nvidia-graphics in the build root \
