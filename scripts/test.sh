@@ -164,13 +164,26 @@ vm_reference() { # vm_reference CHIP NAME: upstream nova-core on nvsim, the simu
 	mkdir -p "$dir"
 	DRIVER=nova-core CHIP=$chip scripts/inroot.sh /src/scripts/vm.sh run >"$dir/vm.log" 2>&1
 	# nova-core identifies the chip, passes its GFW-boot wait and parses the
-	# VBIOS (it then stops at the falcon steps, which nvsim does not model yet).
-	if grep -qaE "nova-core [0-9a-f:.]+: NVIDIA \(Chipset: $2," "$dir/vm.log" &&
-		grep -qa "type: Ok(FwSec), last: true" "$dir/vm.log" &&
-		! grep -qaiE "GFW boot did not complete|vbios.*(error|fail)|invalid.*vbios" "$dir/vm.log"; then
+	# VBIOS; FWSEC-FRTS then sets up WPR2, and booter_load runs on SEC2. It
+	# stops when GSP-RM should start: nvsim does not model GSP-RM yet.
+	local log=$dir/vm.log
+	if grep -qaE "nova-core [0-9a-f:.]+: NVIDIA \\(Chipset: $2," "$log" &&
+		grep -qa "type: Ok(FwSec), last: true" "$log" &&
+		! grep -qaiE "GFW boot did not complete|vbios.*(error|fail)|invalid.*vbios" "$log"; then
 		record "ref-$chip:nova-core-vbios" pass
 	else
-		record "ref-$chip:nova-core-vbios" fail "see $dir/vm.log"
+		record "ref-$chip:nova-core-vbios" fail "see $log"
+	fi
+	if grep -qaE "nova-core [0-9a-f:.]+: WPR2: 0x[0-9a-f]+-0x[0-9a-f]+" "$log"; then
+		record "ref-$chip:nova-core-fwsec-frts" pass
+	else
+		record "ref-$chip:nova-core-fwsec-frts" fail "no WPR2 line, see $log"
+	fi
+	if grep -qa "Using SEC2 to load and run the booter_load firmware" "$log" &&
+		grep -qaE "SEC2 MBOX0: 0x0, MBOX1: 0x0" "$log"; then
+		record "ref-$chip:nova-core-booter-load" pass
+	else
+		record "ref-$chip:nova-core-booter-load" fail "see $log"
 	fi
 	check_log "ref-$chip" "$dir/vm.log"
 }

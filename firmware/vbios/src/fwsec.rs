@@ -1,7 +1,7 @@
 //! The placeholder FWSEC ucode: IMEM and DMEM contents.
 //!
 //! The real FWSEC is NVIDIA-signed falcon code; nvsim cannot carry it and
-//! does not execute it (a later nvsim model acts out its effects). What
+//! does not execute it (nvsim's `fwsec` model acts out its effects). What
 //! matters to a driver is the data it patches before loading the ucode, so
 //! DMEM is laid out with real structures (facts from nova-core
 //! `firmware/fwsec.rs` `FalconAppifHdrV1`/`FalconAppifV1`/
@@ -78,14 +78,14 @@ pub const fn dmem_word(i: u32) -> u32 {
 }
 
 /// The IMEM image.
-pub(crate) fn imem() -> Vec<u8> {
+pub fn imem() -> Vec<u8> {
     (0..IMEM_SIZE / 4)
         .flat_map(|i| imem_word(i).to_le_bytes())
         .collect()
 }
 
 /// The DMEM image with the application interface table and DMEM mapper.
-pub(crate) fn dmem(build_stamp: u32) -> Vec<u8> {
+pub fn dmem(build_stamp: u32) -> Vec<u8> {
     let mut d = LeBuf::zeroed(DMEM_SIZE as usize);
     for i in 0..DMEM_SIZE / 4 {
         d.u32(i as usize * 4, dmem_word(i));
@@ -134,7 +134,7 @@ pub(crate) fn dmem(build_stamp: u32) -> Vec<u8> {
 
 /// The placeholder signature for version `version` (bit index in the
 /// descriptor's signature versions): an ASCII tag then a fill byte.
-pub(crate) fn signature(version: u32) -> Vec<u8> {
+pub fn signature(version: u32) -> Vec<u8> {
     let mut s = vec![0x11u8.wrapping_mul(version as u8 + 1); SIGNATURE_SIZE];
     let tag = format!("NVSIM-FWSEC-SIG-V{version:02}");
     s[..tag.len()].copy_from_slice(tag.as_bytes());

@@ -7,7 +7,7 @@ use crate::regs::local_memory_range;
 
 /// Usage text.
 pub const USAGE: &str = "\
-usage: nvsim [--chip NAME] --socket PATH [--vram SIZE] [--trace]
+usage: nvsim [--chip NAME] --socket PATH [--vram SIZE] [--firmware DIR] [--trace]
        nvsim [--chip NAME] --dump-vbios FILE
 
 Simulates a GSP-era NVIDIA GPU as a vfio-user device for QEMU:
@@ -17,6 +17,8 @@ options:
   --chip NAME         tu102, ga102 (default), ad102, gh100, gb202
   --socket PATH       vfio-user socket to create (must not exist)
   --vram SIZE         VRAM size, e.g. 8G, 24G, 11264M (default: the board's)
+  --firmware DIR      firmware files the falcon models recognise
+                      (default /usr/lib/firmware)
   --trace             log every register and DMA access to stderr
   --dump-vbios FILE   write the chip's VBIOS image to FILE and exit
   --help              this text";
@@ -34,6 +36,8 @@ pub struct Options {
     pub trace: bool,
     /// Write the VBIOS here and exit.
     pub dump_vbios: Option<PathBuf>,
+    /// Firmware directory (`nvidia/<chip>/gsp/...` below it).
+    pub firmware: PathBuf,
 }
 
 /// Outcome of parsing.
@@ -91,6 +95,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
     let mut vram = None;
     let mut trace = false;
     let mut dump = None;
+    let mut firmware = PathBuf::from(crate::device::DEFAULT_FIRMWARE_DIR);
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (key, inline) = match arg.split_once('=') {
@@ -114,6 +119,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
             "--socket" => socket = Some(PathBuf::from(value("--socket")?)),
             "--vram" => vram = Some(parse_size(&value("--vram")?)?),
             "--dump-vbios" => dump = Some(PathBuf::from(value("--dump-vbios")?)),
+            "--firmware" => firmware = PathBuf::from(value("--firmware")?),
             "--trace" => trace = true,
             "--help" | "-h" => return Ok(Parsed::Help),
             other => return Err(format!("unknown argument {other:?}")),
@@ -134,6 +140,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
         vram,
         trace,
         dump_vbios: dump,
+        firmware,
     }))
 }
 

@@ -7,6 +7,7 @@
 
 use std::collections::HashSet;
 use std::io;
+use std::path::Path;
 
 use vfio_bindings::bindings::vfio::{
     VFIO_PCI_BAR0_REGION_INDEX, VFIO_PCI_BAR1_REGION_INDEX, VFIO_PCI_BAR3_REGION_INDEX,
@@ -14,9 +15,12 @@ use vfio_bindings::bindings::vfio::{
 };
 
 use crate::bar0::{Bar0, Bar0Model, Env, UNMODELLED};
+use crate::booter::{Booter, Kind};
 use crate::chip::{Chip, BAR0_SIZE, IO_BAR_SIZE};
 use crate::dma::DmaSpace;
-use crate::falcon::{FalconStub, FSP_BASE, GSP_BASE, SEC2_BASE};
+use crate::falcon::hs::Program;
+use crate::falcon::{Engine, Falcon, FalconStub, FSP_BASE};
+use crate::fwsec::Fwsec;
 use crate::irq::IrqLine;
 use crate::pci::{ConfigMirror, ConfigSpace, CMD_INTX_DISABLE, CONFIG_SIZE};
 use crate::pramin::Pramin;
@@ -24,6 +28,10 @@ use crate::prom::Prom;
 use crate::regs::{RegFile, VGA_WORKSPACE_SIZE};
 use crate::trace::Trace;
 use crate::vram::Vram;
+
+/// Where the firmware files the falcon models recognise are read from by
+/// default (the build root's `firmware-nvidia-graphics`).
+pub const DEFAULT_FIRMWARE_DIR: &str = "/usr/lib/firmware";
 
 /// The simulated GPU.
 pub struct Gpu {
@@ -45,8 +53,15 @@ pub struct Gpu {
 }
 
 impl Gpu {
-    /// A powered-on `chip` with `vram` bytes of VRAM.
+    /// A powered-on `chip` with `vram` bytes of VRAM, reading firmware
+    /// files from [`DEFAULT_FIRMWARE_DIR`].
     pub fn new(chip: &'static Chip, vram: u64, trace: Trace) -> Self {
+        Self::with_firmware(chip, vram, trace, Path::new(DEFAULT_FIRMWARE_DIR))
+    }
+
+    /// A powered-on `chip` with `vram` bytes of VRAM; the falcon models
+    /// read the firmware files they recognise from `fw_dir`.
+    pub fn with_firmware(chip: &'static Chip, vram: u64, trace: Trace, fw_dir: &Path) -> Self {
         let rom = nvsim_vbios::build(&chip.rom_spec()).bytes;
         let mut bar0 = Bar0::new(RegFile::new(chip, vram));
         let mirror = if chip.arch.has_fsp() {
@@ -57,11 +72,22 @@ impl Gpu {
         bar0.add_model(Box::new(ConfigMirror::new(mirror)));
         bar0.add_model(Box::new(Prom::new(rom.clone())));
         bar0.add_model(Box::new(Pramin));
-        bar0.add_model(Box::new(FalconStub::new(
-            "GSP", GSP_BASE, chip.gsp, chip.arch,
+        let fwsec: Box<dyn Program> = Box::new(Fwsec::new(chip, vram, &rom, fw_dir));
+        bar0.add_model(Box::new(Falcon::new(
+            Engine::Gsp,
+            chip.arch,
+            chip.gsp,
+            vec![fwsec],
         )));
-        bar0.add_model(Box::new(FalconStub::new(
-            "SEC2", SEC2_BASE, chip.sec2, chip.arch,
+        let booters: Vec<Box<dyn Program>> = [Kind::Load, Kind::Unload]
+            .into_iter()
+            .map(|k| Box::new(Booter::new(k, fw_dir, chip.name, vram)) as Box<dyn Program>)
+            .collect();
+        bar0.add_model(Box::new(Falcon::new(
+            Engine::Sec2,
+            chip.arch,
+            chip.sec2,
+            booters,
         )));
         if let Some(fsp) = chip.fsp {
             bar0.add_model(Box::new(FalconStub::new("FSP", FSP_BASE, fsp, chip.arch)));

@@ -4,8 +4,10 @@
 //! The core ([`device::Gpu`]) holds the PCI configuration space, BAR0 with
 //! its pluggable models ([`bar0::Bar0Model`]), VRAM, the interrupt line
 //! ([`irq::IrqLine`]) and the guest memory table ([`dma::DmaSpace`]).
-//! [`server`] connects it to a vfio-user client. Later models (falcons,
-//! GSP-RM) plug into BAR0 by address range and use the IRQ and DMA handles.
+//! [`server`] connects it to a vfio-user client. Models plug into BAR0 by
+//! address range and use the IRQ and DMA handles: the falcons
+//! ([`falcon`]) with the ucodes they recognise ([`fwsec`], [`gbl`],
+//! [`booter`]); a GSP-RM model is to follow.
 //!
 //! nvsim shares no definitions with the nova driver: its registers and
 //! firmware structures are written from the hardware and firmware facts,
@@ -14,11 +16,14 @@
 #![warn(missing_docs)]
 
 pub mod bar0;
+pub mod booter;
 pub mod chip;
 pub mod cli;
 pub mod device;
 pub mod dma;
 pub mod falcon;
+pub mod fwsec;
+pub mod gbl;
 pub mod irq;
 pub mod pci;
 pub mod pramin;

@@ -79,7 +79,7 @@ fn main() -> ExitCode {
     let set = block_signals();
     trace::install_crate_logger(opts.trace);
     let trace = Trace::stderr(opts.trace);
-    let mut gpu = Gpu::new(opts.chip, opts.vram, trace.clone());
+    let mut gpu = Gpu::with_firmware(opts.chip, opts.vram, trace.clone(), &opts.firmware);
     let listener = match server::listen(&gpu, &socket) {
         Ok(l) => l,
         Err(e) => {

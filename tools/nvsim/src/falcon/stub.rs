@@ -1,6 +1,6 @@
-//! Falcon engine stubs: the identification and status registers a driver
-//! reads while setting an engine up, until full falcon models replace them
-//! (a later model registered for the same range takes precedence).
+//! Falcon engine stub: the identification and status registers a driver
+//! reads while setting an engine up, for the falcons that have no full
+//! model yet (FSP). GSP and SEC2 use [`super::Falcon`].
 //!
 //! Register offsets (relative to the engine's PFALCON base; PFALCON2 is
 //! base + 0x1000) from nova-core `regs.rs` and nouveau
@@ -28,13 +28,6 @@ use std::ops::Range;
 
 use crate::bar0::{Bar0Model, Bus};
 use crate::chip::{Arch, FalconHw};
-
-/// Base of the GSP falcon.
-pub const GSP_BASE: u32 = 0x0011_0000;
-/// Base of the SEC2 falcon.
-pub const SEC2_BASE: u32 = 0x0084_0000;
-/// Base of the FSP falcon (Hopper, Blackwell).
-pub const FSP_BASE: u32 = 0x008f_2000;
 
 const IRQSCLR: u32 = 0x004;
 const IRQSTAT: u32 = 0x008;

@@ -1,0 +1,224 @@
+//! The booters on SEC2: recognising `booter_load`/`booter_unload` (the
+//! real files of the build root's `firmware-nvidia-graphics`) once a driver
+//! loaded them, checking the signature it patched in, and acting out what
+//! they do as far as nvsim models it.
+//!
+//! How a driver loads them (nova-core `firmware/booter.rs`, nouveau
+//! `nvkm/falcon/fw.c`): the first application's code as secure IMEM tagged
+//! from its image offset, the OS data at DMEM 0 with the signature the
+//! fuses select patched at `patch_loc - os_data_offset`; Turing and GA100
+//! also load the OS code as non-secure IMEM and boot there, later chips
+//! boot at the application and program the BROM (`falcon/brom.rs`).
+//!
+//! `booter_load` is started with the bus address of the GSP-RM WPR
+//! metadata (`GspFwWprMeta`, r570) in MAILBOX0/1; nvsim reads and checks
+//! it (`wpr.rs`) and logs what it finds. It does not start GSP-RM: the GSP
+//! RISC-V core stays inactive until a GSP-RM model exists. `booter_unload`
+//! removes WPR2.
+//!
+//! MAILBOX0 on failure: [`crate::fwsec::BROM_ERROR`] if the image was not
+//! accepted, [`BAD_WPR_META`] if the metadata is wrong (nvsim's values).
+
+pub mod image;
+mod wpr;
+
+use std::path::Path;
+
+use crate::bar0::Bus;
+use crate::chip::Arch;
+use crate::falcon::hs::{Outcome, Program};
+use crate::falcon::{Cpu, Engine};
+use crate::fwsec::BROM_ERROR;
+use crate::regs::{NV_PFB_PRI_MMU_WPR2_ADDR_HI, NV_PFB_PRI_MMU_WPR2_ADDR_LO};
+use image::BooterImage;
+
+/// MAILBOX0 after `booter_load` refused the WPR metadata (nvsim's value).
+pub const BAD_WPR_META: u32 = 0xb0_07e1;
+
+/// Which booter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `booter_load`.
+    Load,
+    /// `booter_unload`.
+    Unload,
+}
+
+impl Kind {
+    fn file(self) -> &'static str {
+        match self {
+            Kind::Load => "booter_load",
+            Kind::Unload => "booter_unload",
+        }
+    }
+}
+
+/// One booter program.
+pub struct Booter {
+    kind: Kind,
+    image: Result<BooterImage, String>,
+    vram: u64,
+    reported: bool,
+}
+
+impl Booter {
+    /// The booter `kind` of `chip`, read from the firmware directory `dir`.
+    pub fn new(kind: Kind, dir: &Path, chip: &str, vram: u64) -> Self {
+        Self {
+            kind,
+            image: BooterImage::load(dir, chip, kind.file()),
+            vram,
+            reported: false,
+        }
+    }
+
+    /// Checks the loaded image; `Err` says why the falcon refuses it.
+    fn check(img: &BooterImage, cpu: &Cpu, bus: &Bus<'_>) -> Result<(), String> {
+        let (app_off, app_size) = img.app0;
+        let (_, secure) = cpu
+            .mem
+            .read_virtual(app_off, app_size as usize)
+            .ok_or("application code incomplete")?;
+        if secure.contains(&false) {
+            return Err("application code loaded as non-secure IMEM".into());
+        }
+        let pre_ga102 = cpu.arch == Arch::Turing;
+        let entry = if pre_ga102 { img.os_code.0 } else { app_off };
+        if pre_ga102 {
+            let (off, size) = img.os_code;
+            let want = img.part(off, size).ok_or("OS code outside the image")?;
+            match cpu.mem.read_virtual(off, size as usize) {
+                Some((c, s)) if c == want && !s.contains(&true) => {}
+                _ => return Err("OS code missing or not non-secure IMEM".into()),
+            }
+        }
+        if cpu.bootvec != entry {
+            return Err(format!(
+                "BOOTVEC {:#x} is not the booter's entry {entry:#x}",
+                cpu.bootvec
+            ));
+        }
+        let sig_at = img
+            .sig_dmem_offset()
+            .ok_or("patch location before the data")?;
+        let version = if pre_ga102 {
+            let fuse = bus
+                .regs
+                .read(
+                    Engine::Sec2
+                        .fuse_base()
+                        .wrapping_add(img.ucode_id.saturating_sub(1).wrapping_mul(4)),
+                )
+                .unwrap_or(0)
+                & 0xffff;
+            32 - fuse.leading_zeros()
+        } else {
+            let v = cpu
+                .brom
+                .verify(bus, Engine::Sec2.brom_bit(), Engine::Sec2.fuse_base())?;
+            if v.sig_offset != sig_at {
+                return Err(format!(
+                    "BROM_PARAADDR {:#x} is not the signature's DMEM offset {sig_at:#x}",
+                    v.sig_offset
+                ));
+            }
+            if cpu.brom.ucode_id != img.ucode_id {
+                return Err(format!(
+                    "BROM_CURR_UCODE_ID {} is not the booter's ucode id {}",
+                    cpu.brom.ucode_id, img.ucode_id
+                ));
+            }
+            v.fuse_version
+        };
+        let want = img
+            .signature_for(version)
+            .ok_or_else(|| format!("no signature for fuse version {version}"))?;
+        let (data_off, data_size) = img.os_data;
+        let data = img
+            .part(data_off, data_size)
+            .ok_or("OS data outside the image")?;
+        let dmem = cpu
+            .mem
+            .dmem
+            .get(..data.len())
+            .ok_or("DMEM smaller than the OS data")?;
+        let s = sig_at as usize;
+        let got = dmem
+            .get(s..s + want.len())
+            .ok_or("signature outside DMEM")?;
+        if got != want {
+            let other = img.sigs.iter().position(|x| x.as_slice() == got);
+            return Err(match other {
+                Some(i) => {
+                    format!("DMEM {s:#x} holds signature {i}; fuse version {version} needs another")
+                }
+                None => format!("the signature at DMEM {s:#x} does not verify"),
+            });
+        }
+        let patched = s..s + want.len();
+        if let Some(o) = (0..data.len()).find(|o| !patched.contains(o) && dmem[*o] != data[*o]) {
+            return Err(format!("DMEM differs from the image's OS data at {o:#x}"));
+        }
+        Ok(())
+    }
+}
+
+impl Program for Booter {
+    fn name(&self) -> &str {
+        self.kind.file()
+    }
+
+    fn start(&mut self, cpu: &mut Cpu, bus: &mut Bus<'_>) -> Option<Outcome> {
+        let name = self.kind.file();
+        let img = match &self.image {
+            Ok(img) => img,
+            Err(e) => {
+                if !self.reported {
+                    self.reported = true;
+                    bus.trace.log(format!("{name}: cannot recognise it: {e}"));
+                }
+                return None;
+            }
+        };
+        let (off, size) = img.app0;
+        let want = img.part(off, size)?;
+        match cpu.mem.read_virtual(off, size as usize) {
+            Some((code, _)) if code == want => {}
+            _ => return None,
+        }
+        if let Err(e) = Self::check(img, cpu, bus) {
+            bus.trace.log(format!("{name}: boot ROM refused it: {e}"));
+            cpu.mailbox[0] = BROM_ERROR;
+            return Some(Outcome::Halted);
+        }
+        bus.trace
+            .trace(|| format!("{name}: image recognised, signature ok"));
+        cpu.mailbox[0] = match self.kind {
+            Kind::Load => {
+                let addr = u64::from(cpu.mailbox[0]) | (u64::from(cpu.mailbox[1]) << 32);
+                match wpr::check(bus, addr, self.vram) {
+                    Ok(summary) => {
+                        bus.trace.log(format!(
+                            "booter_load: {summary}; GSP-RM is not modelled, the GSP RISC-V \
+                             core is not started"
+                        ));
+                        0
+                    }
+                    Err(e) => {
+                        bus.trace
+                            .log(format!("booter_load: WPR metadata at {addr:#x}: {e}"));
+                        BAD_WPR_META
+                    }
+                }
+            }
+            Kind::Unload => {
+                bus.regs.set_hw(NV_PFB_PRI_MMU_WPR2_ADDR_LO, 0);
+                bus.regs.set_hw(NV_PFB_PRI_MMU_WPR2_ADDR_HI, 0);
+                bus.trace
+                    .trace(|| "booter_unload: WPR2 removed".to_string());
+                0
+            }
+        };
+        Some(Outcome::Halted)
+    }
+}

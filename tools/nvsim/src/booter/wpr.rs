@@ -1,0 +1,88 @@
+//! The GSP-RM WPR metadata `booter_load` reads from guest memory.
+//!
+//! Layout (`GspFwWprMeta`, r570.144; nova-core
+//! `gsp/fw/r570_144/bindings.rs`, nouveau `nvkm/subdev/gsp/tu102.c`),
+//! little-endian u64 fields: 0x00 magic 0xdc3aae21371a60b3, 0x08 revision
+//! 1, 0x10/0x18 radix3 ELF sysmem address/size, 0x20/0x28 bootloader
+//! sysmem address/size, 0x30/0x38/0x40 bootloader code/data/manifest
+//! offsets, 0x48 a 16-byte union, 0x58 gspFwRsvdStart, 0x60/0x68 non-WPR
+//! heap offset/size, 0x70 gspFwWprStart, 0x78/0x80 heap offset/size, 0x88
+//! gspFwOffset (ELF), 0x90 bootBinOffset, 0x98/0xa0 FRTS offset/size, 0xa8
+//! gspFwWprEnd, 0xb0 fbSize, 0xb8/0xc0 VGA workspace offset/size.
+//!
+//! Checks: magic and revision; the regions in framebuffer order inside
+//! `[gspFwWprStart, gspFwWprEnd)` and the framebuffer; the FRTS region is
+//! the one WPR2 covers (FWSEC set it up); the sysmem images are readable.
+
+use crate::bar0::Bus;
+use crate::regs::{NV_PFB_PRI_MMU_WPR2_ADDR_HI, NV_PFB_PRI_MMU_WPR2_ADDR_LO};
+
+/// `GspFwWprMeta` magic.
+pub const MAGIC: u64 = 0xdc3a_ae21_371a_60b3;
+/// Size read.
+const LEN: usize = 0xc8;
+
+/// Reads and checks the metadata at bus address `addr`; returns a summary.
+pub fn check(bus: &Bus<'_>, addr: u64, vram: u64) -> Result<String, String> {
+    let mut m = vec![0u8; LEN];
+    bus.dma.read(addr, &mut m).map_err(|e| e.to_string())?;
+    let q = |o: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&m[o..o + 8]);
+        u64::from_le_bytes(b)
+    };
+    if q(0x00) != MAGIC {
+        return Err(format!("magic {:#x}, expected {MAGIC:#x}", q(0x00)));
+    }
+    if q(0x08) != 1 {
+        return Err(format!("revision {}, expected 1", q(0x08)));
+    }
+    let (elf, elf_size, bl, bl_size) = (q(0x10), q(0x18), q(0x20), q(0x28));
+    let (nonwpr, nonwpr_size) = (q(0x60), q(0x68));
+    let (wpr_start, heap, heap_size, fw, boot) = (q(0x70), q(0x78), q(0x80), q(0x88), q(0x90));
+    let (frts, frts_size, wpr_end, fb) = (q(0x98), q(0xa0), q(0xa8), q(0xb0));
+    if fb == 0 || fb > vram {
+        return Err(format!(
+            "fbSize {fb:#x} is not within the {vram:#x}-byte VRAM"
+        ));
+    }
+    let order = [
+        ("non-WPR heap", nonwpr, nonwpr.saturating_add(nonwpr_size)),
+        ("WPR start", wpr_start, wpr_start),
+        ("heap", heap, heap.saturating_add(heap_size)),
+        ("GSP-RM ELF", fw, fw),
+        ("bootloader", boot, boot),
+        ("FRTS", frts, frts.saturating_add(frts_size)),
+        ("WPR end", wpr_end, wpr_end),
+    ];
+    for pair in order.windows(2) {
+        let ((a, _, a_end), (b, b_start, _)) = (pair[0], pair[1]);
+        if a_end > b_start {
+            return Err(format!("{a} (ends {a_end:#x}) overlaps {b} ({b_start:#x})"));
+        }
+    }
+    if wpr_end > fb {
+        return Err(format!("gspFwWprEnd {wpr_end:#x} beyond fbSize {fb:#x}"));
+    }
+    let lo = u64::from(bus.regs.read(NV_PFB_PRI_MMU_WPR2_ADDR_LO).unwrap_or(0) >> 4) << 12;
+    let hi = u64::from(bus.regs.read(NV_PFB_PRI_MMU_WPR2_ADDR_HI).unwrap_or(0) >> 4) << 12;
+    if (lo, hi) != (frts, frts.saturating_add(frts_size)) {
+        return Err(format!(
+            "FRTS {frts:#x}+{frts_size:#x} is not the WPR2 region {lo:#x}..{hi:#x} FWSEC set up"
+        ));
+    }
+    let mut probe = [0u8; 4];
+    for (what, a, size) in [("radix3 ELF", elf, elf_size), ("bootloader", bl, bl_size)] {
+        if size == 0 {
+            return Err(format!("{what} has size 0"));
+        }
+        bus.dma
+            .read(a, &mut probe)
+            .map_err(|e| format!("{what} at {a:#x}: {e}"))?;
+    }
+    Ok(format!(
+        "WPR meta at {addr:#x} ok: WPR {wpr_start:#x}..{wpr_end:#x}, heap {heap:#x}+{heap_size:#x}, \
+         ELF {fw:#x} (sysmem {elf:#x}+{elf_size:#x}), bootloader {boot:#x} \
+         (sysmem {bl:#x}+{bl_size:#x}), FRTS {frts:#x}+{frts_size:#x}, fb {fb:#x}"
+    ))
+}

@@ -1,0 +1,473 @@
+//! The falcon microcontrollers: a register-level model of the GSP and SEC2
+//! falcons ([`Falcon`]) and an identification stub for the others
+//! ([`FalconStub`]).
+//!
+//! Register offsets relative to the falcon base (PFALCON; PFALCON2 is
+//! base + 0x1000), from nova-core `regs.rs`/`falcon.rs`/`falcon/hal/*.rs` and
+//! nouveau `nvkm/falcon/{base,v1,ga102}.c`:
+//!
+//! | offset | register | model |
+//! | --- | --- | --- |
+//! | 0x000/0x004/0x008 | IRQSSET/IRQSCLR/IRQSTAT | set/clear/read; bit 4 HALT is set when the CPU halts |
+//! | 0x00c/0x010/0x014/0x018/0x01c | IRQMODE/IRQMSET/IRQMCLR/IRQMASK/IRQDEST | stored (not routed to the PCI interrupt) |
+//! | 0x040/0x044 | MAILBOX0/1 | read/write, reset 0 |
+//! | 0x080/0x084 | OS/RM | read/write, reset 0 |
+//! | 0x0f4 | HWCFG2 | 31 reset ready (GA102+), 12 memory scrubbing, 10 RISC-V present |
+//! | 0x100 | CPUCTL | 1 STARTCPU (write), 4 HALTED, 6 ALIAS_EN (0); reset: halted |
+//! | 0x104 | BOOTVEC | read/write |
+//! | 0x108/0x12c | HWCFG/HWCFG1 | IMEM/DMEM size in 256-byte blocks; core rev, security, ports |
+//! | 0x10c | DMACTL | 0 REQUIRE_CTX (reset 1), 2:1 scrubbing (read-only), 6:3 DMAQ |
+//! | 0x110..0x128 | DMATRF* | `dma.rs` |
+//! | 0x130 | CPUCTL_ALIAS | 1 STARTCPU |
+//! | 0x180..0x200 | IMEM/DMEM ports | `ports.rs` |
+//! | 0x3c0 | ENGINE | bit 0 reset: while set the falcon is held in reset; releasing it scrubs IMEM/DMEM |
+//! | 0x600..0x624 | FBIF | `fbif.rs` |
+//! | 0x1180..0x1210 | BROM parameters (GA102+) | `brom.rs` |
+//! | 0x1240 | RISCV_CORE_SWITCH_RISCV_STATUS (Turing) | 0: RISC-V inactive |
+//! | 0x1388 | RISCV_CPUCTL (GA102+) | bit 4 halted, bit 7 active (0) |
+//! | 0x1668 | RISCV_BCR_CTRL (GA102+) | bit 4 core select (0 falcon), bit 0 valid (set on write) |
+//!
+//! Scrubbing after a reset takes one status read: the first read of
+//! HWCFG2 (GA102+) or DMACTL (Turing) after the release reports it in
+//! progress, so a driver that does not wait reads a busy bit. Reset values
+//! not named by the sources (DMACTL.REQUIRE_CTX set, FBIF cleared) are
+//! nvsim's choice: they make a driver that skips a setup step fail.
+
+pub mod brom;
+pub mod dma;
+pub mod fbif;
+pub mod hs;
+pub mod ports;
+mod stub;
+
+use std::ops::Range;
+
+pub use stub::FalconStub;
+
+use crate::bar0::{Bar0Model, Bus};
+use crate::chip::{Arch, FalconHw};
+use brom::Brom;
+use dma::{DmaRegs, Transfer};
+use fbif::Fbif;
+use hs::{Outcome, Program};
+use ports::{Memories, Ports};
+
+/// Base of the GSP falcon.
+pub const GSP_BASE: u32 = 0x0011_0000;
+/// Base of the SEC2 falcon.
+pub const SEC2_BASE: u32 = 0x0084_0000;
+/// Base of the FSP falcon (Hopper, Blackwell).
+pub const FSP_BASE: u32 = 0x008f_2000;
+
+const IRQSSET: u32 = 0x000;
+const IRQSCLR: u32 = 0x004;
+const IRQSTAT: u32 = 0x008;
+const IRQMODE: u32 = 0x00c;
+const IRQMSET: u32 = 0x010;
+const IRQMCLR: u32 = 0x014;
+const IRQMASK: u32 = 0x018;
+const IRQDEST: u32 = 0x01c;
+const MAILBOX0: u32 = 0x040;
+const MAILBOX1: u32 = 0x044;
+const OS: u32 = 0x080;
+const RM: u32 = 0x084;
+const HWCFG2: u32 = 0x0f4;
+const CPUCTL: u32 = 0x100;
+const BOOTVEC: u32 = 0x104;
+const HWCFG: u32 = 0x108;
+const DMACTL: u32 = 0x10c;
+const HWCFG1: u32 = 0x12c;
+const CPUCTL_ALIAS: u32 = 0x130;
+const ENGINE: u32 = 0x3c0;
+const RISCV_STATUS: u32 = 0x1240;
+const RISCV_CPUCTL: u32 = 0x1388;
+const BCR_CTRL: u32 = 0x1668;
+
+const STARTCPU: u32 = 1 << 1;
+const HALTED: u32 = 1 << 4;
+const IRQ_HALT: u32 = 1 << 4;
+
+/// The falcons with a full model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// GSP falcon at 0x110000.
+    Gsp,
+    /// SEC2 falcon at 0x840000.
+    Sec2,
+}
+
+impl Engine {
+    /// Lower-case name for the log.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Gsp => "gsp",
+            Engine::Sec2 => "sec2",
+        }
+    }
+
+    /// Register base.
+    pub fn base(self) -> u32 {
+        match self {
+            Engine::Gsp => GSP_BASE,
+            Engine::Sec2 => SEC2_BASE,
+        }
+    }
+
+    /// The engine's bit in BROM_ENGIDMASK (nova-core `falcon/hal/ga102.rs`).
+    pub fn brom_bit(self) -> u32 {
+        match self {
+            Engine::Gsp => 0x400,
+            Engine::Sec2 => 0x1,
+        }
+    }
+
+    /// First `..._UCODE<n>_VERSION` fuse of the engine (see `regs.rs`).
+    pub fn fuse_base(self) -> u32 {
+        match self {
+            Engine::Gsp => 0x0082_41c0,
+            Engine::Sec2 => 0x0082_4140,
+        }
+    }
+}
+
+/// The state a program sees and changes when its falcon starts.
+pub struct Cpu {
+    /// Which falcon.
+    pub engine: Engine,
+    /// The chip's architecture.
+    pub arch: Arch,
+    /// IMEM and DMEM.
+    pub mem: Memories,
+    /// MAILBOX0 and MAILBOX1.
+    pub mailbox: [u32; 2],
+    /// BOOTVEC.
+    pub bootvec: u32,
+    /// BROM parameters.
+    pub brom: Brom,
+    /// The framebuffer interface.
+    pub fbif: Fbif,
+    /// DMACTL (without the scrubbing bits).
+    pub dmactl: u32,
+}
+
+impl Cpu {
+    fn new(engine: Engine, arch: Arch, hw: FalconHw) -> Self {
+        Self {
+            engine,
+            arch,
+            mem: Memories::new(hw.imem, hw.dmem),
+            mailbox: [0; 2],
+            bootvec: 0,
+            brom: Brom::default(),
+            fbif: Fbif::default(),
+            dmactl: 1,
+        }
+    }
+
+    /// Performs a DMA transfer with this falcon's engine.
+    pub fn dma(&mut self, bus: &mut Bus<'_>, t: Transfer) -> Result<(), String> {
+        dma::transfer(
+            self.engine.name(),
+            &mut self.mem,
+            &self.fbif,
+            self.dmactl & 1 != 0,
+            bus,
+            t,
+        )
+    }
+}
+
+/// A GSP or SEC2 falcon.
+pub struct Falcon {
+    hw: FalconHw,
+    cpu: Cpu,
+    ports: Ports,
+    dma: DmaRegs,
+    halted: bool,
+    in_reset: bool,
+    scrub_reads: u8,
+    irqstat: u32,
+    irqmask: u32,
+    irqmode: u32,
+    irqdest: u32,
+    os: u32,
+    rm: u32,
+    bcr_ctrl: u32,
+    programs: Vec<Box<dyn Program>>,
+}
+
+impl Falcon {
+    /// The falcon `engine` of a chip of `arch` with hardware `hw`, knowing
+    /// `programs`.
+    pub fn new(engine: Engine, arch: Arch, hw: FalconHw, programs: Vec<Box<dyn Program>>) -> Self {
+        Self {
+            hw,
+            cpu: Cpu::new(engine, arch, hw),
+            ports: Ports::new(),
+            dma: DmaRegs::default(),
+            halted: true,
+            in_reset: false,
+            scrub_reads: 0,
+            irqstat: 0,
+            irqmask: 0,
+            irqmode: 0,
+            irqdest: 0,
+            os: 0,
+            rm: 0,
+            bcr_ctrl: 1,
+            programs,
+        }
+    }
+
+    fn turing(&self) -> bool {
+        self.cpu.arch == Arch::Turing
+    }
+
+    /// Returns every register and memory to its reset state.
+    fn reset_state(&mut self) {
+        let (engine, arch) = (self.cpu.engine, self.cpu.arch);
+        let programs = std::mem::take(&mut self.programs);
+        *self = Self::new(engine, arch, self.hw, programs);
+    }
+
+    fn hwcfg(&self) -> u32 {
+        ((self.hw.imem / 256) & 0x1ff) | (((self.hw.dmem / 256) & 0x1ff) << 9)
+    }
+
+    fn hwcfg1(&self) -> u32 {
+        u32::from(self.hw.core_rev & 0xf)
+            | (u32::from(self.hw.security & 3) << 4)
+            | (u32::from(self.hw.core_rev_sub & 3) << 6)
+            | (4 << 8)
+            | (8 << 12)
+    }
+
+    /// Reports scrubbing in progress on the first status read after a reset.
+    fn scrubbing(&mut self) -> bool {
+        if self.scrub_reads > 0 {
+            self.scrub_reads -= 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn hwcfg2(&mut self) -> u32 {
+        let ready = if self.turing() { 0 } else { 1 << 31 };
+        let scrub = if !self.turing() && (self.in_reset || self.scrubbing()) {
+            1 << 12
+        } else {
+            0
+        };
+        ready | scrub | if self.hw.riscv { 1 << 10 } else { 0 }
+    }
+
+    fn dmactl(&mut self) -> u32 {
+        let scrub = if self.turing() && (self.in_reset || self.scrubbing()) {
+            0x6
+        } else {
+            0
+        };
+        self.cpu.dmactl | scrub
+    }
+
+    fn engine_write(&mut self, bus: &mut Bus<'_>, value: u32) {
+        let name = self.cpu.engine.name();
+        if value & 1 != 0 {
+            if !self.in_reset {
+                bus.trace
+                    .trace(|| format!("falcon {name}: engine reset asserted"));
+            }
+            self.reset_state();
+            self.in_reset = true;
+        } else if self.in_reset {
+            self.in_reset = false;
+            self.scrub_reads = 1;
+            bus.trace
+                .trace(|| format!("falcon {name}: reset released, IMEM/DMEM scrubbed"));
+        }
+    }
+
+    fn start(&mut self, bus: &mut Bus<'_>) {
+        let name = self.cpu.engine.name();
+        if self.in_reset {
+            bus.trace.log(format!(
+                "falcon {name}: STARTCPU while held in reset; ignored"
+            ));
+            return;
+        }
+        if !self.halted {
+            bus.trace
+                .log(format!("falcon {name}: STARTCPU while running; ignored"));
+            return;
+        }
+        self.halted = false;
+        if hs::start(&mut self.cpu, bus, &mut self.programs) == Outcome::Halted {
+            self.halted = true;
+            self.irqstat |= IRQ_HALT;
+            bus.trace.trace(|| {
+                format!(
+                    "falcon {name}: halted, mailbox0 {:#x}, mailbox1 {:#x}",
+                    self.cpu.mailbox[0], self.cpu.mailbox[1]
+                )
+            });
+        }
+    }
+
+    fn dma_cmd(&mut self, bus: &mut Bus<'_>, t: Result<Transfer, String>) {
+        let name = self.cpu.engine.name();
+        if self.in_reset {
+            bus.trace
+                .log(format!("falcon {name}: DMA while held in reset; ignored"));
+            return;
+        }
+        if let Err(e) = t.and_then(|t| self.cpu.dma(bus, t)) {
+            bus.trace
+                .log(format!("falcon {name}: DMA transfer refused: {e}"));
+        }
+    }
+
+    fn brom_reg(&self, rel: u32) -> bool {
+        !self.turing() && Brom::reg_name(rel).is_some()
+    }
+}
+
+impl Bar0Model for Falcon {
+    fn name(&self) -> &str {
+        match self.cpu.engine {
+            Engine::Gsp => "GSP",
+            Engine::Sec2 => "SEC2",
+        }
+    }
+
+    fn range(&self) -> Range<u32> {
+        let base = self.cpu.engine.base();
+        base..base + 0x2000
+    }
+
+    fn read32(&mut self, bus: &mut Bus<'_>, offset: u32) -> Option<u32> {
+        let rel = offset - self.cpu.engine.base();
+        let turing = self.turing();
+        Some(match rel {
+            IRQSSET | IRQSCLR | IRQMSET | IRQMCLR => 0,
+            IRQSTAT => self.irqstat,
+            IRQMODE => self.irqmode,
+            IRQMASK => self.irqmask,
+            IRQDEST => self.irqdest,
+            MAILBOX0 => self.cpu.mailbox[0],
+            MAILBOX1 => self.cpu.mailbox[1],
+            OS => self.os,
+            RM => self.rm,
+            HWCFG2 => self.hwcfg2(),
+            CPUCTL => {
+                if self.halted {
+                    HALTED
+                } else {
+                    0
+                }
+            }
+            CPUCTL_ALIAS => 0,
+            BOOTVEC => self.cpu.bootvec,
+            HWCFG => self.hwcfg(),
+            HWCFG1 => self.hwcfg1(),
+            DMACTL => self.dmactl(),
+            ENGINE => u32::from(self.in_reset),
+            RISCV_STATUS if turing => 0,
+            RISCV_CPUCTL if !turing => HALTED,
+            BCR_CTRL if !turing => self.bcr_ctrl,
+            r if self.brom_reg(r) => self.cpu.brom.read(r)?,
+            _ => {
+                return self
+                    .dma
+                    .read(rel)
+                    .or_else(|| self.cpu.fbif.read(rel))
+                    .or_else(|| self.ports.read(&self.cpu.mem, bus.trace, rel))
+            }
+        })
+    }
+
+    fn write32(&mut self, bus: &mut Bus<'_>, offset: u32, value: u32) -> bool {
+        let rel = offset - self.cpu.engine.base();
+        let turing = self.turing();
+        match rel {
+            IRQSSET => self.irqstat |= value,
+            IRQSCLR => self.irqstat &= !value,
+            IRQMODE => self.irqmode = value,
+            IRQMSET => self.irqmask |= value,
+            IRQMCLR => self.irqmask &= !value,
+            IRQDEST => self.irqdest = value,
+            MAILBOX0 => self.cpu.mailbox[0] = value,
+            MAILBOX1 => self.cpu.mailbox[1] = value,
+            OS => self.os = value,
+            RM => self.rm = value,
+            CPUCTL | CPUCTL_ALIAS => {
+                if value & STARTCPU != 0 {
+                    self.start(bus);
+                }
+            }
+            BOOTVEC => self.cpu.bootvec = value,
+            DMACTL => self.cpu.dmactl = value & 0x79,
+            ENGINE => self.engine_write(bus, value),
+            // The core switch completes at once: valid reads back set.
+            BCR_CTRL if !turing => self.bcr_ctrl = (value & 0x111) | 1,
+            r if self.brom_reg(r) => {
+                self.cpu.brom.write(r, value);
+            }
+            _ => {
+                if let Some(started) = self.dma.write(rel, value) {
+                    if let Some(t) = started {
+                        self.dma_cmd(bus, t);
+                    }
+                    return true;
+                }
+                return self.cpu.fbif.write(rel, value)
+                    || self.ports.write(&mut self.cpu.mem, bus.trace, rel, value);
+            }
+        }
+        true
+    }
+
+    fn reg_name(&self, offset: u32) -> Option<String> {
+        let rel = offset.checked_sub(self.cpu.engine.base())?;
+        let fixed = match rel {
+            IRQSSET => "IRQSSET",
+            IRQSCLR => "IRQSCLR",
+            IRQSTAT => "IRQSTAT",
+            IRQMODE => "IRQMODE",
+            IRQMSET => "IRQMSET",
+            IRQMCLR => "IRQMCLR",
+            IRQMASK => "IRQMASK",
+            IRQDEST => "IRQDEST",
+            MAILBOX0 => "MAILBOX0",
+            MAILBOX1 => "MAILBOX1",
+            OS => "OS",
+            RM => "RM",
+            HWCFG2 => "HWCFG2",
+            CPUCTL => "CPUCTL",
+            CPUCTL_ALIAS => "CPUCTL_ALIAS",
+            BOOTVEC => "BOOTVEC",
+            HWCFG => "HWCFG",
+            HWCFG1 => "HWCFG1",
+            DMACTL => "DMACTL",
+            ENGINE => "ENGINE",
+            RISCV_STATUS => "RISCV_CORE_SWITCH_RISCV_STATUS",
+            RISCV_CPUCTL => "RISCV_CPUCTL",
+            BCR_CTRL => "RISCV_BCR_CTRL",
+            _ => "",
+        };
+        let reg = if fixed.is_empty() {
+            DmaRegs::reg_name(rel)
+                .map(str::to_string)
+                .or_else(|| Brom::reg_name(rel).map(str::to_string))
+                .or_else(|| Fbif::reg_name(rel))
+                .or_else(|| Ports::reg_name(rel))?
+        } else {
+            fixed.to_string()
+        };
+        Some(format!("{}_FALCON_{reg}", self.name()))
+    }
+
+    fn reset(&mut self) {
+        self.reset_state();
+    }
+}

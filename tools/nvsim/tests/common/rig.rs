@@ -1,0 +1,153 @@
+//! A GPU driven directly (no vfio-user socket), with a piece of guest
+//! memory mapped for DMA, and the steps a driver takes to load and boot a
+//! falcon ucode, written from the nova-core/nouveau sequences.
+
+use std::fs::File;
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::path::Path;
+
+use nvsim::chip::Chip;
+use nvsim::device::Gpu;
+use nvsim::trace::Trace;
+
+/// Bus address of the guest memory window.
+pub const RAM: u64 = 0x4000_0000;
+/// Its size.
+pub const RAM_SIZE: u64 = 0x10_0000;
+
+pub const GSP: u32 = 0x0011_0000;
+pub const SEC2: u32 = 0x0084_0000;
+
+pub struct Rig {
+    pub gpu: Gpu,
+    pub trace: Trace,
+}
+
+impl Rig {
+    pub fn new(chip: &str) -> Rig {
+        Self::with_firmware(chip, Path::new("/nonexistent"))
+    }
+
+    pub fn with_firmware(chip: &str, fw: &Path) -> Rig {
+        let chip = Chip::by_name(chip).expect("chip");
+        let trace = Trace::memory(true);
+        let gpu = Gpu::with_firmware(chip, chip.vram, trace.clone(), fw);
+        // SAFETY: creates a new anonymous memory file; checked below.
+        let fd = unsafe { libc::memfd_create(c"guest-ram".as_ptr(), 0) };
+        assert!(fd >= 0);
+        // SAFETY: `fd` is a fresh descriptor owned by nobody else.
+        let ram = File::from(unsafe { OwnedFd::from_raw_fd(fd) });
+        ram.set_len(RAM_SIZE).expect("size");
+        gpu.dma.map(true, 0, RAM, RAM_SIZE, Some(ram)).expect("map");
+        Rig { gpu, trace }
+    }
+
+    pub fn rd(&mut self, off: u32) -> u32 {
+        let mut b = [0; 4];
+        self.gpu
+            .region_read(0, u64::from(off), &mut b)
+            .expect("read");
+        u32::from_le_bytes(b)
+    }
+
+    pub fn wr(&mut self, off: u32, v: u32) {
+        self.gpu
+            .region_write(0, u64::from(off), &v.to_le_bytes())
+            .expect("write");
+    }
+
+    pub fn update(&mut self, off: u32, f: impl Fn(u32) -> u32) {
+        let v = self.rd(off);
+        self.wr(off, f(v));
+    }
+
+    /// Log lines containing `needle`.
+    pub fn logged(&self, needle: &str) -> usize {
+        self.trace
+            .lines()
+            .iter()
+            .filter(|l| l.contains(needle))
+            .count()
+    }
+
+    /// Engine reset and wait for scrubbing, as nova-core's GA102 HAL does
+    /// (Turing polls DMACTL instead of HWCFG2).
+    pub fn reset_falcon(&mut self, base: u32, turing: bool) {
+        self.update(base + 0x3c0, |v| v | 1);
+        self.update(base + 0x3c0, |v| v & !1);
+        for _ in 0..10 {
+            let busy = if turing {
+                self.rd(base + 0x10c) & 0x6 != 0
+            } else {
+                self.rd(base + 0xf4) & (1 << 12) != 0
+            };
+            if !busy {
+                return;
+            }
+        }
+        panic!("scrubbing never completed");
+    }
+
+    /// DMA setup and a 256-byte-chunk load of `len` bytes from guest
+    /// address `src` into IMEM (secure) or DMEM at 0.
+    pub fn dma_load(&mut self, base: u32, src: u64, len: u32, imem: bool) {
+        self.update(base + 0x624, |v| v | 0x80);
+        self.wr(base + 0x10c, 0);
+        self.update(base + 0x600, |v| (v & !0x7) | 0x4 | 0x1);
+        self.wr(base + 0x110, (src >> 8) as u32);
+        self.wr(base + 0x128, (src >> 40) as u32);
+        let cmd = (6 << 8) | if imem { (1 << 4) | (1 << 2) } else { 0 };
+        for pos in (0..len).step_by(256) {
+            self.wr(base + 0x114, pos);
+            self.wr(base + 0x11c, pos);
+            self.wr(base + 0x118, cmd);
+            assert_ne!(self.rd(base + 0x118) & 0x2, 0, "DMA idle");
+        }
+    }
+
+    /// Programs the BROM as nova-core does for an HS ucode.
+    pub fn program_brom(&mut self, base: u32, pkc: u32, engines: u32, ucode_id: u32) {
+        self.wr(base + 0x1210, pkc);
+        self.wr(base + 0x119c, engines);
+        self.wr(base + 0x1198, ucode_id);
+        self.wr(base + 0x1180, 1);
+    }
+
+    /// Writes the mailboxes, starts the CPU, returns whether it halted.
+    pub fn boot(&mut self, base: u32, mbox0: u32, mbox1: u32) -> bool {
+        self.wr(base + 0x40, mbox0);
+        self.wr(base + 0x44, mbox1);
+        self.wr(base + 0x100, 0x2);
+        self.rd(base + 0x100) & 0x10 != 0
+    }
+}
+
+/// The FRTS region nova-core computes for a 24 GiB board.
+pub const FRTS_24G: u64 = 0x5_ffe0_0000;
+
+/// Runs FWSEC-FRTS on a GA102/AD102 GSP as nova-core does, for a 1 MiB
+/// region at `frts`; returns (halted, mailbox0).
+pub fn fwsec_frts(r: &mut Rig, stamp: u32, frts: u64) -> (bool, u32) {
+    use nvsim_vbios::fwsec as img;
+    let mut d = img::dmem(stamp);
+    let mut put = |at: usize, v: u32| d[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    put(img::DMAP_OFFSET as usize + 0x2c, img::DMAP_CMD_FRTS);
+    let c = img::CMD_IN_OFFSET as usize;
+    for (i, v) in [1, 24, 0, 0, 0, 2, 1, 20, (frts >> 12) as u32, 0x100, 2]
+        .into_iter()
+        .enumerate()
+    {
+        put(c + 4 * i, v);
+    }
+    let p = img::PKC_DATA_OFFSET as usize;
+    d[p..p + img::SIGNATURE_SIZE].copy_from_slice(&img::signature(2));
+    r.reset_falcon(GSP, false);
+    r.gpu.dma.write(RAM, &img::imem()).expect("imem");
+    r.gpu.dma.write(RAM + 0x1000, &d).expect("dmem");
+    r.dma_load(GSP, RAM, img::IMEM_SIZE, true);
+    r.dma_load(GSP, RAM + 0x1000, img::DMEM_SIZE, false);
+    r.program_brom(GSP, img::PKC_DATA_OFFSET, 0x400, 1);
+    r.wr(GSP + 0x104, 0);
+    let halted = r.boot(GSP, 0, 0);
+    (halted, r.rd(GSP + 0x40))
+}
