@@ -13,7 +13,7 @@ export CHIP DRIVER NOVA_CACHE JOBS
 INROOT := scripts/inroot.sh
 CARGO ?= cargo
 
-.PHONY: all run test vm shell buildroot kernel module nvsim tools igt fuzz bench clean distclean help
+.PHONY: all run test vm shell buildroot kernel module nvsim tools igt fuzz clean distclean help
 
 all: kernel tools
 
@@ -47,9 +47,6 @@ test:
 
 fuzz:
 	@tools/fwparse/fuzz.sh $${FUZZ_RUNS:-200000}
-
-bench: kernel tools
-	@$(INROOT) /src/scripts/vm.sh bench
 
 # Build outputs only; the build root and the unpacked kernel are kept.
 clean:

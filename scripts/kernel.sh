@@ -17,6 +17,10 @@ log() { printf '[nova] %s\n' "$*" >&2; }
 die() { printf '[nova] error: %s\n' "$*" >&2; exit 1; }
 [ -d "$src/drivers/gpu/drm/nova" ] || die "run inside the build root (scripts/inroot.sh)"
 jobs=${JOBS:-$(nproc)}
+# One kernel build at a time: a second caller waits (VM runs take the lock
+# shared while they install the modules, see vm.sh).
+exec 9>"$cache/.kbuild.lock"
+flock 9
 kmake() { make -C "$ksrc" O="$kbuild" LLVM=1 CLIPPY=1 -j"$jobs" "$@"; }
 
 unpack() {

@@ -3,7 +3,7 @@
 # build root; see scripts/inroot.sh, whose PID namespace reaps nvsim and QEMU
 # whatever happens here).
 #
-#   vm.sh run|test|shell|bench
+#   vm.sh run|test|shell
 #
 # The guest's root filesystem is the build root itself, read-only over 9p,
 # with the repository at /src and the kernel build at /cache/kbuild; the
@@ -32,8 +32,8 @@ rm -rf "$out"
 mkdir -p "$out"
 
 # Modules as the guest's /lib/modules/<release> (bind-mounted by guest-init).
-make -s -C /cache/linux-source-7.3 O="$kbuild" LLVM=1 INSTALL_MOD_PATH="$modroot" \
-	modules_install >/dev/null || die "modules_install failed"
+flock -s /cache/.kbuild.lock make -s -C /cache/linux-source-7.3 O="$kbuild" LLVM=1 \
+	INSTALL_MOD_PATH="$modroot" modules_install >/dev/null || die "modules_install failed"
 
 # nova-core requests TLV firmware files, which Debian does not ship: make
 # them from Debian's files and point the firmware loader at them.
@@ -86,7 +86,7 @@ case "$mode" in
 shell)
 	"${qemu[@]}"
 	;;
-run | test | bench)
+run | test)
 	log "booting the VM (TCG, timeout ${timeout_s}s)"
 	set +e
 	timeout --kill-after=10 "$timeout_s" "${qemu[@]}" </dev/null 2>&1 | tee "$out/console.log"
@@ -97,5 +97,5 @@ run | test | bench)
 	[ -f "$out/rc" ] || die "the guest did not finish (no $out/rc)"
 	exit "$(cat "$out/rc")"
 	;;
-*) die "usage: vm.sh run|test|shell|bench" ;;
+*) die "usage: vm.sh run|test|shell" ;;
 esac
