@@ -201,18 +201,12 @@ static uint64_t now_ms(void)
 
 static bool is_bound(void)
 {
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", pci);
-	return access(path, F_OK) == 0;
+	return nova_pci_is_bound(pci);
 }
 
 static int write_driver_attr(const char *attr)
 {
-	char path[PATH_MAX + 32];
-
-	snprintf(path, sizeof(path), "%s/%s", driver_dir, attr);
-	return nova_write_file(path, pci);
+	return nova_driver_attr(driver_dir, attr, pci);
 }
 
 static void unbind(void)
@@ -296,23 +290,8 @@ static void bind_and_check(void)
  */
 static int set_fw_path(const char *value)
 {
-	const char *buf = *value ? value : "";
-	size_t len = *value ? strlen(value) : 1;
-	ssize_t n;
-	int fd;
-
-	fd = open(FW_PATH_PARAM, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, buf, len);
-	if (n < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	close(fd);
-	return (size_t)n == len ? 0 : -EIO;
+	return *value ? nova_write_file(FW_PATH_PARAM, value) :
+			nova_write_bytes(FW_PATH_PARAM, "", 1);
 }
 
 /* Reads firmware_class.path without the newline the read adds. */

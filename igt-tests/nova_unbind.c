@@ -53,18 +53,12 @@ static uint64_t page_size;
 
 static bool is_bound(void)
 {
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", pci);
-	return access(path, F_OK) == 0;
+	return nova_pci_is_bound(pci);
 }
 
 static int write_driver_attr(const char *attr)
 {
-	char path[PATH_MAX + 32];
-
-	snprintf(path, sizeof(path), "%s/%s", driver_dir, attr);
-	return nova_write_file(path, pci);
+	return nova_driver_attr(driver_dir, attr, pci);
 }
 
 static void unbind(void)

@@ -294,9 +294,8 @@ bool nova_pci_bar_size(const char *pci_addr, int bar, uint64_t *size)
 	return ok;
 }
 
-int nova_write_file(const char *path, const char *value)
+int nova_write_bytes(const char *path, const void *buf, size_t len)
 {
-	size_t len = strlen(value);
 	ssize_t n;
 	int fd;
 
@@ -304,7 +303,7 @@ int nova_write_file(const char *path, const char *value)
 	if (fd < 0)
 		return -errno;
 
-	n = write(fd, value, len);
+	n = write(fd, buf, len);
 	if (n < 0) {
 		int err = -errno;
 
@@ -314,6 +313,27 @@ int nova_write_file(const char *path, const char *value)
 
 	close(fd);
 	return (size_t)n == len ? 0 : -EIO;
+}
+
+int nova_write_file(const char *path, const char *value)
+{
+	return nova_write_bytes(path, value, strlen(value));
+}
+
+bool nova_pci_is_bound(const char *pci)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", pci);
+	return access(path, F_OK) == 0;
+}
+
+int nova_driver_attr(const char *driver_dir, const char *attr, const char *pci)
+{
+	char path[PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/%s", driver_dir, attr);
+	return nova_write_file(path, pci);
 }
 
 bool nova_env_u64(const char *name, uint64_t *value)

@@ -71,6 +71,15 @@ bool nova_pci_bar_size(const char *pci_addr, int bar, uint64_t *size);
 /* Writes @value to a sysfs file; 0 or -errno. */
 int nova_write_file(const char *path, const char *value);
 
+/* Writes @len bytes of @buf to the file at @path in one write(2). */
+int nova_write_bytes(const char *path, const void *buf, size_t len);
+
+/* Whether PCI function @pci (e.g. "0000:00:03.0") has a driver bound. */
+bool nova_pci_is_bound(const char *pci);
+
+/* Writes @pci to the driver attribute @attr ("bind", "unbind") of @driver_dir. */
+int nova_driver_attr(const char *driver_dir, const char *attr, const char *pci);
+
 /* Parses environment variable @name as a number; false if unset or bad. */
 bool nova_env_u64(const char *name, uint64_t *value);
 
