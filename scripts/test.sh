@@ -138,10 +138,15 @@ vm_test() { # vm_test CHIP: full in-VM test run
 	else
 		record "vm-$chip:igt-ran" fail "no IGT summary in the VM log"
 	fi
+	if grep -qa "FWSEC-FRTS done, WPR2" "$dir/probe.txt" 2>/dev/null; then
+		record "vm-$chip:gsp-steps" pass
+	else
+		record "vm-$chip:gsp-steps" fail "no FWSEC-FRTS line in $dir/probe.txt"
+	fi
 	check_log "vm-$chip" "$dmesg"
 }
 
-vm_probe() { # vm_probe CHIP NAME ARCH: nova binds and names the chip
+vm_probe() { # vm_probe CHIP NAME ARCH GSP-LINE: nova binds, names the chip, reaches its GSP step
 	local chip=$1 dir=$results/vm-$1
 	step "VM probe on simulated $chip"
 	mkdir -p "$dir"
@@ -155,6 +160,8 @@ vm_probe() { # vm_probe CHIP NAME ARCH: nova binds and names the chip
 	fi
 	if grep -q 'renderD128' "$dir/vm.log"; then record "vm-$chip:render-node" pass; else
 		record "vm-$chip:render-node" fail "no renderD128"; fi
+	if grep -qa "$4" "$dir/vm.log"; then record "vm-$chip:gsp-steps" pass; else
+		record "vm-$chip:gsp-steps" fail "no '$4' line"; fi
 	check_log "vm-$chip" "$dir/vm.log"
 }
 
@@ -193,9 +200,11 @@ for c in "ga102 GA102" "ad102 AD102" "tu102 TU102"; do
 	# shellcheck disable=SC2086
 	vm_reference $c
 done
-for c in "tu102 TU102 Turing" "ad102 AD102 Ada" "gh100 GH100 Hopper" "gb202 GB202 Blackwell"; do
-	# shellcheck disable=SC2086
-	vm_probe $c
-done
+frts="FWSEC-FRTS done, WPR2"
+fsp="GSP boot through the FSP is not implemented yet"
+vm_probe tu102 TU102 Turing "$frts"
+vm_probe ad102 AD102 Ada "$frts"
+vm_probe gh100 GH100 Hopper "$fsp"
+vm_probe gb202 GB202 Blackwell "$fsp"
 
 finish 0

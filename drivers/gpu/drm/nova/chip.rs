@@ -122,7 +122,7 @@ chips! {
     (0x166, "TU106", "tu106", Turing, FW_GEN_BOOTLOADER, hal::TU1XX),
     (0x167, "TU117", "tu117", Turing, FW_GEN_BOOTLOADER, hal::TU1XX),
     (0x168, "TU116", "tu116", Turing, FW_GEN_BOOTLOADER, hal::TU1XX),
-    (0x170, "GA100", "ga100", Ampere, FW_GEN_BOOTLOADER, hal::TU1XX),
+    (0x170, "GA100", "ga100", Ampere, FW_GEN_BOOTLOADER, hal::GA100),
     (0x172, "GA102", "ga102", Ampere, FW_BOOTER, hal::GA10X),
     (0x173, "GA103", "ga103", Ampere, FW_BOOTER, hal::GA10X),
     (0x174, "GA104", "ga104", Ampere, FW_BOOTER, hal::GA10X),

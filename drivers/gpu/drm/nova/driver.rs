@@ -22,6 +22,7 @@ use crate::{
     },
     firmware,
     gpu::GpuInfo,
+    gsp_boot,
 };
 
 /// The PCI driver type.
@@ -80,6 +81,9 @@ impl pci::Driver for NovaPciDriver {
             info.log(pdev);
 
             firmware::check_all(pdev.as_ref(), info.id.chip)?;
+
+            pdev.set_master();
+            gsp_boot::boot(pdev, &bar, info.id.chip)?;
 
             let drm = drm::UnregisteredDevice::<NovaDrmDriver>::new(pdev, Ok(()))
                 .inspect_err(|e| dev_err!(pdev, "allocate DRM device: {:?}\n", e))?;

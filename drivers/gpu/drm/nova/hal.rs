@@ -6,6 +6,14 @@
 //! [`Hal`]; the chip table ([`crate::chip::CHIPS`]) points every chip at its
 //! implementation, so code elsewhere never matches on chip or architecture.
 
+use kernel::io::Io;
+
+use crate::{
+    falcon::FalconGen,
+    gpu::Bar0,
+    regs, //
+};
+
 /// How a generation brings GSP-RM up.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum BootMethod {
@@ -26,9 +34,52 @@ pub(crate) trait Hal: Sync {
 
     /// Short name of the generation's flow, for logs.
     fn name(&self) -> &'static str;
+
+    /// Why nova does not run the GSP boot steps (GFW wait, VBIOS, layout,
+    /// FWSEC-FRTS) on this generation yet, or `None` if it does.
+    fn gsp_boot_unsupported(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Why nova does not run FWSEC-FRTS on this generation yet, or `None`
+    /// if it does.
+    fn frts_unsupported(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Size of VRAM in bytes, as the framebuffer registers report it once
+    /// GFW boot completed.
+    fn vram_size(&self, bar: &Bar0<'_>) -> u64;
+
+    /// BAR0 offset of `NV_FUSE_STATUS_OPT_DISPLAY` (bit 0 set: no display).
+    fn display_fuse(&self) -> usize;
+
+    /// Which reset sequence the falcons follow.
+    fn falcon_gen(&self) -> FalconGen {
+        FalconGen::Ga102
+    }
+
+    /// Size of the FRTS region in bytes.
+    fn frts_size(&self) -> u64 {
+        1 << 20
+    }
 }
 
-/// Turing and GA100.
+/// VRAM size from `NV_PFB_PRI_MMU_LOCAL_MEMORY_RANGE` (Turing, GA100).
+fn vram_size_local_memory_range(bar: &Bar0<'_>) -> u64 {
+    let r = bar.read32(regs::NV_PFB_PRI_MMU_LOCAL_MEMORY_RANGE);
+    let mag = u64::from((r >> 4) & 0x3f);
+    let scale = r & 0xf;
+    let size = (mag << scale) << 20;
+    if r & (1 << 30) != 0 {
+        // ECC takes one unit in sixteen.
+        size / 16 * 15
+    } else {
+        size
+    }
+}
+
+/// Turing.
 pub(crate) struct Tu1xx;
 
 impl Hal for Tu1xx {
@@ -38,6 +89,53 @@ impl Hal for Tu1xx {
 
     fn name(&self) -> &'static str {
         "tu1xx"
+    }
+
+    fn falcon_gen(&self) -> FalconGen {
+        FalconGen::Tu102
+    }
+
+    fn vram_size(&self, bar: &Bar0<'_>) -> u64 {
+        vram_size_local_memory_range(bar)
+    }
+
+    fn display_fuse(&self) -> usize {
+        0x0002_1c04
+    }
+}
+
+/// GA100: booted as Turing is, with Ampere's fuse registers and an empty
+/// FRTS region.
+pub(crate) struct Ga100;
+
+impl Hal for Ga100 {
+    fn boot_method(&self) -> BootMethod {
+        BootMethod::GenericBootloader
+    }
+
+    fn name(&self) -> &'static str {
+        "ga100"
+    }
+
+    fn frts_unsupported(&self) -> Option<&'static str> {
+        Some("FWSEC-FRTS on GA100 (empty FRTS region) is not implemented yet")
+    }
+
+    fn falcon_gen(&self) -> FalconGen {
+        FalconGen::Tu102
+    }
+
+    fn vram_size(&self, bar: &Bar0<'_>) -> u64 {
+        vram_size_local_memory_range(bar)
+    }
+
+    fn display_fuse(&self) -> usize {
+        0x0082_0c04
+    }
+
+    fn frts_size(&self) -> u64 {
+        // The region exists (its start is recorded) but is empty.
+        0
     }
 }
 
@@ -52,6 +150,14 @@ impl Hal for Ga10x {
     fn name(&self) -> &'static str {
         "ga10x"
     }
+
+    fn vram_size(&self, bar: &Bar0<'_>) -> u64 {
+        u64::from(bar.read32(regs::NV_USABLE_FB_SIZE_IN_MB)) << 20
+    }
+
+    fn display_fuse(&self) -> usize {
+        0x0082_0c04
+    }
 }
 
 /// Hopper and Blackwell.
@@ -65,10 +171,24 @@ impl Hal for Gh100 {
     fn name(&self) -> &'static str {
         "gh100"
     }
+
+    fn gsp_boot_unsupported(&self) -> Option<&'static str> {
+        Some("GSP boot through the FSP is not implemented yet")
+    }
+
+    fn vram_size(&self, bar: &Bar0<'_>) -> u64 {
+        u64::from(bar.read32(regs::NV_USABLE_FB_SIZE_IN_MB)) << 20
+    }
+
+    fn display_fuse(&self) -> usize {
+        0x0082_0c04
+    }
 }
 
-/// The Turing/GA100 HAL.
+/// The Turing HAL.
 pub(crate) static TU1XX: Tu1xx = Tu1xx;
+/// The GA100 HAL.
+pub(crate) static GA100: Ga100 = Ga100;
 /// The GA10x/Ada HAL.
 pub(crate) static GA10X: Ga10x = Ga10x;
 /// The Hopper/Blackwell HAL.

@@ -3,24 +3,31 @@
 //! nova: DRM driver for NVIDIA GPUs running the GSP-RM firmware (Turing,
 //! Ampere, Ada, Hopper, Blackwell).
 //!
-//! Today nova binds the GPU, identifies it, checks its firmware files and
-//! offers a render node with GETPARAM and system-memory GEM objects. Booting
-//! GSP-RM comes next.
+//! Today nova binds the GPU, identifies it, checks its firmware files, runs
+//! the first steps of the GSP boot (GFW boot wait, VBIOS, framebuffer
+//! layout, FWSEC-FRTS; see `gsp_boot.rs`) and offers a render node with
+//! GETPARAM and system-memory GEM objects. Booter and GSP-RM come next.
 
 mod chip;
 mod driver;
 mod drm_device;
+mod falcon;
+mod fb_layout;
 mod file;
 mod firmware;
 // The parsers are shared with host crates (tools/fwparse), which is why their
 // API is `pub` and only partly used by the driver.
 #[allow(unreachable_pub, dead_code)]
 mod fwparse;
+mod fwsec_frts;
 mod gem;
+mod gfw;
 mod gpu;
+mod gsp_boot;
 mod hal;
 mod params;
 mod regs;
+mod vbios;
 
 kernel::module_pci_driver! {
     type: driver::NovaPciDriver,
