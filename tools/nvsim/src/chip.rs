@@ -54,6 +54,24 @@ pub struct FalconHw {
     pub riscv: bool,
 }
 
+impl FalconHw {
+    /// `HWCFG` as this falcon reports it: IMEM (8:0) and DMEM (17:9) sizes
+    /// in 256-byte blocks.
+    pub fn hwcfg(&self) -> u32 {
+        ((self.imem / 256) & 0x1ff) | (((self.dmem / 256) & 0x1ff) << 9)
+    }
+
+    /// `HWCFG1`: core revision (3:0), security model (5:4), core revision
+    /// subversion (7:6), 4 IMEM ports (11:8) and 8 DMEM ports (15:12).
+    pub fn hwcfg1(&self) -> u32 {
+        u32::from(self.core_rev & 0xf)
+            | (u32::from(self.security & 3) << 4)
+            | (u32::from(self.core_rev_sub & 3) << 6)
+            | (4 << 8)
+            | (8 << 12)
+    }
+}
+
 /// One simulated chip.
 #[derive(Debug, Clone, Copy)]
 pub struct Chip {

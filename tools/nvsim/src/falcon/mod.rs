@@ -230,18 +230,6 @@ impl Falcon {
         *self = Self::new(engine, arch, self.hw, programs);
     }
 
-    fn hwcfg(&self) -> u32 {
-        ((self.hw.imem / 256) & 0x1ff) | (((self.hw.dmem / 256) & 0x1ff) << 9)
-    }
-
-    fn hwcfg1(&self) -> u32 {
-        u32::from(self.hw.core_rev & 0xf)
-            | (u32::from(self.hw.security & 3) << 4)
-            | (u32::from(self.hw.core_rev_sub & 3) << 6)
-            | (4 << 8)
-            | (8 << 12)
-    }
-
     /// Reports scrubbing in progress on the first status read after a reset.
     fn scrubbing(&mut self) -> bool {
         if self.scrub_reads > 0 {
@@ -368,8 +356,8 @@ impl Bar0Model for Falcon {
             }
             CPUCTL_ALIAS => 0,
             BOOTVEC => self.cpu.bootvec,
-            HWCFG => self.hwcfg(),
-            HWCFG1 => self.hwcfg1(),
+            HWCFG => self.hw.hwcfg(),
+            HWCFG1 => self.hw.hwcfg1(),
             DMACTL => self.dmactl(),
             ENGINE => u32::from(self.in_reset),
             RISCV_STATUS if turing => 0,

@@ -74,18 +74,6 @@ impl FalconStub {
         }
     }
 
-    fn hwcfg(&self) -> u32 {
-        ((self.hw.imem / 256) & 0x1ff) | (((self.hw.dmem / 256) & 0x1ff) << 9)
-    }
-
-    fn hwcfg1(&self) -> u32 {
-        u32::from(self.hw.core_rev & 0xf)
-            | (u32::from(self.hw.security & 3) << 4)
-            | (u32::from(self.hw.core_rev_sub & 3) << 6)
-            | (4 << 8)
-            | (8 << 12)
-    }
-
     fn hwcfg2(&self) -> u32 {
         let reset_ready = if self.arch == Arch::Turing {
             0
@@ -109,8 +97,8 @@ impl Bar0Model for FalconStub {
         let rel = offset - self.base;
         match rel {
             IRQSCLR | IRQSTAT => Some(0),
-            HWCFG => Some(self.hwcfg()),
-            HWCFG1 => Some(self.hwcfg1()),
+            HWCFG => Some(self.hw.hwcfg()),
+            HWCFG1 => Some(self.hw.hwcfg1()),
             HWCFG2 => Some(self.hwcfg2()),
             RISCV_STATUS if self.arch == Arch::Turing => Some(0),
             RISCV_CPUCTL if self.arch != Arch::Turing => Some(1 << 4),
