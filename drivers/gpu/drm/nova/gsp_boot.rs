@@ -58,10 +58,8 @@ pub(crate) fn boot(pdev: &pci::Device<Bound>, bar: &Bar0<'_>, chip: &Chip) -> Re
     // Step 1.
     gfw::wait_boot_complete(pdev, bar)?;
 
-    // Step 2.
-    let vbios = VbiosImage::read(pdev, bar)?;
-
-    // Step 3.
+    // Step 3 (the layout needs only registers; the VBIOS, step 2, is read
+    // below, and only when FWSEC-FRTS has to run).
     let params = fb_params(chip, bar);
     let layout = FbLayout::compute(params, None).inspect_err(|_| {
         dev_err!(
@@ -105,6 +103,8 @@ pub(crate) fn boot(pdev: &pci::Device<Bound>, bar: &Bar0<'_>, chip: &Chip) -> Re
         );
         return Err(EBUSY);
     }
+    // Step 2.
+    let vbios = VbiosImage::read(pdev, bar)?;
     let (start, end) = fwsec_frts::run(pdev, bar, chip, &vbios, &layout.frts)?;
     dev_info!(pdev, "FWSEC-FRTS done, WPR2 {:#x}-{:#x}\n", start, end);
     Ok(())
