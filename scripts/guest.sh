@@ -61,6 +61,11 @@ test)
 	section "unload"
 	modprobe -r "$driver" || echo "modprobe -r $driver failed"
 	;;
+bench | fault)
+	# Their own scripts: scripts/guest-bench.sh, scripts/guest-fault.sh.
+	"/src/scripts/guest-$mode.sh" "$out"
+	echo "$?" >"$out/$mode.rc"
+	;;
 esac
 dmesg >"$out/dmesg.txt"
 section "done"
