@@ -2,6 +2,7 @@
 #
 #   make run     set up, build, boot the VM with a simulated GPU, show nova
 #   make test    set up, build, run every test; prints "N passed, N failed"
+#   make bench   nova against upstream nova-core, modprobe to GSP-RM ready
 #
 # Variables: CHIP (ga102, tu102, ad102, gh100, gb202), DRIVER (nova,
 # nova-core), NOVA_CACHE (default ~/.cache/nova), JOBS.
@@ -13,7 +14,7 @@ export CHIP DRIVER NOVA_CACHE JOBS
 INROOT := scripts/inroot.sh
 CARGO ?= cargo
 
-.PHONY: all run test vm shell buildroot kernel module nvsim tools igt fuzz clean distclean help
+.PHONY: all run test bench vm shell buildroot kernel module nvsim tools igt fuzz clean distclean help
 
 all: kernel tools
 
@@ -44,6 +45,10 @@ vm shell: kernel tools
 
 test:
 	@scripts/test.sh
+
+# modprobe to GSP-RM ready, nova against upstream nova-core, as a ratio.
+bench: kernel tools
+	@scripts/bench.sh
 
 fuzz:
 	@tools/fwparse/fuzz.sh $${FUZZ_RUNS:-200000}

@@ -26,7 +26,7 @@ exec unshare --mount --propagation private --pid --fork --kill-child -- /bin/bas
 	shift 2
 	# A clean environment, but for the settings of the nova scripts.
 	pass=()
-	for v in CI CHIP DRIVER VRAM NVSIM_ARGS VM_OUT VM_TIMEOUT VM_MEM JOBS FW_PATH; do
+	for v in CI CHIP DRIVER VRAM NVSIM_ARGS VM_ARGS VM_OUT VM_TIMEOUT VM_MEM JOBS FW_PATH; do
 		[ -n "${!v+x}" ] && pass+=("$v=${!v}")
 	done
 	exec chroot "$r" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" \

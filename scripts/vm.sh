@@ -3,7 +3,7 @@
 # build root; see scripts/inroot.sh, whose PID namespace reaps nvsim and QEMU
 # whatever happens here).
 #
-#   vm.sh run|test|shell
+#   vm.sh run|test|bench|fault|shell
 #
 # The guest's root filesystem is the build root itself, read-only over 9p,
 # with the repository at /src and the kernel build at /cache/kbuild; the
@@ -11,7 +11,7 @@
 #
 # Environment: CHIP (default ga102), DRIVER (nova or nova-core), VRAM,
 # VM_OUT (output directory under /cache, default /cache/vm),
-# NVSIM_ARGS (extra simulator flags), VM_TIMEOUT (seconds), VM_MEM (MiB),
+# NVSIM_ARGS (extra simulator flags), VM_ARGS (extra kernel arguments), VM_TIMEOUT (seconds), VM_MEM (MiB),
 # NVSIM (binary).
 set -euo pipefail
 mode=${1:-run}
@@ -36,9 +36,10 @@ flock -s /cache/.kbuild.lock make -s -C /cache/linux-source-7.3 O="$kbuild" LLVM
 	INSTALL_MOD_PATH="$modroot" modules_install >/dev/null || die "modules_install failed"
 
 # nova-core requests TLV firmware files, which Debian does not ship: make
-# them from Debian's files and point the firmware loader at them.
+# them from Debian's files and point the firmware loader at them (nova's
+# files are not there, so the loader falls back to /lib/firmware for them).
 fw_path=
-if [ "$driver" = nova-core ]; then
+if [ "$driver" = nova-core ] || [ "$mode" = bench ]; then
 	fw_path=/cache/firmware-tlv
 	/src/firmware/nova-core-tlv.sh "$fw_path" || die "making nova-core's firmware failed"
 fi
@@ -71,7 +72,7 @@ dev="{\"driver\":\"vfio-user-pci\",\"socket\":{\"type\":\"unix\",\"path\":\"$soc
 append="console=ttyS0 loglevel=5 log_buf_len=8M panic=-1 rw root=rootfs rootfstype=9p"
 append+=" rootflags=trans=virtio,version=9p2000.L,access=any,cache=loose,msize=512000"
 append+=" init=/src/scripts/guest-init.sh novatest.mode=$mode novatest.chip=$chip novatest.driver=$driver"
-append+=" modprobe.blacklist=nova,nova_core${fw_path:+ firmware_class.path=$fw_path}"
+append+=" modprobe.blacklist=nova,nova_core${fw_path:+ firmware_class.path=$fw_path}${VM_ARGS:+ $VM_ARGS}"
 qemu=(qemu-system-x86_64 -machine q35,accel=tcg,memory-backend=mem -cpu max -smp 2 -m "$mem"
 	-object "memory-backend-memfd,id=mem,size=${mem}M,share=on"
 	-kernel "$kbuild/arch/x86/boot/bzImage" -append "$append"
@@ -86,7 +87,7 @@ case "$mode" in
 shell)
 	"${qemu[@]}"
 	;;
-run | test)
+run | test | bench | fault)
 	log "booting the VM (TCG, timeout ${timeout_s}s)"
 	set +e
 	timeout --kill-after=10 "$timeout_s" "${qemu[@]}" </dev/null 2>&1 | tee "$out/console.log"
@@ -97,5 +98,5 @@ run | test)
 	[ -f "$out/rc" ] || die "the guest did not finish (no $out/rc)"
 	exit "$(cat "$out/rc")"
 	;;
-*) die "usage: vm.sh run|test|shell" ;;
+*) die "usage: vm.sh run|test|bench|fault|shell" ;;
 esac

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs inside the VM (guest.sh bench): how long nova and upstream nova-core
+# take from `modprobe` to GSP-RM's static information (the "GPU name:" line
+# each logs once GSP_INIT_DONE came and GET_GSP_STATIC_INFO was answered),
+# against the same nvsim in the same VM, alternating, several rounds each.
+# Writes one line a sample to $out/bench.txt: "DRIVER SECONDS".
+set -uo pipefail
+out=${1:-/cache/vm}
+rounds=$(sed -n 's/.*\bnovatest.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
+rounds=${rounds:-3}
+: >"$out/bench.txt"
+
+# The kernel log timestamp (seconds) of the last line matching $1, or nothing.
+stamp() {
+	dmesg | grep -E "$1" | tail -1 | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p'
+}
+
+# sample DRIVER MODULE: one modprobe-to-static-info time, then unload.
+sample() {
+	local drv=$1 mod=$2 tag t0 t1
+	tag="nova-bench: $drv round $3"
+	echo "$tag" >/dev/kmsg
+	t0=$(stamp "$tag")
+	if ! modprobe "$mod"; then
+		echo "bench: modprobe $mod failed"
+		return 1
+	fi
+	t1=
+	for _ in $(seq 600); do
+		t1=$(dmesg | sed -n "/$tag/,\$p" | grep -E "^\\[ *[0-9.]+\\] $drv [0-9a-f:.]+: .*GPU name: " |
+			head -1 | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
+		[ -n "$t1" ] && break
+		sleep 0.1
+	done
+	modprobe -r "$mod" || echo "bench: modprobe -r $mod failed"
+	if [ -z "$t1" ]; then
+		echo "bench: $drv logged no 'GPU name:' line"
+		return 1
+	fi
+	awk -v d="$drv" -v a="$t0" -v b="$t1" 'BEGIN {printf "%s %.3f\n", d, b - a}' | tee -a "$out/bench.txt"
+}
+
+rc=0
+for i in $(seq "$rounds"); do
+	sample nova nova "$i" || rc=1
+	sample nova-core nova_core "$i" || rc=1
+done
+exit $rc
