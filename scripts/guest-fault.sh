@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs inside the VM (guest.sh fault) with nvsim started with a fault for
+# the first GSP boot (NVSIM_ARGS): nova's probe must fail cleanly, a second
+# bind (nvsim no longer faulting) must boot GSP-RM, and unload must work.
+# Writes $out/fault.txt: the failed probe's nova lines, then "bound: yes|no"
+# after each attempt.
+set -uo pipefail
+out=${1:-/cache/vm}
+sysdrv=/sys/bus/pci/drivers/nova
+res=$out/fault.txt
+: >"$res"
+
+bdf=$(lspci -Dn -d 10de: | awk 'NR == 1 {print $1}')
+[ -n "$bdf" ] || { echo "fault: no NVIDIA device" | tee -a "$res"; exit 1; }
+bound() { [ -e "$sysdrv/$bdf" ] && echo yes || echo no; }
+
+echo "nova-fault: first probe" >/dev/kmsg
+# A PCI probe failure does not fail modprobe; whether it bound is the check.
+timeout 120 modprobe nova || echo "fault: modprobe nova failed or timed out" | tee -a "$res"
+echo "first: bound: $(bound)" | tee -a "$res"
+dmesg | sed -n '/nova-fault: first probe/,$p' | grep -E "nova [0-9a-f:.]+: " >>"$res"
+
+echo "nova-fault: second probe" >/dev/kmsg
+if [ "$(bound)" = no ]; then
+	echo "$bdf" >"$sysdrv/bind" 2>/dev/null || true
+fi
+echo "second: bound: $(bound)" | tee -a "$res"
+dmesg | sed -n '/nova-fault: second probe/,$p' | grep -E "GPU name" >>"$res"
+timeout 120 modprobe -r nova || echo "fault: modprobe -r nova failed" | tee -a "$res"
+echo "unloaded: $([ -d /sys/module/nova ] && echo no || echo yes)" | tee -a "$res"
