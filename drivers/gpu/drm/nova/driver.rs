@@ -88,7 +88,7 @@ impl pci::Driver for NovaPciDriver {
             let drm = drm::UnregisteredDevice::<NovaDrmDriver>::new(pdev, Ok(()))
                 .inspect_err(|e| dev_err!(pdev, "allocate DRM device: {:?}\n", e))?;
 
-            let reg_data = NovaRegistrationData::new(bar, info);
+            let reg_data = NovaRegistrationData::new(bar, info, None);
 
             // SAFETY: the registration is stored in `NovaPciData` and dropped when the device is
             // unbound; it is never forgotten.

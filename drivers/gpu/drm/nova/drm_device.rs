@@ -19,6 +19,7 @@ use crate::{
         Bar0,
         GpuInfo, //
     },
+    gsp::GspStaticInfo,
 };
 
 /// The DRM driver type.
@@ -35,12 +36,22 @@ pub(crate) struct NovaRegistrationData<'bound> {
     _bar: Bar0<'bound>,
     /// Identity of the GPU.
     pub(crate) info: GpuInfo,
+    /// What GSP-RM reported, if nova booted it.
+    pub(crate) gsp: Option<GspStaticInfo>,
 }
 
 impl<'bound> NovaRegistrationData<'bound> {
     /// Builds the registration data of a probed GPU.
-    pub(crate) fn new(bar: Bar0<'bound>, info: GpuInfo) -> impl PinInit<Self, Error> + 'bound {
-        try_pin_init!(Self { _bar: bar, info })
+    pub(crate) fn new(
+        bar: Bar0<'bound>,
+        info: GpuInfo,
+        gsp: Option<GspStaticInfo>,
+    ) -> impl PinInit<Self, Error> + 'bound {
+        try_pin_init!(Self {
+            _bar: bar,
+            info,
+            gsp
+        })
     }
 }
 

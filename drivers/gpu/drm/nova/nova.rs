@@ -23,6 +23,7 @@ mod fwsec_frts;
 mod gem;
 mod gfw;
 mod gpu;
+mod gsp;
 mod gsp_boot;
 mod hal;
 mod params;

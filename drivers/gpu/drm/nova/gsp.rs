@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The GSP-RM RPC layer: the shared-memory command and message queues, the
+//! RM arguments, and the first RPCs of a boot (step 7) and of a shutdown
+//! (the RPC part of step 8).
+//!
+//! [`GspQueues`] is allocated before GSP boots (its RM arguments go into the
+//! libos "RMARGS" region); once the RISC-V core runs, [`start_rm`] talks to
+//! GSP-RM until it reported the GPU's static information, and [`stop_rm`]
+//! asks it to shut down before unbind.
+
+// Until the boot path calls into it, most of this module is unused.
+#![allow(dead_code)]
+
+mod cmdq;
+mod commands;
+mod queue;
+mod sequencer;
+mod shmem;
+
+use kernel::{
+    device,
+    io::{
+        poll::read_poll_timeout,
+        Io, //
+    },
+    pci,
+    prelude::*,
+    time::Delta,
+};
+
+pub(crate) use cmdq::GspQueues;
+use commands::{
+    function,
+    GetGspStaticInfo,
+    GspInitDone,
+    SetRegistry,
+    SetSystemInfo,
+    UnloadingGuestDriver, //
+};
+
+use crate::{
+    chip::{
+        Architecture,
+        Chip, //
+    },
+    gpu::Bar0,
+};
+
+/// How long GSP-RM may take from the first RPC to `GSP_INIT_DONE`.
+const INIT_DONE_TIMEOUT: Delta = Delta::from_secs(10);
+/// How long GSP-RM may take to suspend after `UNLOADING_GUEST_DRIVER`.
+const SUSPEND_TIMEOUT: Delta = Delta::from_secs(5);
+/// `NV_PGSP_FALCON_MAILBOX0`.
+const GSP_MAILBOX0: usize = 0x0011_0040;
+/// MAILBOX0 bit GSP-RM sets once it has suspended.
+const MAILBOX0_SUSPENDED: u32 = 1 << 31;
+
+/// Falcon operations the GSP CPU sequencer (`RUN_CPU_SEQUENCER`) needs;
+/// implemented by the boot code.
+pub(crate) trait SequencerOps {
+    /// Resets the GSP falcon (and its DMA).
+    fn core_reset(&self) -> Result;
+    /// Starts the GSP falcon CPU.
+    fn core_start(&self) -> Result;
+    /// Waits for the GSP falcon CPU to halt.
+    fn core_wait_for_halt(&self) -> Result;
+    /// Resets GSP, puts the libos address into its mailboxes, starts SEC2,
+    /// waits for the reload, checks SEC2 MAILBOX0, writes the OS version and
+    /// checks that the RISC-V core is active.
+    fn core_resume(&self) -> Result;
+}
+
+/// What GSP-RM reported in `GET_GSP_STATIC_INFO`.
+#[derive(Clone, Copy)]
+pub(crate) struct GspStaticInfo {
+    /// The marketing name of the GPU, NUL-terminated.
+    pub(crate) gpu_name: [u8; commands::GPU_NAME_LEN],
+    /// Total usable framebuffer memory in bytes.
+    pub(crate) vram_size: u64,
+}
+
+impl GspStaticInfo {
+    /// The GPU name as a C string (empty if GSP-RM sent no terminator, which
+    /// [`start_rm`] does not let through).
+    pub(crate) fn gpu_name(&self) -> &CStr {
+        CStr::from_bytes_until_nul(&self.gpu_name).unwrap_or(c"")
+    }
+}
+
+/// BAR0 offset and size of the PCI config space mirror.
+fn config_mirror(chip: &Chip) -> (u32, u32) {
+    match chip.arch {
+        Architecture::Turing | Architecture::Ampere | Architecture::Ada => (0x0008_8000, 0x1000),
+        Architecture::Hopper | Architecture::BlackwellGb10x | Architecture::BlackwellGb20x => {
+            (0x0009_2000, 0x1000)
+        }
+    }
+}
+
+fn system_info(pdev: &pci::Device<device::Bound>, chip: &Chip) -> Result<SetSystemInfo> {
+    let (config_mirror_base, config_mirror_size) = config_mirror(chip);
+    Ok(SetSystemInfo {
+        bar0: pdev.resource_start(0)?,
+        bar1: pdev.resource_start(1)?,
+        bar3: pdev.resource_start(3)?,
+        bdf: pdev.dev_id(),
+        vendor: pdev.vendor_id().as_raw(),
+        device: pdev.device_id(),
+        subsystem_vendor: pdev.subsystem_vendor_id(),
+        subsystem_device: pdev.subsystem_device_id(),
+        revision: pdev.revision_id(),
+        config_mirror_base,
+        config_mirror_size,
+    })
+}
+
+/// Waits for `GSP_INIT_DONE`, running the CPU sequencer when GSP-RM asks for
+/// it and skipping other events.
+fn wait_init_done(
+    dev: &device::Device,
+    bar: &Bar0<'_>,
+    queues: &GspQueues,
+    seq: &dyn SequencerOps,
+) -> Result {
+    use cmdq::Message;
+    loop {
+        let msg = queues.receive(INIT_DONE_TIMEOUT).inspect_err(|e| {
+            if *e == ETIMEDOUT {
+                dev_err!(
+                    dev,
+                    "GSP-RM: no GSP_INIT_DONE within {:?}\n",
+                    INIT_DONE_TIMEOUT
+                );
+            }
+        })?;
+        match msg.header.function {
+            GspInitDone::FUNCTION => return GspInitDone::decode(msg.payload()).map(|_| ()),
+            function::GSP_RUN_CPU_SEQUENCER => {
+                sequencer::run(dev, bar, msg.payload(), seq)?;
+                dev_dbg!(dev, "GSP-RM: CPU sequencer done\n");
+            }
+            f if f >= cmdq::EVENT_BASE => cmdq::log_event(dev, &msg),
+            f => {
+                dev_err!(dev, "GSP-RM: reply to function {} while booting\n", f);
+                return Err(EPROTO);
+            }
+        }
+    }
+}
+
+/// Step 7: everything after the RISC-V core is active, up to and including
+/// `GET_GSP_STATIC_INFO` and its log line.
+pub(crate) fn start_rm(
+    pdev: &pci::Device<device::Bound>,
+    bar: &Bar0<'_>,
+    chip: &'static Chip,
+    queues: &GspQueues,
+    seq: &dyn SequencerOps,
+) -> Result<GspStaticInfo> {
+    let dev: &device::Device = pdev.as_ref();
+    let info = system_info(pdev, chip)
+        .inspect_err(|e| dev_err!(dev, "GSP-RM: read PCI resources: {:?}\n", e))?;
+    queues
+        .send(bar, &info)
+        .inspect_err(|e| dev_err!(dev, "GSP-RM: send GSP_SET_SYSTEM_INFO: {:?}\n", e))?;
+    queues
+        .send(bar, &SetRegistry)
+        .inspect_err(|e| dev_err!(dev, "GSP-RM: send SET_REGISTRY: {:?}\n", e))?;
+    wait_init_done(dev, bar, queues, seq)
+        .inspect_err(|e| dev_err!(dev, "GSP-RM: wait for GSP_INIT_DONE: {:?}\n", e))?;
+    let reply = queues
+        .rpc(bar, &GetGspStaticInfo)
+        .inspect_err(|e| dev_err!(dev, "GSP-RM: GET_GSP_STATIC_INFO: {:?}\n", e))?;
+    let info = GspStaticInfo {
+        gpu_name: reply.gpu_name,
+        vram_size: reply.usable_fb,
+    };
+    dev_info!(
+        dev,
+        "GSP-RM: GPU name: {}, VRAM {} MiB\n",
+        info.gpu_name().to_str().unwrap_or("(not UTF-8)"),
+        info.vram_size >> 20
+    );
+    Ok(info)
+}
+
+/// Step 8, RPC part: `UNLOADING_GUEST_DRIVER`, then waits for GSP MAILBOX0
+/// bit 31 (processor suspended).
+pub(crate) fn stop_rm(
+    pdev: &pci::Device<device::Bound>,
+    bar: &Bar0<'_>,
+    queues: &GspQueues,
+) -> Result {
+    let dev: &device::Device = pdev.as_ref();
+    queues
+        .rpc(bar, &UnloadingGuestDriver)
+        .inspect_err(|e| dev_err!(dev, "GSP-RM: UNLOADING_GUEST_DRIVER: {:?}\n", e))?;
+    read_poll_timeout(
+        || bar.try_read32(GSP_MAILBOX0),
+        |v| v & MAILBOX0_SUSPENDED != 0,
+        Delta::from_micros(100),
+        SUSPEND_TIMEOUT,
+    )
+    .inspect_err(|e| dev_err!(dev, "GSP-RM: wait for suspension: {:?}\n", e))?;
+    dev_dbg!(dev, "GSP-RM: suspended\n");
+    Ok(())
+}

@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The command and status queues shared with GSP-RM, the RM arguments that
+//! tell GSP-RM where they are, and a typed API to send commands and receive
+//! messages over them.
+//!
+//! The receive path polls the status queue's write pointer with short sleeps
+//! and a timeout; nova does not route the GSP interrupt yet.
+
+use kernel::{
+    device,
+    io::{
+        poll::read_poll_timeout,
+        Io, //
+    },
+    new_mutex,
+    prelude::*,
+    sync::{
+        aref::ARef,
+        barrier::{
+            dma_mb,
+            Full,
+            Read,
+            Write, //
+        },
+        Mutex,
+    },
+    time::Delta,
+};
+
+use super::{
+    queue::{
+        self,
+        ElemError,
+        ElemHeader, //
+    },
+    shmem::SharedMem,
+};
+use crate::gpu::Bar0;
+
+/// `NV_PGSP_QUEUE_HEAD(0)`: writing it tells GSP-RM the command queue moved.
+const NV_PGSP_QUEUE_HEAD: usize = 0x0011_0c00;
+
+/// Size of the RM arguments buffer: one GSP page, as libos regions must be
+/// whole pages on some chips.
+const RM_ARGS_SIZE: usize = queue::PAGE;
+
+/// How long to wait for room in the command queue.
+const SEND_TIMEOUT: Delta = Delta::from_secs(1);
+/// How long to wait for a message by default.
+pub(crate) const RECEIVE_TIMEOUT: Delta = Delta::from_secs(5);
+/// Sleep between two looks at the status queue.
+const POLL_INTERVAL: Delta = Delta::from_micros(100);
+
+/// First function number of the events GSP-RM sends unprompted.
+pub(crate) const EVENT_BASE: u32 = 0x1000;
+
+/// A command nova sends to GSP-RM.
+pub(crate) trait Command {
+    /// The `NV_VGPU_MSG_FUNCTION_*` number.
+    const FUNCTION: u32;
+    /// Name for log messages.
+    const NAME: &'static str;
+    /// What GSP-RM answers, or [`NoReply`].
+    type Reply;
+
+    /// Size of the payload after the RPC header.
+    fn payload_len(&self) -> usize;
+
+    /// Writes the payload into `dst`, which is zeroed and exactly
+    /// [`Command::payload_len`] bytes long.
+    fn encode(&self, dst: &mut [u8]) -> Result;
+}
+
+/// A message GSP-RM sends, as a reply or as an event.
+pub(crate) trait Message: Sized {
+    /// The function or event number.
+    const FUNCTION: u32;
+    /// Name for log messages.
+    const NAME: &'static str;
+
+    /// Decodes the payload. A payload too short or inconsistent is
+    /// `EPROTO`.
+    fn decode(payload: &[u8]) -> Result<Self>;
+}
+
+/// The reply type of commands GSP-RM does not answer.
+pub(crate) struct NoReply;
+
+/// A message received from the status queue, checked and copied out.
+pub(crate) struct Received {
+    /// Its headers.
+    pub(crate) header: ElemHeader,
+    /// The whole element; the payload starts at [`queue::PAYLOAD_OFFSET`].
+    elem: KVec<u8>,
+}
+
+impl Received {
+    /// The payload after the RPC header.
+    pub(crate) fn payload(&self) -> &[u8] {
+        self.elem.get(queue::PAYLOAD_OFFSET..).unwrap_or(&[])
+    }
+}
+
+/// Queue state protected by the lock.
+struct Inner {
+    /// The shared memory: PTEs, command queue, status queue.
+    shmem: SharedMem,
+    /// Sequence number of the next element nova sends.
+    tx_seq: u32,
+    /// Sequence number the next element GSP-RM sends must carry.
+    rx_seq: u32,
+    /// RPC sequence number of the next command that has a reply.
+    rpc_seq: u32,
+}
+
+/// The shared-memory command and message queues and the
+/// `GSP_ARGUMENTS_CACHED` ("RMARGS") buffer, in DMA memory.
+#[pin_data]
+pub(crate) struct GspQueues {
+    /// The queues; one sender or receiver at a time.
+    #[pin]
+    inner: Mutex<Inner>,
+    /// The RM arguments.
+    rm_args: SharedMem,
+    /// The device, for log messages.
+    dev: ARef<device::Device>,
+}
+
+/// Writes the page table and the command queue's transmit header.
+fn init_shmem(shmem: &SharedMem) -> Result {
+    let base = shmem.dma_address();
+    for i in 0..queue::NUM_PTES {
+        let addr = base
+            .checked_add((i * queue::PAGE) as u64)
+            .ok_or(EOVERFLOW)?;
+        shmem.write32(i * 8, addr as u32)?;
+        shmem.write32(i * 8 + 4, (addr >> 32) as u32)?;
+    }
+    let q = queue::CMDQ_OFFSET;
+    // msgqTxHeader: version, size, msgSize, msgCount, writePtr, flags,
+    // rxHdrOff, entryOff.
+    let tx = [
+        0,
+        queue::QUEUE_SIZE as u32,
+        queue::PAGE as u32,
+        queue::QUEUE_ENTRIES,
+        0,
+        1,
+        queue::RX_HDR_OFFSET as u32,
+        queue::ENTRY_OFFSET as u32,
+    ];
+    for (i, v) in tx.iter().enumerate() {
+        shmem.write32(q + i * 4, *v)?;
+    }
+    Ok(())
+}
+
+/// Writes `GSP_ARGUMENTS_CACHED` for queues at `shmem_addr`.
+fn init_rm_args(rm_args: &SharedMem, shmem_addr: u64) -> Result {
+    let mut a = [0u8; 0x48];
+    // messageQueueInitArguments.
+    queue::put_u64(&mut a, 0x00, shmem_addr)?;
+    queue::put_u32(&mut a, 0x08, queue::NUM_PTES as u32)?;
+    queue::put_u64(&mut a, 0x10, queue::CMDQ_OFFSET as u64)?;
+    queue::put_u64(&mut a, 0x18, queue::STATQ_OFFSET as u64)?;
+    // srInitArguments (0x20: oldLevel, flags, bInPMTransition) stay zero:
+    // a cold boot, not a resume. gpuInstance (0x2c) is zero.
+    // bDmemStack: GSP-RM runs with its stack in DMEM.
+    queue::put_u8(&mut a, 0x30, 1)?;
+    // profilerArgs (0x38: pa, size) stay zero: no profiler buffer.
+    rm_args.write_bytes(0, &a)
+}
+
+impl GspQueues {
+    /// Allocates and initialises the queues and the RM arguments for `dev`.
+    pub(crate) fn new(dev: &device::Device<device::Bound>) -> impl PinInit<Self, Error> + '_ {
+        pin_init::pin_init_scope(move || {
+            let shmem = SharedMem::new(dev, queue::SHMEM_SIZE)
+                .inspect_err(|e| dev_err!(dev, "GSP queues: allocate shared memory: {:?}\n", e))?;
+            init_shmem(&shmem)?;
+            let rm_args = SharedMem::new(dev, RM_ARGS_SIZE)
+                .inspect_err(|e| dev_err!(dev, "GSP queues: allocate RM arguments: {:?}\n", e))?;
+            init_rm_args(&rm_args, shmem.dma_address())?;
+            let d: &device::Device = dev;
+            Ok(try_pin_init!(Self {
+                inner <- new_mutex!(Inner {
+                    shmem,
+                    tx_seq: 0,
+                    rx_seq: 0,
+                    rpc_seq: 1,
+                }),
+                rm_args,
+                dev: d.into(),
+            }))
+        })
+    }
+
+    /// DMA address and size of the RM arguments, for the libos "RMARGS"
+    /// region.
+    pub(crate) fn rm_args(&self) -> (u64, u64) {
+        (self.rm_args.dma_address(), self.rm_args.len() as u64)
+    }
+
+    /// Sends `cmd`, which has no reply.
+    pub(crate) fn send<C: Command<Reply = NoReply>>(&self, bar: &Bar0<'_>, cmd: &C) -> Result {
+        let mut inner = self.inner.lock();
+        self.send_locked(&mut inner, bar, cmd, 0)
+    }
+
+    /// Sends `cmd` and waits for its reply, logging and skipping the events
+    /// that arrive in between. Holds the queues for the whole exchange.
+    pub(crate) fn rpc<C>(&self, bar: &Bar0<'_>, cmd: &C) -> Result<C::Reply>
+    where
+        C: Command,
+        C::Reply: Message,
+    {
+        let mut inner = self.inner.lock();
+        let rpc_seq = inner.rpc_seq;
+        inner.rpc_seq = inner.rpc_seq.wrapping_add(1);
+        self.send_locked(&mut inner, bar, cmd, rpc_seq)?;
+        loop {
+            let msg = self
+                .receive_locked(&mut inner, RECEIVE_TIMEOUT)
+                .inspect_err(|e| {
+                    if *e == ETIMEDOUT {
+                        dev_err!(self.dev, "GSP RPC: no reply to {} from GSP-RM\n", C::NAME);
+                    }
+                })?;
+            let function = msg.header.function;
+            if function == C::Reply::FUNCTION {
+                if msg.header.rpc_result != 0 {
+                    dev_err!(
+                        self.dev,
+                        "GSP RPC: {} failed in GSP-RM with status {:#x}\n",
+                        C::NAME,
+                        msg.header.rpc_result
+                    );
+                    return Err(EIO);
+                }
+                return C::Reply::decode(msg.payload()).inspect_err(|_| {
+                    dev_err!(
+                        self.dev,
+                        "GSP RPC: malformed reply to {} ({} bytes)\n",
+                        C::NAME,
+                        msg.payload().len()
+                    )
+                });
+            }
+            if function < EVENT_BASE {
+                dev_err!(
+                    self.dev,
+                    "GSP RPC: reply to function {} while waiting for the reply to {}\n",
+                    function,
+                    C::NAME
+                );
+                return Err(EPROTO);
+            }
+            log_event(&self.dev, &msg);
+        }
+    }
+
+    /// Waits up to `timeout` for the next message from GSP-RM.
+    pub(crate) fn receive(&self, timeout: Delta) -> Result<Received> {
+        let mut inner = self.inner.lock();
+        self.receive_locked(&mut inner, timeout)
+    }
+
+    fn send_locked<C: Command>(
+        &self,
+        inner: &mut Inner,
+        bar: &Bar0<'_>,
+        cmd: &C,
+        rpc_seq: u32,
+    ) -> Result {
+        let payload_len = cmd.payload_len();
+        if payload_len > queue::PAYLOAD_MAX {
+            dev_err!(
+                self.dev,
+                "GSP RPC: {} is too large ({} bytes)\n",
+                C::NAME,
+                payload_len
+            );
+            return Err(EMSGSIZE);
+        }
+        let len = queue::PAYLOAD_OFFSET + payload_len;
+        let mut elem = KVec::from_elem(0u8, len, GFP_KERNEL)?;
+        cmd.encode(&mut elem[queue::PAYLOAD_OFFSET..])?;
+        queue::seal_element(&mut elem, inner.tx_seq, C::FUNCTION, rpc_seq)?;
+
+        let count = queue::entries_for(len) as u32;
+        let shmem = &inner.shmem;
+        let write = shmem.read32(queue::CMDQ_OFFSET + queue::TX_WRITE_PTR)?;
+        let dev = &self.dev;
+        // GSP-RM's read pointer into the command queue lives in the status
+        // queue's receive header.
+        let read_ptr = || shmem.read32(queue::STATQ_OFFSET + queue::RX_HDR_OFFSET);
+        read_poll_timeout(
+            || {
+                let read = read_ptr()?;
+                queue::free_entries(write, read).ok_or_else(|| {
+                    dev_err!(
+                        dev,
+                        "GSP RPC: corrupt command queue pointers (write {}, read {})\n",
+                        write,
+                        read
+                    );
+                    EIO
+                })
+            },
+            |free| *free >= count,
+            POLL_INTERVAL,
+            SEND_TIMEOUT,
+        )
+        .inspect_err(|e| {
+            if *e == ETIMEDOUT {
+                dev_err!(
+                    dev,
+                    "GSP RPC: command queue full, cannot send {}\n",
+                    C::NAME
+                );
+            }
+        })?;
+
+        let mut index = write;
+        for chunk in elem.chunks(queue::PAGE) {
+            shmem.write_bytes(queue::CMDQ_OFFSET + queue::entry_offset(index), chunk)?;
+            index = queue::advance(index, 1);
+        }
+        // The element must be visible before the pointer that publishes it.
+        dma_mb(Write);
+        shmem.write32(queue::CMDQ_OFFSET + queue::TX_WRITE_PTR, index)?;
+        dma_mb(Full);
+        bar.try_write32(0, NV_PGSP_QUEUE_HEAD)?;
+
+        dev_dbg!(
+            dev,
+            "GSP RPC: sent {} (seq {}, {} bytes)\n",
+            C::NAME,
+            inner.tx_seq,
+            len
+        );
+        inner.tx_seq = inner.tx_seq.wrapping_add(1);
+        Ok(())
+    }
+
+    fn receive_locked(&self, inner: &mut Inner, timeout: Delta) -> Result<Received> {
+        let shmem = &inner.shmem;
+        let dev = &self.dev;
+        // Our read pointer into the status queue lives in the command
+        // queue's receive header.
+        let read = shmem.read32(queue::CMDQ_OFFSET + queue::RX_HDR_OFFSET)?;
+        let available = read_poll_timeout(
+            || {
+                let write = shmem.read32(queue::STATQ_OFFSET + queue::TX_WRITE_PTR)?;
+                queue::used_entries(write, read).ok_or_else(|| {
+                    dev_err!(
+                        dev,
+                        "GSP RPC: corrupt status queue pointers (write {}, read {})\n",
+                        write,
+                        read
+                    );
+                    EIO
+                })
+            },
+            |used| *used > 0,
+            POLL_INTERVAL,
+            timeout,
+        )?;
+        // Read the element only after seeing the pointer that published it.
+        dma_mb(Read);
+
+        let mut first = KVec::from_elem(0u8, queue::PAGE, GFP_KERNEL)?;
+        shmem.read_bytes(queue::STATQ_OFFSET + queue::entry_offset(read), &mut first)?;
+        let header = queue::parse_header(&first, available).map_err(|e| {
+            match e {
+                ElemError::Truncated => dev_err!(dev, "GSP RPC: truncated message\n"),
+                ElemError::Signature(s) => {
+                    dev_err!(dev, "GSP RPC: message with bad signature {:#x}\n", s)
+                }
+                ElemError::Length(l) => {
+                    dev_err!(dev, "GSP RPC: message with bad length {:#x}\n", l)
+                }
+                ElemError::ElemCount(c) => dev_err!(
+                    dev,
+                    "GSP RPC: message claims {} entries, {} available\n",
+                    c,
+                    available
+                ),
+            }
+            EPROTO
+        })?;
+
+        let mut elem = KVec::with_capacity(header.len, GFP_KERNEL)?;
+        let mut index = read;
+        let mut left = header.len;
+        while left > 0 {
+            let n = left.min(queue::PAGE);
+            let start = elem.len();
+            if start == 0 {
+                elem.extend_from_slice(&first[..n], GFP_KERNEL)?;
+            } else {
+                elem.extend_with(n, 0, GFP_KERNEL)?;
+                shmem.read_bytes(
+                    queue::STATQ_OFFSET + queue::entry_offset(index),
+                    &mut elem[start..],
+                )?;
+            }
+            index = queue::advance(index, 1);
+            left -= n;
+        }
+        // Everything is copied out: hand the entries back to GSP-RM.
+        dma_mb(Full);
+        shmem.write32(queue::CMDQ_OFFSET + queue::RX_HDR_OFFSET, index)?;
+
+        let seq = header.seq;
+        let expected = inner.rx_seq;
+        inner.rx_seq = seq.wrapping_add(1);
+        if queue::checksum(&elem) != 0 {
+            dev_err!(
+                dev,
+                "GSP RPC: message {} (function {}) has a bad checksum\n",
+                seq,
+                header.function
+            );
+            return Err(EIO);
+        }
+        if seq != expected {
+            dev_err!(
+                dev,
+                "GSP RPC: message sequence number {}, expected {}\n",
+                seq,
+                expected
+            );
+            return Err(EPROTO);
+        }
+        dev_dbg!(
+            dev,
+            "GSP RPC: received function {} (seq {}, {} bytes)\n",
+            header.function,
+            seq,
+            header.len
+        );
+        Ok(Received { header, elem })
+    }
+}
+
+/// Logs an event nobody waits for at debug level.
+pub(crate) fn log_event(dev: &device::Device, msg: &Received) {
+    dev_dbg!(
+        dev,
+        "GSP RPC: skipping event {:#x} ({} bytes)\n",
+        msg.header.function,
+        msg.payload().len()
+    );
+}
