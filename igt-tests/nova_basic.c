@@ -201,7 +201,7 @@ static void test_invalid_param(int fd)
 {
 	static const uint64_t bad[] = {
 		0,
-		NOVA_GETPARAM_GEM_SIZE_MAX + 1,
+		NOVA_GETPARAM_VRAM_SIZE + 1,
 		0x100,
 		/* A known parameter in the low 32 bits is still unknown. */
 		1ull << 32 | NOVA_GETPARAM_PCI_VENDOR_ID,

@@ -25,7 +25,8 @@
 #                     more, see timeout_for)
 #   IGT_FILTER        extended regex on "<test>@<subtest>"; only matching
 #                     subtests run
-#   NOVA_EXPECT_DEVICE_ID, NOVA_EXPECT_CHIPSET, NOVA_EXPECT_VRAM_BAR_SIZE
+#   NOVA_EXPECT_DEVICE_ID, NOVA_EXPECT_CHIPSET, NOVA_EXPECT_VRAM_BAR_SIZE,
+#   NOVA_EXPECT_GSP, NOVA_EXPECT_GPU_NAME, NOVA_EXPECT_VRAM_SIZE
 #                     what the simulated GPU is; passed to the tests
 
 set -u
@@ -49,6 +50,7 @@ filter=${IGT_FILTER:-}
 
 # Passed on to the tests when the caller set them.
 export NOVA_EXPECT_DEVICE_ID NOVA_EXPECT_CHIPSET NOVA_EXPECT_VRAM_BAR_SIZE
+export NOVA_EXPECT_GSP NOVA_EXPECT_GPU_NAME NOVA_EXPECT_VRAM_SIZE
 
 command -v python3 >/dev/null || die "python3 is needed for the results"
 command -v timeout >/dev/null || die "timeout (coreutils) is needed"

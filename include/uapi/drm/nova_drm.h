@@ -54,6 +54,11 @@ extern "C" {
  * (subsystem vendor ID << 16) | subsystem device ID.
  *
  * %NOVA_GETPARAM_GEM_SIZE_MAX: largest size a GEM object may have.
+ *
+ * %NOVA_GETPARAM_VRAM_SIZE: usable video memory in bytes, as GSP-RM reports
+ * it (the sum of the framebuffer regions it lets clients allocate from).
+ * Fails with -ENODEV when nova has not booted GSP-RM on this GPU (today:
+ * Hopper and Blackwell).
  */
 #define NOVA_GETPARAM_VRAM_BAR_SIZE	0x1
 #define NOVA_GETPARAM_PCI_VENDOR_ID	0x2
@@ -64,6 +69,19 @@ extern "C" {
 #define NOVA_GETPARAM_PCI_REVISION	0x7
 #define NOVA_GETPARAM_PCI_SUBSYSTEM	0x8
 #define NOVA_GETPARAM_GEM_SIZE_MAX	0x9
+#define NOVA_GETPARAM_VRAM_SIZE		0xa
+
+/**
+ * DOC: GETPARAM_STRING parameters
+ *
+ * Strings that userspace can read with &DRM_IOCTL_NOVA_GETPARAM_STRING. An
+ * unknown parameter fails with -EINVAL.
+ *
+ * %NOVA_GETPARAM_STRING_GPU_NAME: the marketing name of the GPU as GSP-RM
+ * reports it, e.g. "NVIDIA GeForce RTX 3090". Fails with -ENODEV when nova
+ * has not booted GSP-RM on this GPU (today: Hopper and Blackwell).
+ */
+#define NOVA_GETPARAM_STRING_GPU_NAME	0x1
 
 /* Values of NOVA_GETPARAM_ARCHITECTURE: NV_PMC_BOOT_42 bits 29:24. */
 #define NOVA_ARCHITECTURE_TURING	0x16
@@ -86,6 +104,37 @@ struct drm_nova_getparam {
 	 * @value: out, the value of the parameter.
 	 */
 	__u64 value;
+};
+
+/**
+ * struct drm_nova_getparam_string - read a string parameter
+ *
+ * Copies the NUL-terminated string, terminator included, to @pointer.
+ * With @size zero, copies nothing and only reports the length. A non-zero
+ * @size too small for the string fails with -EINVAL; an unwritable buffer
+ * fails with -EFAULT.
+ */
+struct drm_nova_getparam_string {
+	/**
+	 * @param: in, which string to read (a NOVA_GETPARAM_STRING_* value).
+	 */
+	__u64 param;
+
+	/**
+	 * @pointer: in, user address of the buffer to copy the string to.
+	 */
+	__u64 pointer;
+
+	/**
+	 * @size: in, size of the buffer in bytes; out, length of the string
+	 * including its NUL terminator.
+	 */
+	__u32 size;
+
+	/**
+	 * @pad: must be zero.
+	 */
+	__u32 pad;
 };
 
 /**
@@ -162,6 +211,7 @@ struct drm_nova_gem_mmap_offset {
 #define DRM_NOVA_GEM_CREATE		0x01
 #define DRM_NOVA_GEM_INFO		0x02
 #define DRM_NOVA_GEM_MMAP_OFFSET	0x03
+#define DRM_NOVA_GETPARAM_STRING	0x04
 
 /* An enum rather than macros, so that Rust bindgen resolves the values. */
 enum {
@@ -173,6 +223,8 @@ enum {
 						   struct drm_nova_gem_info),
 	DRM_IOCTL_NOVA_GEM_MMAP_OFFSET	= DRM_IOWR(DRM_COMMAND_BASE + DRM_NOVA_GEM_MMAP_OFFSET,
 						   struct drm_nova_gem_mmap_offset),
+	DRM_IOCTL_NOVA_GETPARAM_STRING	= DRM_IOWR(DRM_COMMAND_BASE + DRM_NOVA_GETPARAM_STRING,
+						   struct drm_nova_getparam_string),
 };
 
 #if defined(__cplusplus)

@@ -20,6 +20,7 @@ use crate::{
         GpuInfo, //
     },
     gsp::GspStaticInfo,
+    params,
 };
 
 /// The DRM driver type.
@@ -82,6 +83,8 @@ impl drm::Driver for NovaDrmDriver {
         (NOVA_GEM_INFO, drm_nova_gem_info, ioctl::AUTH | ioctl::RENDER_ALLOW, File::gem_info),
         (NOVA_GEM_MMAP_OFFSET, drm_nova_gem_mmap_offset, ioctl::AUTH | ioctl::RENDER_ALLOW,
          File::gem_mmap_offset),
+        (NOVA_GETPARAM_STRING, drm_nova_getparam_string, ioctl::RENDER_ALLOW,
+         params::get_param_string),
     }
 
     fn show_fdinfo(printer: &mut drm::fdinfo::Printer, file: &drm::File<File>) {

@@ -53,7 +53,7 @@ impl File {
         req: &mut uapi::drm_nova_getparam,
         _file: &NovaFile,
     ) -> Result<u32> {
-        req.value = params::value(&reg.info, req.param)?;
+        req.value = params::value(&reg.info, reg.gsp.as_ref(), req.param)?;
         Ok(0)
     }
 

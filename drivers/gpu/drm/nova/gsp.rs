@@ -140,7 +140,9 @@ fn wait_init_done(
                 sequencer::run(dev, bar, msg.payload(), seq)?;
                 dev_dbg!(dev, "GSP-RM: CPU sequencer done\n");
             }
-            f if f >= cmdq::EVENT_BASE => cmdq::log_event(dev, &msg),
+            f if f >= cmdq::EVENT_BASE || commands::reply_unawaited(f) => {
+                cmdq::log_unawaited(dev, &msg)?
+            }
             f => {
                 dev_err!(dev, "GSP-RM: reply to function {} while booting\n", f);
                 return Err(EPROTO);

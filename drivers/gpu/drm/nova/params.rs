@@ -1,20 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The values `DRM_IOCTL_NOVA_GETPARAM` reports.
+//! The values `DRM_IOCTL_NOVA_GETPARAM` and `DRM_IOCTL_NOVA_GETPARAM_STRING`
+//! report.
 
 use kernel::{
+    drm::Registered,
     prelude::*,
+    uaccess::{
+        UserPtr,
+        UserSlice, //
+    },
     uapi, //
 };
 
 use crate::{
+    drm_device::{
+        NovaDevice,
+        NovaRegistrationData, //
+    },
+    file::NovaFile,
     gem,
-    gpu::GpuInfo, //
+    gpu::GpuInfo,
+    gsp::GspStaticInfo, //
 };
 
 /// Returns the value of GETPARAM parameter `param` for the GPU `info`
-/// describes, or `EINVAL` for a parameter nova does not define.
-pub(crate) fn value(info: &GpuInfo, param: u64) -> Result<u64> {
+/// describes, with what GSP-RM reported in `gsp` if nova booted it;
+/// `EINVAL` for a parameter nova does not define, `ENODEV` for one that
+/// needs GSP-RM when it is not running.
+pub(crate) fn value(info: &GpuInfo, gsp: Option<&GspStaticInfo>, param: u64) -> Result<u64> {
     let param = u32::try_from(param).map_err(|_| EINVAL)?;
     let value = match param {
         uapi::NOVA_GETPARAM_VRAM_BAR_SIZE => info.vram_bar_size,
@@ -28,9 +42,48 @@ pub(crate) fn value(info: &GpuInfo, param: u64) -> Result<u64> {
             (u64::from(info.subsystem_vendor_id) << 16) | u64::from(info.subsystem_device_id)
         }
         uapi::NOVA_GETPARAM_GEM_SIZE_MAX => gem::SIZE_MAX,
+        uapi::NOVA_GETPARAM_VRAM_SIZE => gsp.ok_or(ENODEV)?.vram_size,
         _ => return Err(EINVAL),
     };
     Ok(value)
+}
+
+/// Returns string parameter `param`, NUL terminator included; errors as
+/// for [`value`].
+pub(crate) fn string(gsp: Option<&GspStaticInfo>, param: u64) -> Result<&[u8]> {
+    let param = u32::try_from(param).map_err(|_| EINVAL)?;
+    match param {
+        uapi::NOVA_GETPARAM_STRING_GPU_NAME => {
+            Ok(gsp.ok_or(ENODEV)?.gpu_name().to_bytes_with_nul())
+        }
+        _ => Err(EINVAL),
+    }
+}
+
+/// `DRM_IOCTL_NOVA_GETPARAM_STRING`: copies one string parameter to
+/// userspace.
+pub(crate) fn get_param_string(
+    _dev: &NovaDevice<Registered>,
+    reg: &NovaRegistrationData<'_>,
+    req: &mut uapi::drm_nova_getparam_string,
+    _file: &NovaFile,
+) -> Result<u32> {
+    if req.pad != 0 {
+        return Err(EINVAL);
+    }
+    let s = string(reg.gsp.as_ref(), req.param)?;
+    let len = u32::try_from(s.len()).map_err(|_| EINVAL)?;
+    if req.size != 0 {
+        if (req.size as usize) < s.len() {
+            return Err(EINVAL);
+        }
+        let addr = usize::try_from(req.pointer).map_err(|_| EFAULT)?;
+        UserSlice::new(UserPtr::from_addr(addr), s.len())
+            .writer()
+            .write_slice(s)?;
+    }
+    req.size = len;
+    Ok(0)
 }
 
 #[kunit_tests(nova_params)]
@@ -59,12 +112,21 @@ mod tests {
         })
     }
 
+    fn gsp() -> GspStaticInfo {
+        let mut gpu_name = [0u8; 64];
+        gpu_name[..4].copy_from_slice(b"Test");
+        GspStaticInfo {
+            gpu_name,
+            vram_size: 24 << 30,
+        }
+    }
+
     #[test]
     fn known_params() {
         let info = ga102();
         assert!(info.is_some());
         let Some(info) = info else { return };
-        let get = |p: u32| value(&info, p.into()).ok();
+        let get = |p: u32| value(&info, None, p.into()).ok();
         assert_eq!(get(uapi::NOVA_GETPARAM_VRAM_BAR_SIZE), Some(256 << 20));
         assert_eq!(get(uapi::NOVA_GETPARAM_PCI_VENDOR_ID), Some(0x10de));
         assert_eq!(get(uapi::NOVA_GETPARAM_PCI_DEVICE_ID), Some(0x2204));
@@ -80,12 +142,29 @@ mod tests {
     }
 
     #[test]
+    fn gsp_params() {
+        let info = ga102();
+        assert!(info.is_some());
+        let Some(info) = info else { return };
+        let g = gsp();
+        let vram = uapi::NOVA_GETPARAM_VRAM_SIZE.into();
+        assert_eq!(value(&info, Some(&g), vram).ok(), Some(24 << 30));
+        assert_eq!(value(&info, None, vram).err(), Some(ENODEV));
+        let name = uapi::NOVA_GETPARAM_STRING_GPU_NAME.into();
+        assert_eq!(string(Some(&g), name).ok(), Some(&b"Test\0"[..]));
+        assert_eq!(string(None, name).err(), Some(ENODEV));
+        assert_eq!(string(Some(&g), 0).err(), Some(EINVAL));
+        assert_eq!(string(Some(&g), 1 << 32 | 1).err(), Some(EINVAL));
+    }
+
+    #[test]
     fn unknown_params() {
         let info = ga102();
         assert!(info.is_some());
         let Some(info) = info else { return };
-        for p in [0u64, 0xa, 0xffff, 1 << 32 | 1, u64::MAX] {
-            assert_eq!(value(&info, p).err(), Some(EINVAL));
+        let g = gsp();
+        for p in [0u64, 0xb, 0xffff, 1 << 32 | 1, 1 << 32 | 0xa, u64::MAX] {
+            assert_eq!(value(&info, Some(&g), p).err(), Some(EINVAL));
         }
     }
 }

@@ -29,6 +29,7 @@ use kernel::{
 };
 
 use super::{
+    commands,
     queue::{
         self,
         ElemError,
@@ -247,7 +248,7 @@ impl GspQueues {
                     )
                 });
             }
-            if function < EVENT_BASE {
+            if function < EVENT_BASE && !commands::reply_unawaited(function) {
                 dev_err!(
                     self.dev,
                     "GSP RPC: reply to function {} while waiting for the reply to {}\n",
@@ -256,7 +257,7 @@ impl GspQueues {
                 );
                 return Err(EPROTO);
             }
-            log_event(&self.dev, &msg);
+            log_unawaited(&self.dev, &msg)?;
         }
     }
 
@@ -445,12 +446,29 @@ impl GspQueues {
     }
 }
 
-/// Logs an event nobody waits for at debug level.
-pub(crate) fn log_event(dev: &device::Device, msg: &Received) {
-    dev_dbg!(
-        dev,
-        "GSP RPC: skipping event {:#x} ({} bytes)\n",
-        msg.header.function,
-        msg.payload().len()
-    );
+/// Deals with a message nobody waits for: an event is logged at debug level
+/// and skipped, so is the reply to a command sent without waiting, unless
+/// it reports a failure (`EIO`).
+pub(crate) fn log_unawaited(dev: &device::Device, msg: &Received) -> Result {
+    let h = &msg.header;
+    if h.function < EVENT_BASE {
+        if h.rpc_result != 0 {
+            dev_err!(
+                dev,
+                "GSP RPC: function {} failed in GSP-RM with status {:#x}\n",
+                h.function,
+                h.rpc_result
+            );
+            return Err(EIO);
+        }
+        dev_dbg!(dev, "GSP RPC: function {} acknowledged\n", h.function);
+    } else {
+        dev_dbg!(
+            dev,
+            "GSP RPC: skipping event {:#x} ({} bytes)\n",
+            h.function,
+            msg.payload().len()
+        );
+    }
+    Ok(())
 }
