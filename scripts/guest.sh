@@ -47,10 +47,20 @@ expect() {
 	export NOVA_EXPECT_DEVICE_ID=$dev NOVA_EXPECT_CHIPSET=$cs NOVA_EXPECT_VRAM_BAR_SIZE=0x10000000
 }
 
+# Unloads the driver and shows what it logged while doing so.
+unload_driver() {
+	section "modprobe -r $driver"
+	local before
+	before=$(dmesg | wc -l)
+	modprobe -r "$driver" || echo "modprobe -r $driver failed"
+	dmesg | tail -n +"$((before + 1))"
+}
+
 case "$mode" in
 run)
 	load_driver
 	show
+	unload_driver
 	;;
 test)
 	load_driver

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The PCI driver: binds NVIDIA display-class functions, identifies the GPU
-//! and registers its DRM device.
+//! The PCI driver: binds NVIDIA display-class functions, identifies the GPU,
+//! boots GSP-RM and registers its DRM device; at unbind it stops GSP-RM.
 
 use kernel::{
     device::Core,
@@ -20,19 +20,29 @@ use crate::{
         NovaDrmDriver,
         NovaRegistrationData, //
     },
-    firmware,
-    gpu::GpuInfo,
-    gsp_boot,
+    gpu::{
+        Bar0,
+        GpuInfo, //
+    },
+    gsp_boot::{
+        self,
+        Gsp, //
+    },
 };
 
 /// The PCI driver type.
 pub(crate) struct NovaPciDriver;
 
-/// What nova keeps while bound to a GPU. Dropping it (unbind, failed probe,
-/// module unload) unplugs the DRM device first, then unmaps BAR0.
+/// What nova keeps while bound to a GPU. At unbind (and module unload)
+/// [`NovaPciDriver::unbind`] stops GSP-RM; dropping the data then unplugs
+/// the DRM device, frees the GSP memory and unmaps BAR0, in this order.
 #[pin_data]
 pub(crate) struct NovaPciData<'bound> {
     _reg: drm::Registration<'bound, NovaDrmDriver>,
+    /// The running GSP-RM, where nova boots it.
+    gsp: Option<Gsp>,
+    /// The register aperture, mapped (and its region claimed) while bound.
+    bar: Bar0<'bound>,
 }
 
 kernel::pci_device_table!(
@@ -80,22 +90,42 @@ impl pci::Driver for NovaPciDriver {
             let info = GpuInfo::read(pdev, &bar)?;
             info.log(pdev);
 
-            firmware::check_all(pdev.as_ref(), info.id.chip)?;
-
             pdev.set_master();
-            gsp_boot::boot(pdev, &bar, info.id.chip)?;
+            let gsp = gsp_boot::boot(pdev, &bar, info.id.chip)?;
+            let gsp_info = gsp.as_ref().map(|g| *g.info());
 
-            let drm = drm::UnregisteredDevice::<NovaDrmDriver>::new(pdev, Ok(()))
-                .inspect_err(|e| dev_err!(pdev, "allocate DRM device: {:?}\n", e))?;
+            let reg = drm::UnregisteredDevice::<NovaDrmDriver>::new(pdev, Ok(()))
+                .inspect_err(|e| dev_err!(pdev, "allocate DRM device: {:?}\n", e))
+                .and_then(|drm| {
+                    let reg_data = NovaRegistrationData::new(info, gsp_info);
+                    // SAFETY: the registration is stored in `NovaPciData` and dropped when the
+                    // device is unbound; it is never forgotten.
+                    unsafe { drm::Registration::new(pdev.as_ref(), drm, reg_data, 0) }
+                        .inspect_err(|e| dev_err!(pdev, "register DRM device: {:?}\n", e))
+                });
+            let reg = match reg {
+                Ok(reg) => reg,
+                Err(e) => {
+                    if let Some(gsp) = &gsp {
+                        let _ = gsp.stop(pdev, &bar);
+                    }
+                    return Err(e);
+                }
+            };
 
-            let reg_data = NovaRegistrationData::new(bar, info, None);
-
-            // SAFETY: the registration is stored in `NovaPciData` and dropped when the device is
-            // unbound; it is never forgotten.
-            let reg = unsafe { drm::Registration::new(pdev.as_ref(), drm, reg_data, 0) }
-                .inspect_err(|e| dev_err!(pdev, "register DRM device: {:?}\n", e))?;
-
-            Ok(try_pin_init!(NovaPciData { _reg: reg }))
+            Ok(try_pin_init!(NovaPciData {
+                _reg: reg,
+                gsp,
+                bar
+            }))
         })
+    }
+
+    fn unbind<'bound>(pdev: &'bound pci::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
+        if let Some(gsp) = &this.gsp {
+            // Errors are logged by the steps; the memory is freed either way
+            // once the falcons were reset.
+            let _ = gsp.stop(pdev, &this.bar);
+        }
     }
 }

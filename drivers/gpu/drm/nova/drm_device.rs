@@ -2,6 +2,8 @@
 
 //! nova's DRM driver: its identity, ioctl table and per-device data.
 
+use core::marker::PhantomData;
+
 use kernel::{
     device::DeviceContext,
     drm::{
@@ -15,10 +17,7 @@ use kernel::{
 use crate::{
     file::File,
     gem::NovaObject,
-    gpu::{
-        Bar0,
-        GpuInfo, //
-    },
+    gpu::GpuInfo,
     gsp::GspStaticInfo,
     params,
 };
@@ -33,8 +32,9 @@ pub(crate) type NovaDevice<Ctx = drm::Normal> = drm::Device<NovaDrmDriver, Ctx>;
 /// device is registered (and so while its PCI device is bound).
 #[pin_data]
 pub(crate) struct NovaRegistrationData<'bound> {
-    /// The register aperture, mapped (and its region claimed) while bound.
-    _bar: Bar0<'bound>,
+    /// Ties the data to the binding (BAR0 is kept by `NovaPciData`, which
+    /// outlives the registration).
+    _bound: PhantomData<&'bound ()>,
     /// Identity of the GPU.
     pub(crate) info: GpuInfo,
     /// What GSP-RM reported, if nova booted it.
@@ -44,12 +44,11 @@ pub(crate) struct NovaRegistrationData<'bound> {
 impl<'bound> NovaRegistrationData<'bound> {
     /// Builds the registration data of a probed GPU.
     pub(crate) fn new(
-        bar: Bar0<'bound>,
         info: GpuInfo,
         gsp: Option<GspStaticInfo>,
     ) -> impl PinInit<Self, Error> + 'bound {
         try_pin_init!(Self {
-            _bar: bar,
+            _bound: PhantomData,
             info,
             gsp
         })

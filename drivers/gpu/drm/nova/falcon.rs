@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The GSP falcon, as far as running a heavy-secure ucode needs it:
-//! reset, PIO and DMA loads, boot ROM parameters (GA102 and later), start
-//! and wait for halt.
+//! The GSP and SEC2 falcons, as far as the GSP boot needs them: reset, PIO
+//! and DMA loads, boot ROM parameters (GA102 and later), mailboxes, start
+//! and wait for halt, and the state of the GSP's RISC-V core.
 //!
-//! Register offsets are relative to the falcon base; the PFALCON2 registers
-//! are at base + 0x1000 (facts from nova-core `regs.rs`, `falcon.rs`,
-//! `falcon/hal/ga102.rs` and nouveau `nvkm/falcon/`).
+//! Both engines have the same registers at their own base; offsets here are
+//! relative to it, the PFALCON2 registers at base + 0x1000 (facts from
+//! nova-core `regs.rs`, `falcon.rs`, `falcon/hal/{tu102,ga102}.rs` and
+//! nouveau `nvkm/falcon/`).
 
 use kernel::{
     dma::{
@@ -31,9 +32,12 @@ use crate::{
 
 /// BAR0 base of the GSP falcon.
 const GSP_BASE: usize = 0x0011_0000;
+/// BAR0 base of the SEC2 falcon.
+const SEC2_BASE: usize = 0x0084_0000;
 
 const MAILBOX0: usize = 0x040;
 const MAILBOX1: usize = 0x044;
+const OS: usize = 0x080;
 const RM: usize = 0x084;
 const HWCFG2: usize = 0x0f4;
 const HWCFG2_MEM_SCRUBBING: u32 = 1 << 12;
@@ -70,6 +74,11 @@ const BROM_PARAADDR0: usize = 0x1210;
 const RISCV_BCR_CTRL: usize = 0x1668;
 const BCR_CTRL_CORE_RISCV: u32 = 1 << 4;
 const BCR_CTRL_VALID: u32 = 1 << 0;
+/// `NV_PRISCV_RISCV_CORE_SWITCH_RISCV_STATUS` (Turing, GA100): bit 0 active.
+const RISCV_CORE_SWITCH_STATUS: usize = 0x1240;
+/// `NV_PRISCV_RISCV_CPUCTL` (GA102 and later): bit 7 active.
+const RISCV_CPUCTL: usize = 0x1388;
+const RISCV_CPUCTL_ACTIVE: u32 = 1 << 7;
 
 const IMEMC0: usize = 0x180;
 const IMEMD0: usize = 0x184;
@@ -78,6 +87,8 @@ const DMEMC0: usize = 0x1c0;
 const DMEMD0: usize = 0x1c4;
 /// IMEMC/DMEMC: auto-increment the offset after each data write.
 const MEMC_AINCW: u32 = 1 << 24;
+/// IMEMC: the written blocks are secure.
+const IMEMC_SECURE: u32 = 1 << 28;
 /// DMACTL bits 2:1: IMEM/DMEM scrubbing in progress (Turing).
 const DMACTL_SCRUBBING: u32 = 0x6;
 
@@ -97,6 +108,8 @@ pub(crate) const DMA_BLOCK: usize = 256;
 /// `NV_FUSE_OPT_FPF_GSP_UCODE1_VERSION`: fuse versions of GSP ucodes, one
 /// register per ucode id (1..16).
 const FUSE_GSP_UCODE1_VERSION: usize = 0x0082_41c0;
+/// `NV_FUSE_OPT_FPF_SEC2_UCODE1_VERSION`: the same for SEC2.
+const FUSE_SEC2_UCODE1_VERSION: usize = 0x0082_4140;
 
 /// Which falcon memory a transfer fills.
 #[derive(Clone, Copy)]
@@ -117,23 +130,40 @@ pub(crate) struct BromParams {
     pub(crate) ucode_id: u8,
 }
 
-/// The GSP falcon of a bound GPU.
-pub(crate) struct GspFalcon<'a, 'b> {
+/// One falcon (GSP or SEC2) of a bound GPU.
+pub(crate) struct Falcon<'a, 'b> {
     bar: &'a Bar0<'b>,
+    /// BAR0 offset of the engine's registers.
+    base: usize,
+    /// BAR0 offset of the engine's first ucode fuse-version register.
+    fuse_base: usize,
 }
 
-impl<'a, 'b> GspFalcon<'a, 'b> {
+impl<'a, 'b> Falcon<'a, 'b> {
     /// The GSP falcon behind `bar`.
-    pub(crate) fn new(bar: &'a Bar0<'b>) -> Self {
-        Self { bar }
+    pub(crate) fn gsp(bar: &'a Bar0<'b>) -> Self {
+        Self {
+            bar,
+            base: GSP_BASE,
+            fuse_base: FUSE_GSP_UCODE1_VERSION,
+        }
+    }
+
+    /// The SEC2 falcon behind `bar`.
+    pub(crate) fn sec2(bar: &'a Bar0<'b>) -> Self {
+        Self {
+            bar,
+            base: SEC2_BASE,
+            fuse_base: FUSE_SEC2_UCODE1_VERSION,
+        }
     }
 
     fn rd(&self, reg: usize) -> Result<u32> {
-        self.bar.try_read32(GSP_BASE + reg)
+        self.bar.try_read32(self.base + reg)
     }
 
     fn wr(&self, reg: usize, v: u32) -> Result {
-        self.bar.try_write32(v, GSP_BASE + reg)
+        self.bar.try_write32(v, self.base + reg)
     }
 
     /// Resets the falcon, selects its falcon (not RISC-V) core where there
@@ -200,11 +230,12 @@ impl<'a, 'b> GspFalcon<'a, 'b> {
         self.wr(reg, (t & !0x7) | TRANSCFG_SYSMEM_PHYS)
     }
 
-    /// Writes `code` to non-secure IMEM at `dst` through PIO port 0, its
-    /// 256-byte blocks tagged from `tag` on. A partial last block is
+    /// Writes `code` to IMEM (secure if `secure`) at `dst` through PIO port
+    /// 0, its 256-byte blocks tagged from `tag` on. A partial last block is
     /// padded with zeros.
-    pub(crate) fn pio_load_imem(&self, code: &[u8], dst: u32, tag: u16) -> Result {
-        self.wr(IMEMC0, (dst & 0xfffc) | MEMC_AINCW)?;
+    pub(crate) fn pio_load_imem(&self, code: &[u8], dst: u32, tag: u16, secure: bool) -> Result {
+        let sec = if secure { IMEMC_SECURE } else { 0 };
+        self.wr(IMEMC0, (dst & 0xfffc) | MEMC_AINCW | sec)?;
         for (n, block) in code.chunks(DMA_BLOCK).enumerate() {
             let t = tag.checked_add(u16::try_from(n)?).ok_or(ERANGE)?;
             self.wr(IMEMT0, u32::from(t))?;
@@ -281,13 +312,13 @@ impl<'a, 'b> GspFalcon<'a, 'b> {
         Ok(())
     }
 
-    /// The signature version the GSP fuses require for ucode `ucode_id`
+    /// The signature version the engine's fuses require for ucode `ucode_id`
     /// (the highest set fuse bit, 0 if none).
     pub(crate) fn fuse_version(&self, ucode_id: u8) -> Result<u32> {
         if !(1..=16).contains(&ucode_id) {
             return Err(EINVAL);
         }
-        let reg = FUSE_GSP_UCODE1_VERSION + 4 * (usize::from(ucode_id) - 1);
+        let reg = self.fuse_base + 4 * (usize::from(ucode_id) - 1);
         let fuse = self.bar.try_read32(reg)? & 0xffff;
         Ok(u32::BITS - fuse.leading_zeros())
     }
@@ -300,22 +331,74 @@ impl<'a, 'b> GspFalcon<'a, 'b> {
         self.wr(MOD_SEL, MOD_SEL_RSA3K)
     }
 
-    /// Starts the loaded ucode at `bootvec` with `mailbox0` and waits (up
-    /// to `timeout`) for it to halt. Returns MAILBOX0 and MAILBOX1.
-    pub(crate) fn boot(&self, bootvec: u32, mailbox0: u32, timeout: Delta) -> Result<(u32, u32)> {
-        self.wr(BOOTVEC, bootvec)?;
+    /// Writes the two mailbox registers.
+    pub(crate) fn write_mailboxes(&self, mailbox0: u32, mailbox1: u32) -> Result {
         self.wr(MAILBOX0, mailbox0)?;
+        self.wr(MAILBOX1, mailbox1)
+    }
+
+    /// Reads MAILBOX0.
+    pub(crate) fn mailbox0(&self) -> Result<u32> {
+        self.rd(MAILBOX0)
+    }
+
+    /// Reads MAILBOX0 and MAILBOX1.
+    pub(crate) fn mailboxes(&self) -> Result<(u32, u32)> {
+        Ok((self.rd(MAILBOX0)?, self.rd(MAILBOX1)?))
+    }
+
+    /// Sets the address the CPU starts at.
+    pub(crate) fn set_bootvec(&self, bootvec: u32) -> Result {
+        self.wr(BOOTVEC, bootvec)
+    }
+
+    /// Starts the falcon CPU, without waiting.
+    pub(crate) fn start(&self) -> Result {
         if self.rd(CPUCTL)? & CPUCTL_ALIAS_EN != 0 {
-            self.wr(CPUCTL_ALIAS, CPUCTL_STARTCPU)?;
+            self.wr(CPUCTL_ALIAS, CPUCTL_STARTCPU)
         } else {
-            self.wr(CPUCTL, CPUCTL_STARTCPU)?;
+            self.wr(CPUCTL, CPUCTL_STARTCPU)
         }
+    }
+
+    /// Waits up to `timeout` for the falcon CPU to halt.
+    pub(crate) fn wait_halted(&self, timeout: Delta) -> Result {
         read_poll_timeout(
             || self.rd(CPUCTL),
             |v| v & CPUCTL_HALTED != 0,
             Delta::from_micros(100),
             timeout,
-        )?;
-        Ok((self.rd(MAILBOX0)?, self.rd(MAILBOX1)?))
+        )
+        .map(drop)
+    }
+
+    /// Starts the loaded ucode at `bootvec` with the given mailboxes and
+    /// waits (up to `timeout`) for it to halt. Returns MAILBOX0 and
+    /// MAILBOX1.
+    pub(crate) fn run(
+        &self,
+        bootvec: u32,
+        mailboxes: (u32, u32),
+        timeout: Delta,
+    ) -> Result<(u32, u32)> {
+        self.set_bootvec(bootvec)?;
+        self.write_mailboxes(mailboxes.0, mailboxes.1)?;
+        self.start()?;
+        self.wait_halted(timeout)?;
+        self.mailboxes()
+    }
+
+    /// Writes the OS register (the RISC-V bootloader's application version
+    /// on the GSP).
+    pub(crate) fn write_os(&self, value: u32) -> Result {
+        self.wr(OS, value)
+    }
+
+    /// Whether the engine's RISC-V core is active.
+    pub(crate) fn riscv_active(&self, gen: FalconGen) -> Result<bool> {
+        Ok(match gen {
+            FalconGen::Tu102 => self.rd(RISCV_CORE_SWITCH_STATUS)? & 1 != 0,
+            FalconGen::Ga102 => self.rd(RISCV_CPUCTL)? & RISCV_CPUCTL_ACTIVE != 0,
+        })
     }
 }

@@ -34,6 +34,43 @@ const VBIOS_WORKSPACE_SIZE: u64 = SZ_128K;
 /// Size of the non-WPR heap (Turing to Ada).
 const NON_WPR_HEAP_SIZE: u64 = SZ_1M;
 
+/// The libos generation GSP-RM runs on, which sets its heap limits.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Libos {
+    /// Libos 2 (Turing, GA100).
+    V2,
+    /// Libos 3 (GA102 and later).
+    V3,
+}
+
+/// GSP-RM boot working memory (Turing to Ada).
+const HEAP_BASE_RM_SIZE: u64 = 8 << 20;
+/// Heap for one RM client's allocations.
+const HEAP_CLIENT_ALLOC_SIZE: u64 = 96 << 20;
+/// Heap for memory management, per GiB of VRAM.
+const HEAP_SIZE_PER_GB_FB: u64 = 96 << 10;
+
+/// Size of the WPR2 heap GSP-RM needs for `fb_size` bytes of VRAM (the
+/// r570 heap parameters, as OpenRM and nova-core size it): the libos
+/// carve-out, RM's boot memory, one client, and the management overhead
+/// (1 MiB aligned), clamped to what the libos accepts.
+pub(crate) fn wpr2_heap_size(libos: Libos, fb_size: u64) -> u64 {
+    let (carveout, min, max) = match libos {
+        Libos::V2 => (0, 64 * SZ_1M, 256 * SZ_1M),
+        Libos::V3 => (22 * SZ_1M, 88 * SZ_1M, 280 * SZ_1M),
+    };
+    let gib = fb_size.div_ceil(1 << 30);
+    let overhead = HEAP_SIZE_PER_GB_FB
+        .saturating_mul(gib)
+        .saturating_add(SZ_1M - 1)
+        & !(SZ_1M - 1);
+    carveout
+        .saturating_add(HEAP_BASE_RM_SIZE)
+        .saturating_add(HEAP_CLIENT_ALLOC_SIZE)
+        .saturating_add(overhead)
+        .clamp(min, max - 1)
+}
+
 /// What the hardware reports that the layout depends on.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct FbParams {
@@ -222,6 +259,19 @@ mod tests {
         assert_eq!(w.wpr2.start % SZ_1M, 0);
         assert_eq!(w.non_wpr_heap, w.wpr2.start - SZ_1M..w.wpr2.start);
         Ok(())
+    }
+
+    #[test]
+    fn heap_sizes() {
+        // 24 GiB: 96 KiB * 24 rounds up to 3 MiB of overhead.
+        assert_eq!(
+            wpr2_heap_size(Libos::V3, 24 * GIB),
+            (22 + 8 + 96 + 3) * SZ_1M
+        );
+        assert_eq!(wpr2_heap_size(Libos::V2, 24 * GIB), (8 + 96 + 3) * SZ_1M);
+        // Huge VRAM is clamped below the maximum.
+        assert_eq!(wpr2_heap_size(Libos::V2, 1 << 50), 256 * SZ_1M - 1);
+        assert!(wpr2_heap_size(Libos::V3, 0) >= 88 * SZ_1M);
     }
 
     #[test]

@@ -6,7 +6,10 @@
 //!
 //! Every file goes through the shared parsers of [`crate::fwparse`] before
 //! nova uses anything in it, so a corrupt or truncated file fails probe with
-//! a message naming the file and the problem, never a crash.
+//! a message naming the file and the problem, never a crash. Each boot step
+//! loads the files it uses ([`request_checked`]); [`check_others`] checks
+//! the chip's files no step uses yet, and [`check_all`] every file where
+//! the GSP boot is not run at all.
 
 use kernel::{
     device::{
@@ -122,20 +125,25 @@ pub(crate) fn request_checked(dev: &Device<Bound>, chip: &Chip, name: &str) -> R
     Ok(fw)
 }
 
-/// Loads and checks every firmware file `chip` needs, then releases them.
-///
-/// Run at probe so that a missing or corrupt file is reported when the
-/// device is bound, not in the middle of booting GSP-RM.
+/// Loads and checks every firmware file `chip` needs, then releases them
+/// (for chips whose GSP boot nova does not run yet).
 pub(crate) fn check_all(dev: &Device<Bound>, chip: &Chip) -> Result {
-    for name in chip.firmware {
-        request_checked(dev, chip, name)?;
-    }
+    check_others(dev, chip, &[])?;
     dev_info!(
         dev,
         "firmware: {} files of nvidia/{}/gsp checked\n",
         chip.firmware.len(),
         chip.fw_dir
     );
+    Ok(())
+}
+
+/// Loads and checks the files of `chip` that are not in `used` (those the
+/// boot steps load themselves), then releases them.
+pub(crate) fn check_others(dev: &Device<Bound>, chip: &Chip, used: &[&str]) -> Result {
+    for name in chip.firmware.iter().filter(|n| !used.contains(n)) {
+        request_checked(dev, chip, name)?;
+    }
     Ok(())
 }
 

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Step 4 of the GSP boot: run FWSEC-FRTS on the GSP falcon, which copies the VBIOS tables into the FRTS region and sets up
-//! WPR2 around it.
+//! FWSEC, the VBIOS's heavy-secure ucode, on the GSP falcon: FWSEC-FRTS
+//! (step 4 of the GSP boot) copies the VBIOS tables into the FRTS region
+//! and sets up WPR2 around it; FWSEC-SB (at teardown) returns the GSP
+//! falcon to its pre-libos state.
 //!
 //! The FWSEC ucode of the VBIOS is copied into a coherent DMA buffer and
-//! patched there: the DMEM mapper's `init_cmd` selects the FRTS command,
-//! the command input buffer receives it (a READ_VBIOS header, then the FRTS
-//! region in 4 KiB pages), and the signature for the version the fuses
+//! patched there: the DMEM mapper's `init_cmd` selects the command, the
+//! command input buffer receives its arguments (a READ_VBIOS header, then
+//! for FRTS the region in 4 KiB pages), and the signature for the version the fuses
 //! require goes to the descriptor's `pkc_data_offset` (GA102 and later).
 //! There the falcon loads the image by DMA and the boot ROM checks it; on
 //! Turing the generic bootloader (`gen_bootloader`, loaded by PIO) copies it
 //! as its DMEM descriptor says. FWSEC reports its status in
-//! `NV_PBUS_SW_SCRATCH(0xe)`.
+//! `NV_PBUS_SW_SCRATCH(0xe)` bits 31:16 (FRTS) or `NV_PBUS_SW_SCRATCH(0x15)`
+//! bits 15:0 (SB).
 //!
 //! Layouts (nova-core `firmware/fwsec.rs`, nouveau `nvkm/subdev/gsp/fwsec.c`).
 
@@ -33,7 +36,7 @@ use crate::{
     chip::Chip,
     falcon::{
         BromParams,
-        GspFalcon,
+        Falcon,
         Mem,
         DMA_BLOCK, //
     },
@@ -52,6 +55,28 @@ use crate::{
 
 /// `init_cmd` value selecting the FRTS command.
 const CMD_FRTS: u32 = 0x15;
+/// `init_cmd` value selecting the SB command.
+const CMD_SB: u32 = 0x19;
+/// `NV_PBUS_SW_SCRATCH(0x15)`: the SB command's status in bits 15:0.
+const NV_PBUS_SW_SCRATCH_SB_STATUS: usize = 0x0000_1400 + 4 * 0x15;
+
+/// What FWSEC is asked to do.
+#[derive(Clone)]
+pub(crate) enum Command {
+    /// Set up the FRTS region (and WPR2 around it).
+    Frts(Range<u64>),
+    /// Return the GSP falcon to its pre-libos state.
+    Sb,
+}
+
+impl Command {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Frts(_) => "FWSEC-FRTS",
+            Self::Sb => "FWSEC-SB",
+        }
+    }
+}
 /// Offset of `init_cmd` in the DMEM mapper.
 const INIT_CMD_OFFSET: usize = 44;
 /// Size of the READ_VBIOS command header.
@@ -63,7 +88,7 @@ const READ_VBIOS_FLAGS: u32 = 2;
 /// FRTS region type: framebuffer.
 const FRTS_REGION_TYPE_FB: u32 = 2;
 /// The generic bootloader that loads FWSEC on Turing.
-const GEN_BOOTLOADER: &str = "gen_bootloader-570.144.bin";
+pub(crate) const GEN_BOOTLOADER: &str = "gen_bootloader-570.144.bin";
 /// How long FWSEC may run.
 const FWSEC_TIMEOUT: Delta = Delta::from_secs(2);
 
@@ -107,20 +132,21 @@ enum Load {
     },
 }
 
-/// A patched FWSEC-FRTS image in DMA memory, with what loading it needs.
+/// A patched FWSEC image in DMA memory, with what loading it needs.
 struct Image {
     buf: Coherent<[u8]>,
     load: Load,
 }
 
 impl Image {
-    /// Copies and patches FWSEC from `vbios` to run FRTS on `frts`.
+    /// Copies and patches FWSEC from `vbios` to run `cmd`.
     fn build(
         pdev: &pci::Device<Bound>,
-        falcon: &GspFalcon<'_, '_>,
+        falcon: &Falcon<'_, '_>,
         vbios: &VbiosImage,
-        frts: &Range<u64>,
+        cmd: &Command,
     ) -> Result<Self> {
+        let what = cmd.name();
         let fwsec = vbios.fwsec()?;
         // The generic bootloader uses one offset as both the source (from
         // the DMA base) and the IMEM destination of the code, so the image
@@ -130,7 +156,8 @@ impl Image {
                 if d.dmem_phys_base != 0 {
                     dev_err!(
                         pdev,
-                        "FWSEC-FRTS: DMEM load address {:#x}, the bootloader loads at 0\n",
+                        "{}: DMEM load address {:#x}, the bootloader loads at 0\n",
+                        what,
                         d.dmem_phys_base
                     );
                     return Err(ENOTSUPP);
@@ -140,13 +167,14 @@ impl Image {
             UcodeDesc::V3(_) => 0,
         };
         let mapper = fwsec.dmem_mapper().map_err(|_| {
-            dev_err!(pdev, "FWSEC-FRTS: no DMEM mapper in FWSEC\n");
+            dev_err!(pdev, "{}: no DMEM mapper in FWSEC\n", what);
             EINVAL
         })?;
         if (mapper.cmd_in_buffer_size as usize) < (READ_VBIOS_SIZE + FRTS_REGION_SIZE) as usize {
             dev_err!(
                 pdev,
-                "FWSEC-FRTS: command buffer of {} bytes is too small\n",
+                "{}: command buffer of {} bytes is too small\n",
+                what,
                 mapper.cmd_in_buffer_size
             );
             return Err(EINVAL);
@@ -167,7 +195,10 @@ impl Image {
         put32(
             &mut buf,
             base + mapper.ucode_offset as usize + INIT_CMD_OFFSET,
-            CMD_FRTS,
+            match cmd {
+                Command::Frts(_) => CMD_FRTS,
+                Command::Sb => CMD_SB,
+            },
         )?;
         let c = dmem + mapper.cmd_in_buffer_offset as usize;
         put32(&mut buf, c, 1)?;
@@ -177,14 +208,16 @@ impl Image {
         put32(&mut buf, c + 12, 0)?;
         put32(&mut buf, c + 16, 0)?;
         put32(&mut buf, c + 20, READ_VBIOS_FLAGS)?;
-        let r = c + READ_VBIOS_SIZE as usize;
-        let page = u32::try_from(frts.start >> 12)?;
-        let pages = u32::try_from((frts.end - frts.start) >> 12)?;
-        put32(&mut buf, r, 1)?;
-        put32(&mut buf, r + 4, FRTS_REGION_SIZE)?;
-        put32(&mut buf, r + 8, page)?;
-        put32(&mut buf, r + 12, pages)?;
-        put32(&mut buf, r + 16, FRTS_REGION_TYPE_FB)?;
+        if let Command::Frts(frts) = cmd {
+            let r = c + READ_VBIOS_SIZE as usize;
+            let page = u32::try_from(frts.start >> 12)?;
+            let pages = u32::try_from((frts.end - frts.start) >> 12)?;
+            put32(&mut buf, r, 1)?;
+            put32(&mut buf, r + 4, FRTS_REGION_SIZE)?;
+            put32(&mut buf, r + 8, page)?;
+            put32(&mut buf, r + 12, pages)?;
+            put32(&mut buf, r + 16, FRTS_REGION_TYPE_FB)?;
+        }
 
         let load = match fwsec.desc {
             UcodeDesc::V2(d) => {
@@ -209,7 +242,8 @@ impl Image {
                     if versions & bit == 0 {
                         dev_err!(
                             pdev,
-                            "FWSEC-FRTS: the fuses require signature version {}, FWSEC has {:#x}\n",
+                            "{}: the fuses require signature version {}, FWSEC has {:#x}\n",
+                            what,
                             fuse,
                             versions
                         );
@@ -222,7 +256,8 @@ impl Image {
                         .ok_or_else(|| {
                             dev_err!(
                                 pdev,
-                                "FWSEC-FRTS: signature {} (fuse version {}) is missing\n",
+                                "{}: signature {} (fuse version {}) is missing\n",
+                                what,
                                 index,
                                 fuse
                             );
@@ -298,7 +333,7 @@ fn bootloader_desc(img: &Image) -> Result<[u8; BL_DESC_SIZE]> {
 fn load_and_run(
     pdev: &pci::Device<Bound>,
     chip: &Chip,
-    falcon: &GspFalcon<'_, '_>,
+    falcon: &Falcon<'_, '_>,
     img: &Image,
 ) -> Result<u32> {
     falcon.reset(chip.hal.falcon_gen())?;
@@ -316,7 +351,7 @@ fn load_and_run(
             falcon.dma_load(&img.buf, Mem::ImemSecure, 0, *imem_base, *imem_len)?;
             falcon.dma_load(&img.buf, Mem::Dmem, *dmem_src, *dmem_base, *dmem_len)?;
             falcon.program_brom(brom)?;
-            let (mbox0, _) = falcon.boot(0, 0, FWSEC_TIMEOUT)?;
+            let (mbox0, _) = falcon.run(0, (0, 0), FWSEC_TIMEOUT)?;
             Ok(mbox0)
         }
         Load::Bootloader { .. } => {
@@ -325,56 +360,70 @@ fn load_and_run(
             let code_len = bl.code.len().next_multiple_of(DMA_BLOCK);
             let imem = BL_IMEM_CEILING.checked_sub(code_len).ok_or(EINVAL)?;
             let tag = u16::try_from(bl.desc.start_tag)?;
-            falcon.pio_load_imem(bl.code, u32::try_from(imem)?, tag)?;
+            falcon.pio_load_imem(bl.code, u32::try_from(imem)?, tag, false)?;
             falcon.pio_load_dmem(&bootloader_desc(img)?, bl.desc.dmem_load_off)?;
             falcon.set_dma_target(BL_DMA_CTX as usize)?;
-            let (mbox0, _) = falcon.boot(u32::from(tag) << 8, 0, FWSEC_TIMEOUT)?;
+            let (mbox0, _) = falcon.run(u32::from(tag) << 8, (0, 0), FWSEC_TIMEOUT)?;
             Ok(mbox0)
         }
     }
 }
 
-/// Runs FWSEC-FRTS for the FRTS region `frts` and checks that WPR2 was set
-/// up around it. Returns WPR2.
-pub(crate) fn run(
+/// Builds the image for `cmd`, runs it on the GSP falcon and checks
+/// MAILBOX0 and the command's status register.
+fn run_cmd(
     pdev: &pci::Device<Bound>,
     bar: &Bar0<'_>,
     chip: &Chip,
     vbios: &VbiosImage,
-    frts: &Range<u64>,
-) -> Result<(u64, u64)> {
-    let falcon = GspFalcon::new(bar);
-    let img = Image::build(pdev, &falcon, vbios, frts).inspect_err(|e| {
-        dev_err!(
-            pdev,
-            "FWSEC-FRTS: cannot prepare the FWSEC image: {:?}\n",
-            e
-        )
-    })?;
+    cmd: &Command,
+) -> Result {
+    let what = cmd.name();
+    let falcon = Falcon::gsp(bar);
+    let img = Image::build(pdev, &falcon, vbios, cmd)
+        .inspect_err(|e| dev_err!(pdev, "{}: cannot prepare the FWSEC image: {:?}\n", what, e))?;
     let mbox0 = load_and_run(pdev, chip, &falcon, &img).inspect_err(|e| {
-        dev_err!(
-            pdev,
-            "FWSEC-FRTS: loading or running FWSEC failed: {:?}\n",
-            e
-        );
+        dev_err!(pdev, "{}: loading or running FWSEC failed: {:?}\n", what, e);
         // Stop the falcon before its DMA buffer is freed.
         let _ = falcon.reset(chip.hal.falcon_gen());
     })?;
     // The falcon halted: it no longer reads the buffer.
     drop(img);
     if mbox0 != 0 {
-        dev_err!(pdev, "FWSEC-FRTS: FWSEC failed, MAILBOX0 {:#x}\n", mbox0);
+        dev_err!(pdev, "{}: FWSEC failed, MAILBOX0 {:#x}\n", what, mbox0);
         return Err(EIO);
     }
-    let status = bar.read32(regs::NV_PBUS_SW_SCRATCH_FRTS_STATUS) >> 16;
+    let status = match cmd {
+        Command::Frts(_) => bar.read32(regs::NV_PBUS_SW_SCRATCH_FRTS_STATUS) >> 16,
+        Command::Sb => bar.read32(NV_PBUS_SW_SCRATCH_SB_STATUS) & 0xffff,
+    };
     if status != 0 {
-        dev_err!(
-            pdev,
-            "FWSEC-FRTS: FRTS command failed, status {:#x}\n",
-            status
-        );
+        dev_err!(pdev, "{}: command failed, status {:#x}\n", what, status);
         return Err(EIO);
     }
+    Ok(())
+}
+
+/// Runs FWSEC-SB, which returns the GSP falcon to its pre-libos state.
+pub(crate) fn run_sb(
+    pdev: &pci::Device<Bound>,
+    bar: &Bar0<'_>,
+    chip: &Chip,
+    vbios: &VbiosImage,
+) -> Result {
+    run_cmd(pdev, bar, chip, vbios, &Command::Sb)
+}
+
+/// Runs FWSEC-FRTS for the FRTS region `frts` and checks that WPR2 was set
+/// up around it. Returns WPR2.
+pub(crate) fn run_frts(
+    pdev: &pci::Device<Bound>,
+    bar: &Bar0<'_>,
+    chip: &Chip,
+    vbios: &VbiosImage,
+    frts: &Range<u64>,
+) -> Result<(u64, u64)> {
+    run_cmd(pdev, bar, chip, vbios, &Command::Frts(frts.clone()))?;
     match read_wpr2(bar) {
         Some((start, end)) if start <= frts.start && end == frts.end => Ok((start, end)),
         Some((start, end)) => {

@@ -1,34 +1,93 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The GSP boot sequence at probe, one step per module: GFW boot wait
-//! ([`crate::gfw`]), VBIOS ([`crate::vbios`]), framebuffer layout
-//! ([`crate::fb_layout`]), FWSEC-FRTS ([`crate::fwsec_frts`]).
+//! The GSP boot sequence at probe and its undoing at unbind, one step per
+//! module:
 //!
-//! Nothing here outlives probe: the VBIOS copy and the FWSEC DMA buffer are
-//! freed once FWSEC halted (a failed run resets the falcon first). What
-//! stays is WPR2, which the hardware keeps until the GPU is reset or
-//! booter_unload removes it. A later bind (after unbind or a failed probe)
-//! finds WPR2 already set up around the same FRTS region and carries on
-//! without running FWSEC-FRTS again, which FWSEC would refuse.
+//! 1. GFW boot wait ([`crate::gfw`]);
+//! 2. VBIOS and FWSEC ([`crate::vbios`]);
+//! 3. framebuffer layout with the GSP-RM heaps ([`crate::fb_layout`]);
+//! 4. FWSEC-FRTS ([`crate::fwsec_frts`]), which sets up WPR2;
+//! 5. GSP-RM and its bootloader in DMA memory behind radix3 tables
+//!    ([`crate::gsp_fw`]), the WPR metadata ([`crate::wpr_meta`]), the libos
+//!    arguments and log buffers ([`crate::libos`]), the queues
+//!    ([`crate::gsp::GspQueues`]);
+//! 6. the GSP falcon given the libos address, booter_load on SEC2
+//!    ([`crate::booter`]) with the WPR metadata, the OS version, and the
+//!    wait for the RISC-V core;
+//! 7. the RPCs up to the static info ([`crate::gsp::start_rm`]).
+//!
+//! [`Gsp::stop`] undoes it at unbind (step 8): `UNLOADING_GUEST_DRIVER`
+//! ([`crate::gsp::stop_rm`]), FWSEC-SB, booter_unload (WPR2 gone), then the
+//! memory is freed. A probe that fails after WPR2 was set up runs FWSEC-SB
+//! and booter_unload before it frees anything, so that the next probe
+//! starts from a clean GPU; a probe that finds WPR2 already set up (a
+//! driver that did not unload) removes it the same way first.
 
 use kernel::{
     device::Bound,
-    io::Io,
+    dma::{
+        Coherent,
+        CoherentBox, //
+    },
+    firmware::Firmware,
+    io::{
+        poll::read_poll_timeout,
+        Io, //
+    },
     pci,
-    prelude::*, //
+    prelude::*,
+    time::Delta, //
 };
 
 use crate::{
-    chip::Chip,
-    fb_layout::{
-        FbLayout,
-        FbParams, //
+    booter::{
+        self,
+        Booter, //
     },
+    chip::Chip,
+    falcon::Falcon,
+    fb_layout::{
+        self,
+        FbLayout,
+        FbParams,
+        GspSizes, //
+    },
+    firmware,
+    fwparse::hs::HsImage,
     fwsec_frts, gfw,
     gpu::Bar0,
+    gsp::{
+        self,
+        GspQueues,
+        GspStaticInfo,
+        SequencerOps, //
+    },
+    gsp_fw::{
+        self,
+        GspFirmware, //
+    },
+    libos::{
+        Libos,
+        Log, //
+    },
     regs,
     vbios::VbiosImage,
+    wpr_meta::{
+        self,
+        SysmemImages, //
+    },
 };
+
+/// How long the GSP falcon may take to halt after its start (step 6).
+const GSP_HALT_TIMEOUT: Delta = Delta::from_secs(2);
+/// How long the RISC-V core may take to become active after booter_load.
+const RISCV_ACTIVE_TIMEOUT: Delta = Delta::from_secs(5);
+/// How long GSP-RM may take to reload when the sequencer resumes it.
+const RELOAD_TIMEOUT: Delta = Delta::from_secs(2);
+/// `NV_PGC6_BSI_SECURE_SCRATCH_14`: bit 26 set once boot stage 3 (the
+/// GSP-RM reload at a sequencer resume) handed off.
+const NV_PGC6_BSI_SECURE_SCRATCH_14: usize = 0x0011_80f8;
+const BOOT_STAGE_3_HANDOFF: u32 = 1 << 26;
 
 /// Reads what the framebuffer layout depends on.
 fn fb_params(chip: &Chip, bar: &Bar0<'_>) -> FbParams {
@@ -48,26 +107,288 @@ fn fb_params(chip: &Chip, bar: &Bar0<'_>) -> FbParams {
     }
 }
 
-/// Runs the GSP boot steps nova implements for `chip`.
-pub(crate) fn boot(pdev: &pci::Device<Bound>, bar: &Bar0<'_>, chip: &Chip) -> Result {
-    if let Some(why) = chip.hal.gsp_boot_unsupported() {
-        dev_info!(pdev, "{}; GSP boot skipped\n", why);
-        return Ok(());
+/// What undoes a boot from WPR2 on: FWSEC-SB (from the VBIOS) and
+/// booter_unload, both loaded before WPR2 is set up so that a failure can
+/// always be undone.
+struct Unload {
+    vbios: VbiosImage,
+    booter_unload: Firmware,
+}
+
+impl Unload {
+    fn load(pdev: &pci::Device<Bound>, bar: &Bar0<'_>, chip: &Chip) -> Result<Self> {
+        let vbios = VbiosImage::read(pdev, bar)?;
+        let booter_unload = booter::request(pdev, chip, Booter::Unload)?;
+        // Checked by its parser above; refused here if its layout does not
+        // load (so that the unload cannot fail for it later).
+        HsImage::parse(booter_unload.data()).map_err(|_| EINVAL)?;
+        Ok(Self {
+            vbios,
+            booter_unload,
+        })
     }
 
-    // Step 1.
-    gfw::wait_boot_complete(pdev, bar)?;
+    /// FWSEC-SB, then booter_unload if WPR2 is set up; both run even if
+    /// the first fails. Afterwards neither falcon uses host memory.
+    fn run(&self, pdev: &pci::Device<Bound>, bar: &Bar0<'_>, chip: &Chip) -> Result {
+        let sb = fwsec_frts::run_sb(pdev, bar, chip, &self.vbios);
+        let unload = if fwsec_frts::read_wpr2(bar).is_some() {
+            booter::run(
+                pdev,
+                bar,
+                chip,
+                Booter::Unload,
+                self.booter_unload.data(),
+                (0xff, 0xff),
+            )
+            .and_then(|()| match fwsec_frts::read_wpr2(bar) {
+                None => Ok(()),
+                Some((start, end)) => {
+                    dev_err!(
+                        pdev,
+                        "booter_unload: WPR2 {:#x}-{:#x} still set up\n",
+                        start,
+                        end
+                    );
+                    Err(EBUSY)
+                }
+            })
+        } else {
+            Ok(())
+        };
+        let gen = chip.hal.falcon_gen();
+        let _ = Falcon::gsp(bar).reset(gen);
+        let _ = Falcon::sec2(bar).reset(gen);
+        sb.and(unload)
+    }
+}
 
-    // Step 3 (the layout needs only registers; the VBIOS, step 2, is read
-    // below, and only when FWSEC-FRTS has to run).
-    let params = fb_params(chip, bar);
-    let layout = FbLayout::compute(params, None).inspect_err(|_| {
+/// The falcon operations of the GSP CPU sequencer.
+struct Sequencer<'a, 'b> {
+    pdev: &'a pci::Device<Bound>,
+    bar: &'a Bar0<'b>,
+    chip: &'a Chip,
+    libos: u64,
+    os_version: u32,
+}
+
+impl Sequencer<'_, '_> {
+    fn gsp(&self) -> Falcon<'_, '_> {
+        Falcon::gsp(self.bar)
+    }
+}
+
+impl SequencerOps for Sequencer<'_, '_> {
+    fn core_reset(&self) -> Result {
+        self.gsp().reset(self.chip.hal.falcon_gen())?;
+        self.gsp().setup_dma()
+    }
+
+    fn core_start(&self) -> Result {
+        self.gsp().start()
+    }
+
+    fn core_wait_for_halt(&self) -> Result {
+        self.gsp().wait_halted(GSP_HALT_TIMEOUT)
+    }
+
+    fn core_resume(&self) -> Result {
+        let gsp = self.gsp();
+        gsp.reset(self.chip.hal.falcon_gen())?;
+        gsp.write_mailboxes(self.libos as u32, (self.libos >> 32) as u32)?;
+        let sec2 = Falcon::sec2(self.bar);
+        sec2.start()?;
+        read_poll_timeout(
+            || self.bar.try_read32(NV_PGC6_BSI_SECURE_SCRATCH_14),
+            |v| v & BOOT_STAGE_3_HANDOFF != 0,
+            Delta::ZERO,
+            RELOAD_TIMEOUT,
+        )
+        .inspect_err(|_| dev_err!(self.pdev, "sequencer resume: GSP-RM did not reload\n"))?;
+        let mbox0 = sec2.mailbox0()?;
+        if mbox0 != 0 {
+            dev_err!(self.pdev, "sequencer resume: SEC2 MAILBOX0 {:#x}\n", mbox0);
+            return Err(EIO);
+        }
+        gsp.write_os(self.os_version)?;
+        if !gsp.riscv_active(self.chip.hal.falcon_gen())? {
+            dev_err!(
+                self.pdev,
+                "sequencer resume: the GSP RISC-V core is not active\n"
+            );
+            return Err(EIO);
+        }
+        Ok(())
+    }
+}
+
+/// A booted GSP-RM and the host memory it uses, kept while the device is
+/// bound. [`Gsp::stop`] must run before it is dropped.
+pub(crate) struct Gsp {
+    chip: &'static Chip,
+    unload: Unload,
+    /// Dropped last but one: GSP-RM reads the queues until it is stopped.
+    queues: Pin<KBox<GspQueues>>,
+    libos: Libos,
+    /// Read by booter_load; kept until WPR2 is removed.
+    _wpr_meta: Coherent<[u8]>,
+    /// Read by the GSP bootloader; kept until GSP-RM is stopped.
+    _fw: Pin<KBox<GspFirmware>>,
+    info: GspStaticInfo,
+}
+
+impl Gsp {
+    /// What GSP-RM reported.
+    pub(crate) fn info(&self) -> &GspStaticInfo {
+        &self.info
+    }
+
+    /// A snapshot of GSP-RM's log buffer `log`.
+    #[allow(dead_code, reason = "for debugfs, which comes next")]
+    pub(crate) fn log(&self, log: Log) -> Result<KVVec<u8>> {
+        self.libos.log_bytes(log)
+    }
+
+    /// Step 8: stops GSP-RM and removes WPR2; afterwards the GPU uses none
+    /// of this memory. Every part runs even if an earlier one failed.
+    pub(crate) fn stop(&self, pdev: &pci::Device<Bound>, bar: &Bar0<'_>) -> Result {
+        let rm = gsp::stop_rm(pdev, bar, &self.queues)
+            .inspect_err(|e| dev_err!(pdev, "GSP unload: stopping GSP-RM failed: {:?}\n", e));
+        let unload = self.unload.run(pdev, bar, self.chip);
+        rm.and(unload)
+            .inspect(|()| dev_info!(pdev, "GSP-RM stopped, WPR2 removed\n"))
+    }
+}
+
+/// Step 3: the layout, with GSP-RM's sizes if known.
+fn layout(pdev: &pci::Device<Bound>, params: FbParams, gsp: Option<GspSizes>) -> Result<FbLayout> {
+    FbLayout::compute(params, gsp).inspect_err(|_| {
         dev_err!(
             pdev,
             "framebuffer layout: {} MiB of VRAM cannot hold it\n",
             params.vram_size >> 20
         )
+    })
+}
+
+/// Step 6 up to the active RISC-V core: the GSP falcon gets the libos
+/// arguments, booter_load on SEC2 the WPR metadata.
+fn start_riscv(
+    pdev: &pci::Device<Bound>,
+    bar: &Bar0<'_>,
+    chip: &Chip,
+    booter_load: &Firmware,
+    libos: u64,
+    wpr_meta: u64,
+    os_version: u32,
+) -> Result {
+    let gen = chip.hal.falcon_gen();
+    let gsp = Falcon::gsp(bar);
+    gsp.reset(gen)
+        .and_then(|()| gsp.write_mailboxes(libos as u32, (libos >> 32) as u32))
+        .and_then(|()| gsp.start())
+        .and_then(|()| gsp.wait_halted(GSP_HALT_TIMEOUT))
+        .inspect_err(|e| {
+            dev_err!(
+                pdev,
+                "GSP boot: the GSP falcon did not take the libos arguments: {:?}\n",
+                e
+            )
+        })?;
+    booter::run(
+        pdev,
+        bar,
+        chip,
+        Booter::Load,
+        booter_load.data(),
+        (wpr_meta as u32, (wpr_meta >> 32) as u32),
+    )?;
+    gsp.write_os(os_version)?;
+    read_poll_timeout(
+        || gsp.riscv_active(gen),
+        |&active| active,
+        Delta::from_millis(10),
+        RISCV_ACTIVE_TIMEOUT,
+    )
+    .inspect_err(|e| {
+        dev_err!(
+            pdev,
+            "GSP boot: the RISC-V core is not active after booter_load: {:?}\n",
+            e
+        )
     })?;
+    dev_info!(pdev, "booter_load done, GSP RISC-V core active\n");
+    Ok(())
+}
+
+/// Removes a WPR2 that an earlier boot left (a driver that did not
+/// unload), so that FWSEC-FRTS can set it up again.
+fn remove_stale_wpr2(
+    pdev: &pci::Device<Bound>,
+    bar: &Bar0<'_>,
+    chip: &Chip,
+    unload: &Unload,
+) -> Result {
+    let Some((start, end)) = fwsec_frts::read_wpr2(bar) else {
+        return Ok(());
+    };
+    dev_info!(
+        pdev,
+        "WPR2 {:#x}-{:#x} left by an earlier boot; removing it (FWSEC-SB, booter_unload)\n",
+        start,
+        end
+    );
+    unload
+        .run(pdev, bar, chip)
+        .inspect_err(|_| dev_err!(pdev, "WPR2 cannot be removed; the GPU needs a reset\n"))
+}
+
+/// Runs the GSP boot for `chip`: `None` where nova does not boot GSP-RM
+/// (yet), else the running GSP-RM.
+pub(crate) fn boot(
+    pdev: &pci::Device<Bound>,
+    bar: &Bar0<'_>,
+    chip: &'static Chip,
+) -> Result<Option<Gsp>> {
+    if let Some(why) = chip.hal.gsp_boot_unsupported() {
+        dev_info!(pdev, "{}; GSP boot skipped\n", why);
+        firmware::check_all(pdev.as_ref(), chip)?;
+        return Ok(None);
+    }
+    let dev = pdev.as_ref();
+
+    // Step 1.
+    gfw::wait_boot_complete(pdev, bar)?;
+
+    // Step 5, files: every file a step below uses is loaded (and checked)
+    // here, so that a bad one fails the probe before the GPU is touched.
+    firmware::check_others(
+        dev,
+        chip,
+        &[
+            gsp_fw::GSP_RM,
+            gsp_fw::BOOTLOADER,
+            Booter::Load.file(),
+            Booter::Unload.file(),
+            fwsec_frts::GEN_BOOTLOADER,
+        ],
+    )?;
+    let fw = KBox::pin_init(GspFirmware::new(dev, chip), GFP_KERNEL)?;
+    let booter_load = booter::request(pdev, chip, Booter::Load)?;
+    // Step 2 (the VBIOS, for FWSEC-FRTS and FWSEC-SB) and booter_unload.
+    let unload = Unload::load(pdev, bar, chip)?;
+
+    // Step 3.
+    let params = fb_params(chip, bar);
+    let bl_size = fw.bootloader.ucode.size() as u64;
+    let sizes = GspSizes {
+        bootloader: bl_size,
+        elf: fw.image_size as u64,
+        wpr2_heap: fb_layout::wpr2_heap_size(chip.hal.libos(), params.vram_size),
+        wpr_meta: wpr_meta::SIZE as u64,
+    };
+    let layout = layout(pdev, params, Some(sizes))?;
+    let w = layout.wpr2.as_ref().ok_or(EINVAL)?;
     dev_info!(
         pdev,
         "framebuffer layout: VRAM {} MiB, FRTS {:#x}-{:#x}, VGA workspace {:#x}-{:#x}\n",
@@ -77,35 +398,88 @@ pub(crate) fn boot(pdev: &pci::Device<Bound>, bar: &Bar0<'_>, chip: &Chip) -> Re
         layout.vga_workspace.start,
         layout.vga_workspace.end
     );
+    dev_info!(
+        pdev,
+        "WPR2 layout: {:#x}-{:#x}, heap {} MiB, GSP-RM {:#x}, bootloader {:#x}\n",
+        w.wpr2.start,
+        w.wpr2.end,
+        (w.heap.end - w.heap.start) >> 20,
+        w.elf.start,
+        w.boot.start
+    );
+
+    // Step 5, the rest.
+    let queues = KBox::pin_init(GspQueues::new(dev), GFP_KERNEL)?;
+    let libos = Libos::new(dev, queues.rm_args())?;
+    let images = SysmemImages {
+        radix3: fw.radix3_address(),
+        image_size: fw.image_size as u64,
+        bootloader: fw.bootloader.ucode.dma_address(),
+        bootloader_size: bl_size,
+        code_offset: fw.bootloader.code_offset.into(),
+        data_offset: fw.bootloader.data_offset.into(),
+        manifest_offset: fw.bootloader.manifest_offset.into(),
+        signature: fw.signature.dma_address(),
+        signature_size: fw.signature.size() as u64,
+    };
+    let meta = wpr_meta::build(&images, &layout)?;
+    let wpr_meta: Coherent<[u8]> = CoherentBox::from_slice(dev, &meta, GFP_KERNEL)?.into();
+    dev_info!(
+        pdev,
+        "GSP-RM {} KiB mapped through radix3, libos arguments and logs ready\n",
+        fw.image_size >> 10
+    );
 
     // Step 4.
     if let Some(why) = chip.hal.frts_unsupported() {
-        dev_info!(pdev, "{}; FWSEC-FRTS skipped\n", why);
-        return Ok(());
+        dev_info!(pdev, "{}; GSP boot stops here\n", why);
+        return Ok(None);
     }
-    if let Some((start, end)) = fwsec_frts::read_wpr2(bar) {
-        if end == layout.frts.end && start <= layout.frts.start {
-            dev_info!(
-                pdev,
-                "FWSEC-FRTS: WPR2 {:#x}-{:#x} already set up (earlier bind), not run again\n",
-                start,
-                end
-            );
-            return Ok(());
-        }
-        dev_err!(
-            pdev,
-            "FWSEC-FRTS: WPR2 {:#x}-{:#x} is set up elsewhere than FRTS {:#x}-{:#x}; the GPU needs a reset\n",
-            start,
-            end,
-            layout.frts.start,
-            layout.frts.end
-        );
-        return Err(EBUSY);
-    }
-    // Step 2.
-    let vbios = VbiosImage::read(pdev, bar)?;
-    let (start, end) = fwsec_frts::run(pdev, bar, chip, &vbios, &layout.frts)?;
+    remove_stale_wpr2(pdev, bar, chip, &unload)?;
+    let (start, end) = fwsec_frts::run_frts(pdev, bar, chip, &unload.vbios, &layout.frts)?;
     dev_info!(pdev, "FWSEC-FRTS done, WPR2 {:#x}-{:#x}\n", start, end);
-    Ok(())
+
+    // From here on a failure undoes WPR2 before the memory goes.
+    let undo = |e: Error| -> Error {
+        let _ = unload.run(pdev, bar, chip);
+        e
+    };
+
+    // Step 6.
+    let os_version = fw.bootloader.app_version;
+    start_riscv(
+        pdev,
+        bar,
+        chip,
+        &booter_load,
+        libos.address(),
+        wpr_meta.dma_address(),
+        os_version,
+    )
+    .map_err(undo)?;
+    drop(booter_load);
+
+    // Step 7.
+    let seq = Sequencer {
+        pdev,
+        bar,
+        chip,
+        libos: libos.address(),
+        os_version,
+    };
+    let info = gsp::start_rm(pdev, bar, chip, &queues, &seq).map_err(|e| {
+        dev_err!(pdev, "GSP boot: GSP-RM did not start: {:?}\n", e);
+        let _ = gsp::stop_rm(pdev, bar, &queues);
+        undo(e)
+    })?;
+
+    Ok(Some(Gsp {
+        chip,
+        unload,
+        queues,
+        libos,
+        _wpr_meta: wpr_meta,
+        _fw: fw,
+        info,
+    }))
 }

@@ -10,6 +10,7 @@ use kernel::io::Io;
 
 use crate::{
     falcon::FalconGen,
+    fb_layout::Libos,
     gpu::Bar0,
     regs, //
 };
@@ -63,6 +64,18 @@ pub(crate) trait Hal: Sync {
     fn frts_size(&self) -> u64 {
         1 << 20
     }
+
+    /// The libos generation GSP-RM runs on.
+    fn libos(&self) -> Libos {
+        Libos::V3
+    }
+
+    /// Whether heavy-secure ucodes on SEC2 (booter) run their non-secure
+    /// OS code first, loaded by PIO (Turing, GA100), rather than being
+    /// loaded by DMA and checked by the boot ROM (GA102 and later).
+    fn booter_pio(&self) -> bool {
+        false
+    }
 }
 
 /// VRAM size from `NV_PFB_PRI_MMU_LOCAL_MEMORY_RANGE` (Turing, GA100).
@@ -85,6 +98,14 @@ pub(crate) struct Tu1xx;
 impl Hal for Tu1xx {
     fn boot_method(&self) -> BootMethod {
         BootMethod::GenericBootloader
+    }
+
+    fn libos(&self) -> Libos {
+        Libos::V2
+    }
+
+    fn booter_pio(&self) -> bool {
+        true
     }
 
     fn name(&self) -> &'static str {
@@ -111,6 +132,14 @@ pub(crate) struct Ga100;
 impl Hal for Ga100 {
     fn boot_method(&self) -> BootMethod {
         BootMethod::GenericBootloader
+    }
+
+    fn libos(&self) -> Libos {
+        Libos::V2
+    }
+
+    fn booter_pio(&self) -> bool {
+        true
     }
 
     fn name(&self) -> &'static str {

@@ -3,11 +3,12 @@
 //! nova: DRM driver for NVIDIA GPUs running the GSP-RM firmware (Turing,
 //! Ampere, Ada, Hopper, Blackwell).
 //!
-//! Today nova binds the GPU, identifies it, checks its firmware files, runs
-//! the first steps of the GSP boot (GFW boot wait, VBIOS, framebuffer
-//! layout, FWSEC-FRTS; see `gsp_boot.rs`) and offers a render node with
-//! GETPARAM and system-memory GEM objects. Booter and GSP-RM come next.
+//! nova binds the GPU, identifies it, boots GSP-RM (GFW boot wait, VBIOS,
+//! framebuffer layout, FWSEC-FRTS, radix3-mapped GSP-RM, booter_load on
+//! SEC2, the first RPCs; see `gsp_boot.rs`), offers a render node with
+//! GETPARAM and system-memory GEM objects, and stops GSP-RM at unbind.
 
+mod booter;
 mod chip;
 mod driver;
 mod drm_device;
@@ -25,10 +26,14 @@ mod gfw;
 mod gpu;
 mod gsp;
 mod gsp_boot;
+mod gsp_fw;
 mod hal;
+mod libos;
 mod params;
+mod radix3;
 mod regs;
 mod vbios;
+mod wpr_meta;
 
 kernel::module_pci_driver! {
     type: driver::NovaPciDriver,
