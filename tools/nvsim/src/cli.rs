@@ -3,11 +3,13 @@
 use std::path::PathBuf;
 
 use crate::chip::{Chip, CHIPS, DEFAULT_CHIP};
+use crate::fault::Fault;
 use crate::regs::local_memory_range;
 
 /// Usage text.
 pub const USAGE: &str = "\
 usage: nvsim [--chip NAME] --socket PATH [--vram SIZE] [--firmware DIR] [--trace]
+             [--fault KIND[:always]]... [--fault-boots N]
        nvsim [--chip NAME] --dump-vbios FILE
 
 Simulates a GSP-era NVIDIA GPU as a vfio-user device for QEMU:
@@ -20,6 +22,22 @@ options:
   --firmware DIR      firmware files the falcon models recognise
                       (default /usr/lib/firmware)
   --trace             log every register and DMA access to stderr
+  --fault KIND        inject a fault into the first GSP boot (KIND:always:
+                      every boot); KIND is one of
+                        gsp-inactive   booter_load succeeds, the GSP RISC-V
+                                       core never becomes active
+                        no-init-done   GSP-RM never sends GSP_INIT_DONE
+                        bad-reply      the GET_GSP_STATIC_INFO reply is
+                                       truncated to 0x100 bytes
+                        bad-checksum   GSP-RM's first message of the boot
+                                       has a wrong checksum
+                        remove-at=STEP the device disappears (BAR reads all
+                                       ones, DMA stops) at STEP: fwsec,
+                                       booter-load, init-done, static-info
+                      may be given several times
+  --fault-boots N     faults without :always apply to the first N GSP boots
+                      (default 1; a boot is counted when booter_load starts
+                      GSP-RM)
   --dump-vbios FILE   write the chip's VBIOS image to FILE and exit
   --help              this text";
 
@@ -38,6 +56,10 @@ pub struct Options {
     pub dump_vbios: Option<PathBuf>,
     /// Firmware directory (`nvidia/<chip>/gsp/...` below it).
     pub firmware: PathBuf,
+    /// Fault injection.
+    pub faults: Vec<Fault>,
+    /// Boots the faults without `:always` apply to.
+    pub fault_boots: u32,
 }
 
 /// Outcome of parsing.
@@ -96,6 +118,8 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
     let mut trace = false;
     let mut dump = None;
     let mut firmware = PathBuf::from(crate::device::DEFAULT_FIRMWARE_DIR);
+    let mut faults = Vec::new();
+    let mut fault_boots = 1;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (key, inline) = match arg.split_once('=') {
@@ -121,6 +145,13 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
             "--dump-vbios" => dump = Some(PathBuf::from(value("--dump-vbios")?)),
             "--firmware" => firmware = PathBuf::from(value("--firmware")?),
             "--trace" => trace = true,
+            "--fault" => faults.push(Fault::parse(&value("--fault")?)?),
+            "--fault-boots" => {
+                let v = value("--fault-boots")?;
+                fault_boots = v
+                    .parse()
+                    .map_err(|_| format!("--fault-boots: not a number: {v:?}"))?;
+            }
             "--help" | "-h" => return Ok(Parsed::Help),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -141,6 +172,8 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
         trace,
         dump_vbios: dump,
         firmware,
+        faults,
+        fault_boots,
     }))
 }
 
@@ -174,6 +207,13 @@ mod tests {
             panic!("parse failed");
         };
         assert_eq!((o.chip.name, o.vram, o.trace), ("tu102", 8 << 30, true));
+        let Ok(Parsed::Run(o)) = parse(args(
+            "--socket /s --fault bad-reply --fault=remove-at=fwsec:always --fault-boots 3",
+        )) else {
+            panic!("parse failed");
+        };
+        assert_eq!((o.faults.len(), o.fault_boots), (2, 3));
+        assert!(o.faults[1].always);
     }
 
     #[test]
@@ -188,6 +228,8 @@ mod tests {
         assert!(parse(args("--socket")).is_err());
         assert!(parse(args("--frobnicate")).is_err());
         assert!(matches!(parse(args("--help")), Ok(Parsed::Help)));
+        assert!(parse(args("--socket /s --fault nonsense")).is_err());
+        assert!(parse(args("--socket /s --fault-boots x")).is_err());
         assert!(matches!(
             parse(args("--dump-vbios /tmp/x")),
             Ok(Parsed::Run(_))

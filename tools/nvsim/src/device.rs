@@ -20,7 +20,9 @@ use crate::chip::{Chip, BAR0_SIZE, IO_BAR_SIZE};
 use crate::dma::DmaSpace;
 use crate::falcon::hs::Program;
 use crate::falcon::{Engine, Falcon, FalconStub, FSP_BASE};
+use crate::fault::Faults;
 use crate::fwsec::Fwsec;
+use crate::gsprm::{self, GspRm, Sec2Rtos};
 use crate::irq::IrqLine;
 use crate::pci::{ConfigMirror, ConfigSpace, CMD_INTX_DISABLE, CONFIG_SIZE};
 use crate::pramin::Pramin;
@@ -50,6 +52,8 @@ pub struct Gpu {
     /// Diagnostics.
     pub trace: Trace,
     io_logged: HashSet<(bool, u64)>,
+    /// The GSP-RM model.
+    pub gsp_rm: gsprm::Shared,
 }
 
 impl Gpu {
@@ -62,6 +66,17 @@ impl Gpu {
     /// A powered-on `chip` with `vram` bytes of VRAM; the falcon models
     /// read the firmware files they recognise from `fw_dir`.
     pub fn with_firmware(chip: &'static Chip, vram: u64, trace: Trace, fw_dir: &Path) -> Self {
+        Self::with_faults(chip, vram, trace, fw_dir, Faults::none())
+    }
+
+    /// The same, with the fault injection `faults`.
+    pub fn with_faults(
+        chip: &'static Chip,
+        vram: u64,
+        trace: Trace,
+        fw_dir: &Path,
+        faults: Faults,
+    ) -> Self {
         let rom = nvsim_vbios::build(&chip.rom_spec()).bytes;
         let mut bar0 = Bar0::new(RegFile::new(chip, vram));
         let mirror = if chip.arch.has_fsp() {
@@ -70,19 +85,19 @@ impl Gpu {
             0x0008_8000
         };
         bar0.add_model(Box::new(ConfigMirror::new(mirror)));
+        let rm = GspRm::shared(chip, vram, mirror, faults);
         bar0.add_model(Box::new(Prom::new(rom.clone())));
         bar0.add_model(Box::new(Pramin));
         let fwsec: Box<dyn Program> = Box::new(Fwsec::new(chip, vram, &rom, fw_dir));
-        bar0.add_model(Box::new(Falcon::new(
-            Engine::Gsp,
-            chip.arch,
-            chip.gsp,
-            vec![fwsec],
-        )));
-        let booters: Vec<Box<dyn Program>> = [Kind::Load, Kind::Unload]
-            .into_iter()
-            .map(|k| Box::new(Booter::new(k, fw_dir, chip.name, vram)) as Box<dyn Program>)
-            .collect();
+        bar0.add_model(Box::new(
+            Falcon::new(Engine::Gsp, chip.arch, chip.gsp, vec![fwsec]).with_gsp_rm(rm.clone()),
+        ));
+        // SEC2-RTOS first: when GSP-RM waits for CORE_RESUME, starting SEC2
+        // resumes it, whatever SEC2 still holds from booter_load.
+        let mut booters: Vec<Box<dyn Program>> = vec![Box::new(Sec2Rtos::new(rm.clone()))];
+        booters.extend([Kind::Load, Kind::Unload].into_iter().map(|k| {
+            Box::new(Booter::new(k, fw_dir, chip.name, vram, rm.clone())) as Box<dyn Program>
+        }));
         bar0.add_model(Box::new(Falcon::new(
             Engine::Sec2,
             chip.arch,
@@ -102,6 +117,7 @@ impl Gpu {
             trace,
             rom,
             io_logged: HashSet::new(),
+            gsp_rm: rm,
         };
         gpu.place_rom_copy();
         gpu
@@ -175,6 +191,11 @@ impl Gpu {
     /// Reads `buf.len()` bytes of region `index` at `offset`.
     pub fn region_read(&mut self, index: u32, offset: u64, buf: &mut [u8]) -> io::Result<()> {
         self.check(index, offset, buf.len())?;
+        if self.dma.stopped() {
+            // Removed (fault injection): the bus answers all ones.
+            buf.fill(0xff);
+            return Ok(());
+        }
         match index {
             VFIO_PCI_BAR0_REGION_INDEX => {
                 let (bar0, mut env) = self.split();
@@ -202,6 +223,9 @@ impl Gpu {
     /// Writes `data` to region `index` at `offset`.
     pub fn region_write(&mut self, index: u32, offset: u64, data: &[u8]) -> io::Result<()> {
         self.check(index, offset, data.len())?;
+        if self.dma.stopped() {
+            return Ok(());
+        }
         match index {
             VFIO_PCI_BAR0_REGION_INDEX => {
                 let (bar0, mut env) = self.split();
@@ -258,6 +282,7 @@ impl Gpu {
         self.bar0.reset(RegFile::new(self.chip, self.vram.size()));
         self.config = ConfigSpace::new(self.chip);
         self.irq.reset();
+        gsprm::lock(&self.gsp_rm).power_on();
         self.io_logged.clear();
         self.place_rom_copy();
     }

@@ -13,6 +13,7 @@ use std::fmt;
 use std::fs::File;
 use std::io;
 use std::os::fd::AsRawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use crate::trace::Trace;
@@ -63,12 +64,15 @@ pub enum DmaError {
     NoFd(u64),
     /// The region covering the address is read-only.
     ReadOnly(u64),
+    /// The device was removed; it does no DMA any more.
+    Stopped,
 }
 
 impl fmt::Display for DmaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DmaError::Unmapped(a) => write!(f, "no DMA region maps bus address {a:#x}"),
+            DmaError::Stopped => write!(f, "the device was removed; DMA stopped"),
             DmaError::NoFd(a) => write!(
                 f,
                 "DMA region at bus address {a:#x} came without a file descriptor \
@@ -87,6 +91,7 @@ impl std::error::Error for DmaError {}
 pub struct DmaSpace {
     regions: Arc<RwLock<Vec<Region>>>,
     reported: Arc<Mutex<HashSet<(u8, u64)>>>,
+    stopped: Arc<AtomicBool>,
     trace: Trace,
 }
 
@@ -100,8 +105,20 @@ impl DmaSpace {
         Self {
             regions: Arc::new(RwLock::new(Vec::new())),
             reported: Arc::new(Mutex::new(HashSet::new())),
+            stopped: Arc::new(AtomicBool::new(false)),
             trace,
         }
+    }
+
+    /// Stops all DMA for good: the device was removed (fault injection).
+    /// Every later access fails with [`DmaError::Stopped`].
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`DmaSpace::stop`] was called: the device is gone.
+    pub fn stopped(&self) -> bool {
+        self.stopped.load(Ordering::SeqCst)
     }
 
     /// Handles DMA_MAP: `size` bytes at bus address `iova`, backed by `fd`
@@ -261,6 +278,9 @@ impl DmaSpace {
         write: bool,
         mut copy: impl FnMut(*mut u8, usize, usize),
     ) -> Result<(), DmaError> {
+        if self.stopped() {
+            return Err(DmaError::Stopped);
+        }
         let regions = self.regions.read().unwrap_or_else(|e| e.into_inner());
         let mut done = 0usize;
         while done < len {

@@ -7,7 +7,8 @@
 //! [`server`] connects it to a vfio-user client. Models plug into BAR0 by
 //! address range and use the IRQ and DMA handles: the falcons
 //! ([`falcon`]) with the ucodes they recognise ([`fwsec`], [`gbl`],
-//! [`booter`]); a GSP-RM model is to follow.
+//! [`booter`]); the GSP-RM model ([`gsprm`]) that `booter_load` starts;
+//! fault injection ([`fault`]).
 //!
 //! nvsim shares no definitions with the nova driver: its registers and
 //! firmware structures are written from the hardware and firmware facts,
@@ -22,8 +23,10 @@ pub mod cli;
 pub mod device;
 pub mod dma;
 pub mod falcon;
+pub mod fault;
 pub mod fwsec;
 pub mod gbl;
+pub mod gsprm;
 pub mod irq;
 pub mod pci;
 pub mod pramin;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use nvsim::cli::{self, Parsed, USAGE};
 use nvsim::device::Gpu;
+use nvsim::fault::Faults;
 use nvsim::server;
 use nvsim::trace::{self, Trace};
 
@@ -79,7 +80,19 @@ fn main() -> ExitCode {
     let set = block_signals();
     trace::install_crate_logger(opts.trace);
     let trace = Trace::stderr(opts.trace);
-    let mut gpu = Gpu::with_firmware(opts.chip, opts.vram, trace.clone(), &opts.firmware);
+    let faults = Faults::new(opts.faults.clone(), opts.fault_boots);
+    for f in &opts.faults {
+        trace.log(format!(
+            "fault injection: {}{}",
+            f.kind,
+            if f.always {
+                " (every boot)".to_string()
+            } else {
+                format!(" (first {} GSP boot(s))", opts.fault_boots)
+            }
+        ));
+    }
+    let mut gpu = Gpu::with_faults(opts.chip, opts.vram, trace.clone(), &opts.firmware, faults);
     let listener = match server::listen(&gpu, &socket) {
         Ok(l) => l,
         Err(e) => {

@@ -4,103 +4,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::rig::{fwsec_frts, Rig, FRTS_24G, RAM, SEC2};
-use nvsim::booter::image::make_file;
+use common::boot::*;
+use common::rig::{fwsec_frts, Rig, FRTS_24G, SEC2};
 use nvsim::booter::BAD_WPR_META;
 use nvsim::fwsec::BROM_ERROR;
-
-const OS_CODE: (u32, u32) = (0, 0x100);
-const APP0: (u32, u32) = (0x100, 0x200);
-const OS_DATA: (u32, u32) = (0x300, 0x200);
-const SIG_LOC: u32 = 0x340;
-const SIG_LEN: usize = 0x20;
-const UCODE_ID: u32 = 3;
-/// Where the test puts the booter image and the WPR metadata.
-const IMAGE: u64 = RAM + 0x4000;
-const META: u64 = RAM + 0x8000;
-
-fn image(tag: u8) -> Vec<u8> {
-    (0..0x500u32).map(|i| (i as u8) ^ tag).collect()
-}
-
-fn sigs(tag: u8) -> Vec<Vec<u8>> {
-    (0..2u8).map(|i| vec![tag + i; SIG_LEN]).collect()
-}
-
-/// A firmware directory with synthetic booter_load/unload for `chip`.
-fn fw_dir(chip: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("nvsim-booter-{}-{chip}", std::process::id()));
-    let gsp = dir.join("nvidia").join(chip).join("gsp");
-    std::fs::create_dir_all(&gsp).expect("dir");
-    for (name, tag) in [("booter_load", 0x10u8), ("booter_unload", 0x20)] {
-        let f = make_file(
-            &image(tag),
-            &sigs(tag),
-            SIG_LOC,
-            [2, 1, UCODE_ID],
-            OS_CODE,
-            OS_DATA,
-            APP0,
-        );
-        std::fs::write(gsp.join(format!("{name}-570.144.bin")), f).expect("write");
-    }
-    dir
-}
-
-/// Loads the booter with tag `tag` as nova-core does on GA102+ (DMA,
-/// signature `sig`, BROM at `paraaddr`) and boots it with `mbox`.
-fn run_booter(r: &mut Rig, tag: u8, sig: usize, paraaddr: u32, mbox: (u32, u32)) -> (bool, u32) {
-    let mut img = image(tag);
-    let at = SIG_LOC as usize;
-    img[at..at + SIG_LEN].copy_from_slice(&sigs(tag)[sig]);
-    r.gpu.dma.write(IMAGE, &img).expect("image");
-    r.reset_falcon(SEC2, false);
-    r.update(SEC2 + 0x624, |v| v | 0x80);
-    r.wr(SEC2 + 0x10c, 0);
-    r.update(SEC2 + 0x600, |v| v | 0x5);
-    r.wr(SEC2 + 0x110, (IMAGE >> 8) as u32);
-    for pos in (0..APP0.1).step_by(256) {
-        r.wr(SEC2 + 0x114, pos);
-        r.wr(SEC2 + 0x11c, APP0.0 + pos);
-        r.wr(SEC2 + 0x118, (6 << 8) | (1 << 4) | (1 << 2));
-    }
-    r.wr(SEC2 + 0x110, ((IMAGE + u64::from(OS_DATA.0)) >> 8) as u32);
-    for pos in (0..OS_DATA.1).step_by(256) {
-        r.wr(SEC2 + 0x114, pos);
-        r.wr(SEC2 + 0x11c, pos);
-        r.wr(SEC2 + 0x118, 6 << 8);
-    }
-    r.program_brom(SEC2, paraaddr, 0x1, UCODE_ID);
-    r.wr(SEC2 + 0x104, APP0.0);
-    let halted = r.boot(SEC2, mbox.0, mbox.1);
-    (halted, r.rd(SEC2 + 0x40))
-}
-
-/// A `GspFwWprMeta` laid out as nova-core does for a 24 GiB board.
-fn write_meta(r: &mut Rig, magic: u64) {
-    let mut m = vec![0u8; 0x100];
-    let mut q = |o: usize, v: u64| m[o..o + 8].copy_from_slice(&v.to_le_bytes());
-    q(0x00, magic);
-    q(0x08, 1);
-    q(0x10, RAM + 0x9000);
-    q(0x18, 0x1000);
-    q(0x20, RAM + 0xa000);
-    q(0x28, 0x1000);
-    q(0x60, 0x5_f3e0_0000);
-    q(0x68, 0x10_0000);
-    q(0x70, 0x5_f3f0_0000);
-    q(0x78, 0x5_f400_0000);
-    q(0x80, 0x810_0000);
-    q(0x88, 0x5_fc16_0000);
-    q(0x90, 0x5_ffdf_a000);
-    q(0x98, FRTS_24G);
-    q(0xa0, 0x10_0000);
-    q(0xa8, FRTS_24G + 0x10_0000);
-    q(0xb0, 0x6_0000_0000);
-    r.gpu.dma.write(META, &m).expect("meta");
-}
 
 fn cleanup(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
@@ -122,6 +31,7 @@ fn booter_load_checks_the_wpr_metadata_and_unload_removes_wpr2() {
     assert_eq!(r.logged("magic 0x1234, expected 0xdc3aae21371a60b3"), 1);
 
     write_meta(&mut r, 0xdc3a_ae21_371a_60b3);
+    write_gsp(&mut r);
     assert_eq!(run_booter(&mut r, 0x10, 1, sig_at, mbox), (true, 0));
     assert_eq!(
         r.logged("booter_load: WPR meta at 0x40008000 ok"),

@@ -12,13 +12,18 @@
 //!
 //! `booter_load` is started with the bus address of the GSP-RM WPR
 //! metadata (`GspFwWprMeta`, r570) in MAILBOX0/1; nvsim reads and checks
-//! it (`wpr.rs`) and logs what it finds. It does not start GSP-RM: the GSP
-//! RISC-V core stays inactive until a GSP-RM model exists. `booter_unload`
-//! removes WPR2.
+//! it (`wpr.rs`), then verifies the GSP-RM image the metadata maps through
+//! radix3 page tables and the GSP bootloader against the real files
+//! (`gsp.rs`), and starts the GSP-RM model ([`crate::gsprm`]): the GSP
+//! RISC-V core becomes active. `booter_unload` removes WPR2 and returns the
+//! GSP-RM model to its power-on state.
 //!
 //! MAILBOX0 on failure: [`crate::fwsec::BROM_ERROR`] if the image was not
-//! accepted, [`BAD_WPR_META`] if the metadata is wrong (nvsim's values).
+//! accepted, [`BAD_WPR_META`] if the metadata is wrong, [`BAD_GSP_IMAGE`]
+//! if the GSP-RM image or bootloader does not verify (nvsim's values); the
+//! RISC-V core then stays inactive.
 
+pub mod gsp;
 pub mod image;
 mod wpr;
 
@@ -28,12 +33,17 @@ use crate::bar0::Bus;
 use crate::chip::Arch;
 use crate::falcon::hs::{Outcome, Program};
 use crate::falcon::{Cpu, Engine};
+use crate::fault::Step;
 use crate::fwsec::BROM_ERROR;
+use crate::gsprm::{self, Shared};
 use crate::regs::{NV_PFB_PRI_MMU_WPR2_ADDR_HI, NV_PFB_PRI_MMU_WPR2_ADDR_LO};
 use image::BooterImage;
 
 /// MAILBOX0 after `booter_load` refused the WPR metadata (nvsim's value).
 pub const BAD_WPR_META: u32 = 0xb0_07e1;
+/// MAILBOX0 after `booter_load` refused the GSP-RM image or bootloader
+/// (nvsim's value).
+pub const BAD_GSP_IMAGE: u32 = 0xb0_07e2;
 
 /// Which booter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,17 +69,56 @@ pub struct Booter {
     image: Result<BooterImage, String>,
     vram: u64,
     reported: bool,
+    files: gsp::GspFiles,
+    rm: Shared,
 }
 
 impl Booter {
-    /// The booter `kind` of `chip`, read from the firmware directory `dir`.
-    pub fn new(kind: Kind, dir: &Path, chip: &str, vram: u64) -> Self {
+    /// The booter `kind` of `chip`, read from the firmware directory `dir`,
+    /// starting (`booter_load`) or resetting (`booter_unload`) `rm`.
+    pub fn new(kind: Kind, dir: &Path, chip: &str, vram: u64, rm: Shared) -> Self {
         Self {
             kind,
             image: BooterImage::load(dir, chip, kind.file()),
             vram,
             reported: false,
+            files: gsp::GspFiles::new(dir, chip),
+            rm,
         }
+    }
+
+    /// `booter_load` after the signature checks: the WPR metadata, the
+    /// GSP-RM image and bootloader, then GSP-RM starts. Returns MAILBOX0.
+    fn load(&mut self, bus: &mut Bus<'_>, addr: u64) -> u32 {
+        let meta = match wpr::check(bus, addr, self.vram) {
+            Ok(m) => m,
+            Err(e) => {
+                bus.trace
+                    .log(format!("booter_load: WPR metadata at {addr:#x}: {e}"));
+                return BAD_WPR_META;
+            }
+        };
+        bus.trace.log(format!("booter_load: {}", meta.summary));
+        let image = self
+            .files
+            .verify_image(bus.dma, meta.radix3, meta.image_size)
+            .and_then(|a| {
+                let (bl, bl_size) = meta.bootloader;
+                self.files
+                    .verify_bootloader(bus.dma, bl, bl_size, meta.bl_offsets)
+                    .map(|b| format!("{a}; {b}"))
+            });
+        match image {
+            Ok(s) => bus.trace.log(format!("booter_load: {s}")),
+            Err(e) => {
+                bus.trace.log(format!(
+                    "booter_load: {e}; GSP-RM is not started, the RISC-V core stays inactive"
+                ));
+                return BAD_GSP_IMAGE;
+            }
+        }
+        gsprm::lock(&self.rm).start(bus, meta.rsvd_start);
+        0
     }
 
     /// Checks the loaded image; `Err` says why the falcon refuses it.
@@ -186,6 +235,9 @@ impl Program for Booter {
             Some((code, _)) if code == want => {}
             _ => return None,
         }
+        if self.kind == Kind::Load && gsprm::lock(&self.rm).remove_at(bus, Step::BooterLoad) {
+            return Some(Outcome::Running);
+        }
         if let Err(e) = Self::check(img, cpu, bus) {
             bus.trace.log(format!("{name}: boot ROM refused it: {e}"));
             cpu.mailbox[0] = BROM_ERROR;
@@ -196,26 +248,13 @@ impl Program for Booter {
         cpu.mailbox[0] = match self.kind {
             Kind::Load => {
                 let addr = u64::from(cpu.mailbox[0]) | (u64::from(cpu.mailbox[1]) << 32);
-                match wpr::check(bus, addr, self.vram) {
-                    Ok(summary) => {
-                        bus.trace.log(format!(
-                            "booter_load: {summary}; GSP-RM is not modelled, the GSP RISC-V \
-                             core is not started"
-                        ));
-                        0
-                    }
-                    Err(e) => {
-                        bus.trace
-                            .log(format!("booter_load: WPR metadata at {addr:#x}: {e}"));
-                        BAD_WPR_META
-                    }
-                }
+                self.load(bus, addr)
             }
             Kind::Unload => {
                 bus.regs.set_hw(NV_PFB_PRI_MMU_WPR2_ADDR_LO, 0);
                 bus.regs.set_hw(NV_PFB_PRI_MMU_WPR2_ADDR_HI, 0);
-                bus.trace
-                    .trace(|| "booter_unload: WPR2 removed".to_string());
+                gsprm::lock(&self.rm).unloaded(bus);
+                bus.trace.log("booter_unload: WPR2 removed");
                 0
             }
         };

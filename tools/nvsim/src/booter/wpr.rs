@@ -22,8 +22,25 @@ pub const MAGIC: u64 = 0xdc3a_ae21_371a_60b3;
 /// Size read.
 const LEN: usize = 0xc8;
 
-/// Reads and checks the metadata at bus address `addr`; returns a summary.
-pub fn check(bus: &Bus<'_>, addr: u64, vram: u64) -> Result<String, String> {
+/// What `booter_load` uses of the metadata after checking it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meta {
+    /// One line for the log.
+    pub summary: String,
+    /// Bus address of the radix3 level-0 page of the GSP-RM image.
+    pub radix3: u64,
+    /// Size of the GSP-RM image.
+    pub image_size: u64,
+    /// Bus address and size of the GSP bootloader.
+    pub bootloader: (u64, u64),
+    /// Bootloader code, data and manifest offsets.
+    pub bl_offsets: [u64; 3],
+    /// gspFwRsvdStart: where the firmware-reserved framebuffer begins.
+    pub rsvd_start: u64,
+}
+
+/// Reads and checks the metadata at bus address `addr`.
+pub fn check(bus: &Bus<'_>, addr: u64, vram: u64) -> Result<Meta, String> {
     let mut m = vec![0u8; LEN];
     bus.dma.read(addr, &mut m).map_err(|e| e.to_string())?;
     let q = |o: usize| {
@@ -80,9 +97,17 @@ pub fn check(bus: &Bus<'_>, addr: u64, vram: u64) -> Result<String, String> {
             .read(a, &mut probe)
             .map_err(|e| format!("{what} at {a:#x}: {e}"))?;
     }
-    Ok(format!(
+    let summary = format!(
         "WPR meta at {addr:#x} ok: WPR {wpr_start:#x}..{wpr_end:#x}, heap {heap:#x}+{heap_size:#x}, \
          ELF {fw:#x} (sysmem {elf:#x}+{elf_size:#x}), bootloader {boot:#x} \
          (sysmem {bl:#x}+{bl_size:#x}), FRTS {frts:#x}+{frts_size:#x}, fb {fb:#x}"
-    ))
+    );
+    Ok(Meta {
+        summary,
+        radix3: elf,
+        image_size: elf_size,
+        bootloader: (bl, bl_size),
+        bl_offsets: [q(0x30), q(0x38), q(0x40)],
+        rsvd_start: q(0x58),
+    })
 }

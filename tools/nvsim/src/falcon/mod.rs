@@ -23,9 +23,17 @@
 //! | 0x3c0 | ENGINE | bit 0 reset: while set the falcon is held in reset; releasing it scrubs IMEM/DMEM |
 //! | 0x600..0x624 | FBIF | `fbif.rs` |
 //! | 0x1180..0x1210 | BROM parameters (GA102+) | `brom.rs` |
-//! | 0x1240 | RISCV_CORE_SWITCH_RISCV_STATUS (Turing) | 0: RISC-V inactive |
-//! | 0x1388 | RISCV_CPUCTL (GA102+) | bit 4 halted, bit 7 active (0) |
+//! | 0xc00 | QUEUE_HEAD(0) (GSP only, 0x110c00) | write: the doorbell of GSP-RM's command queue |
+//! | 0x1240 | RISCV_CORE_SWITCH_RISCV_STATUS (Turing) | bit 0 active: GSP-RM runs |
+//! | 0x1388 | RISCV_CPUCTL (GA102+) | bit 7 active (GSP-RM runs), else bit 4 halted |
 //! | 0x1668 | RISCV_BCR_CTRL (GA102+) | bit 4 core select (0 falcon), bit 0 valid (set on write) |
+//!
+//! On the GSP falcon the GSP-RM model ([`crate::gsprm`]) is attached
+//! ([`Falcon::with_gsp_rm`]): it sees the mailbox values, engine resets and
+//! the doorbell; its RISC-V state is what the RISC-V registers read; the
+//! bits it sets in MAILBOX0 and its SWGEN0 interrupt (IRQSTAT bit 6,
+//! forwarded to the PCI interrupt when IRQMASK and IRQDEST have bit 6) are
+//! applied on the next access.
 //!
 //! Scrubbing after a reset takes one status read: the first read of
 //! HWCFG2 (GA102+) or DMACTL (Turing) after the release reports it in
@@ -46,6 +54,8 @@ pub use stub::FalconStub;
 
 use crate::bar0::{Bar0Model, Bus};
 use crate::chip::{Arch, FalconHw};
+use crate::fault::Step;
+use crate::gsprm::{self, Shared, State};
 use brom::Brom;
 use dma::{DmaRegs, Transfer};
 use fbif::Fbif;
@@ -79,6 +89,7 @@ const DMACTL: u32 = 0x10c;
 const HWCFG1: u32 = 0x12c;
 const CPUCTL_ALIAS: u32 = 0x130;
 const ENGINE: u32 = 0x3c0;
+const QUEUE_HEAD: u32 = 0xc00;
 const RISCV_STATUS: u32 = 0x1240;
 const RISCV_CPUCTL: u32 = 0x1388;
 const BCR_CTRL: u32 = 0x1668;
@@ -86,6 +97,8 @@ const BCR_CTRL: u32 = 0x1668;
 const STARTCPU: u32 = 1 << 1;
 const HALTED: u32 = 1 << 4;
 const IRQ_HALT: u32 = 1 << 4;
+const IRQ_SWGEN0: u32 = 1 << 6;
+const RISCV_ACTIVE: u32 = 1 << 7;
 
 /// The falcons with a full model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,6 +207,7 @@ pub struct Falcon {
     rm: u32,
     bcr_ctrl: u32,
     programs: Vec<Box<dyn Program>>,
+    gsp_rm: Option<Shared>,
 }
 
 impl Falcon {
@@ -216,6 +230,39 @@ impl Falcon {
             rm: 0,
             bcr_ctrl: 1,
             programs,
+            gsp_rm: None,
+        }
+    }
+
+    /// Attaches the GSP-RM model (GSP falcon only).
+    pub fn with_gsp_rm(mut self, rm: Shared) -> Self {
+        self.gsp_rm = Some(rm);
+        self
+    }
+
+    /// Applies what GSP-RM did since the last access: MAILBOX0 bits and
+    /// SWGEN0. Returns whether the RISC-V core is active.
+    fn sync_rm(&mut self, bus: &Bus<'_>) -> bool {
+        let Some(rm) = &self.gsp_rm else {
+            return false;
+        };
+        let (bits, irq, active) = {
+            let mut g = gsprm::lock(rm);
+            (g.take_mailbox0_bits(), g.take_irq(), g.riscv_active())
+        };
+        self.cpu.mailbox[0] |= bits;
+        if irq {
+            self.irqstat |= IRQ_SWGEN0;
+            if self.irqmask & self.irqdest & IRQ_SWGEN0 != 0 {
+                bus.irq.raise();
+            }
+        }
+        active
+    }
+
+    fn push_mailbox(&self) {
+        if let Some(rm) = &self.gsp_rm {
+            gsprm::lock(rm).set_gsp_mailbox(self.cpu.mailbox);
         }
     }
 
@@ -227,7 +274,9 @@ impl Falcon {
     fn reset_state(&mut self) {
         let (engine, arch) = (self.cpu.engine, self.cpu.arch);
         let programs = std::mem::take(&mut self.programs);
+        let gsp_rm = self.gsp_rm.take();
         *self = Self::new(engine, arch, self.hw, programs);
+        self.gsp_rm = gsp_rm;
     }
 
     /// Reports scrubbing in progress on the first status read after a reset.
@@ -265,6 +314,9 @@ impl Falcon {
             if !self.in_reset {
                 bus.trace
                     .trace(|| format!("falcon {name}: engine reset asserted"));
+                if let Some(rm) = &self.gsp_rm {
+                    gsprm::lock(rm).gsp_reset(bus);
+                }
             }
             self.reset_state();
             self.in_reset = true;
@@ -288,6 +340,15 @@ impl Falcon {
             bus.trace
                 .log(format!("falcon {name}: STARTCPU while running; ignored"));
             return;
+        }
+        if let Some(rm) = &self.gsp_rm {
+            let mut g = gsprm::lock(rm);
+            if self.cpu.mem.imem_loaded()
+                && g.state() == State::Off
+                && g.remove_at(bus, Step::Fwsec)
+            {
+                return;
+            }
         }
         self.halted = false;
         if hs::start(&mut self.cpu, bus, &mut self.programs) == Outcome::Halted {
@@ -315,69 +376,16 @@ impl Falcon {
         }
     }
 
-    fn brom_reg(&self, rel: u32) -> bool {
-        !self.turing() && Brom::reg_name(rel).is_some()
-    }
-}
-
-impl Bar0Model for Falcon {
-    fn name(&self) -> &str {
-        match self.cpu.engine {
-            Engine::Gsp => "GSP",
-            Engine::Sec2 => "SEC2",
-        }
-    }
-
-    fn range(&self) -> Range<u32> {
-        let base = self.cpu.engine.base();
-        base..base + 0x2000
-    }
-
-    fn read32(&mut self, bus: &mut Bus<'_>, offset: u32) -> Option<u32> {
-        let rel = offset - self.cpu.engine.base();
-        let turing = self.turing();
-        Some(match rel {
-            IRQSSET | IRQSCLR | IRQMSET | IRQMCLR => 0,
-            IRQSTAT => self.irqstat,
-            IRQMODE => self.irqmode,
-            IRQMASK => self.irqmask,
-            IRQDEST => self.irqdest,
-            MAILBOX0 => self.cpu.mailbox[0],
-            MAILBOX1 => self.cpu.mailbox[1],
-            OS => self.os,
-            RM => self.rm,
-            HWCFG2 => self.hwcfg2(),
-            CPUCTL => {
-                if self.halted {
-                    HALTED
-                } else {
-                    0
-                }
-            }
-            CPUCTL_ALIAS => 0,
-            BOOTVEC => self.cpu.bootvec,
-            HWCFG => self.hw.hwcfg(),
-            HWCFG1 => self.hw.hwcfg1(),
-            DMACTL => self.dmactl(),
-            ENGINE => u32::from(self.in_reset),
-            RISCV_STATUS if turing => 0,
-            RISCV_CPUCTL if !turing => HALTED,
-            BCR_CTRL if !turing => self.bcr_ctrl,
-            r if self.brom_reg(r) => self.cpu.brom.read(r)?,
-            _ => {
-                return self
-                    .dma
-                    .read(rel)
-                    .or_else(|| self.cpu.fbif.read(rel))
-                    .or_else(|| self.ports.read(&self.cpu.mem, bus.trace, rel))
-            }
-        })
-    }
-
-    fn write32(&mut self, bus: &mut Bus<'_>, offset: u32, value: u32) -> bool {
+    fn write_reg(&mut self, bus: &mut Bus<'_>, offset: u32, value: u32) -> bool {
         let rel = offset - self.cpu.engine.base();
         let turing = self.turing();
         match rel {
+            QUEUE_HEAD if self.gsp_rm.is_some() => {
+                if let Some(rm) = &self.gsp_rm {
+                    bus.trace.trace(|| format!("GSP-RM: doorbell ({value:#x})"));
+                    gsprm::lock(rm).doorbell(bus);
+                }
+            }
             IRQSSET => self.irqstat |= value,
             IRQSCLR => self.irqstat &= !value,
             IRQMODE => self.irqmode = value,
@@ -415,6 +423,82 @@ impl Bar0Model for Falcon {
         true
     }
 
+    fn brom_reg(&self, rel: u32) -> bool {
+        !self.turing() && Brom::reg_name(rel).is_some()
+    }
+}
+
+impl Bar0Model for Falcon {
+    fn name(&self) -> &str {
+        match self.cpu.engine {
+            Engine::Gsp => "GSP",
+            Engine::Sec2 => "SEC2",
+        }
+    }
+
+    fn range(&self) -> Range<u32> {
+        let base = self.cpu.engine.base();
+        base..base + 0x2000
+    }
+
+    fn read32(&mut self, bus: &mut Bus<'_>, offset: u32) -> Option<u32> {
+        let rel = offset - self.cpu.engine.base();
+        let turing = self.turing();
+        let active = self.sync_rm(bus);
+        Some(match rel {
+            IRQSSET | IRQSCLR | IRQMSET | IRQMCLR => 0,
+            IRQSTAT => self.irqstat,
+            IRQMODE => self.irqmode,
+            IRQMASK => self.irqmask,
+            IRQDEST => self.irqdest,
+            MAILBOX0 => self.cpu.mailbox[0],
+            MAILBOX1 => self.cpu.mailbox[1],
+            OS => self.os,
+            RM => self.rm,
+            HWCFG2 => self.hwcfg2(),
+            CPUCTL => {
+                if self.halted {
+                    HALTED
+                } else {
+                    0
+                }
+            }
+            CPUCTL_ALIAS => 0,
+            BOOTVEC => self.cpu.bootvec,
+            HWCFG => self.hw.hwcfg(),
+            HWCFG1 => self.hw.hwcfg1(),
+            DMACTL => self.dmactl(),
+            ENGINE => u32::from(self.in_reset),
+            RISCV_STATUS if turing => u32::from(active),
+            RISCV_CPUCTL if !turing => {
+                if active {
+                    RISCV_ACTIVE
+                } else {
+                    HALTED
+                }
+            }
+            QUEUE_HEAD if self.gsp_rm.is_some() => 0,
+            BCR_CTRL if !turing => self.bcr_ctrl,
+            r if self.brom_reg(r) => self.cpu.brom.read(r)?,
+            _ => {
+                return self
+                    .dma
+                    .read(rel)
+                    .or_else(|| self.cpu.fbif.read(rel))
+                    .or_else(|| self.ports.read(&self.cpu.mem, bus.trace, rel))
+            }
+        })
+    }
+
+    fn write32(&mut self, bus: &mut Bus<'_>, offset: u32, value: u32) -> bool {
+        let handled = self.write_reg(bus, offset, value);
+        if self.gsp_rm.is_some() {
+            self.push_mailbox();
+            self.sync_rm(bus);
+        }
+        handled
+    }
+
     fn reg_name(&self, offset: u32) -> Option<String> {
         let rel = offset.checked_sub(self.cpu.engine.base())?;
         let fixed = match rel {
@@ -441,6 +525,7 @@ impl Bar0Model for Falcon {
             RISCV_STATUS => "RISCV_CORE_SWITCH_RISCV_STATUS",
             RISCV_CPUCTL => "RISCV_CPUCTL",
             BCR_CTRL => "RISCV_BCR_CTRL",
+            QUEUE_HEAD if self.gsp_rm.is_some() => "QUEUE_HEAD(0)",
             _ => "",
         };
         let reg = if fixed.is_empty() {

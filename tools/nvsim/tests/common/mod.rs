@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod boot;
 pub mod rig;
 
 use std::path::PathBuf;

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use nvsim::chip::Chip;
 use nvsim::device::Gpu;
+use nvsim::fault::Faults;
 use nvsim::trace::Trace;
 
 /// Bus address of the guest memory window.
@@ -29,9 +30,13 @@ impl Rig {
     }
 
     pub fn with_firmware(chip: &str, fw: &Path) -> Rig {
+        Self::with_faults(chip, fw, Faults::none())
+    }
+
+    pub fn with_faults(chip: &str, fw: &Path, faults: Faults) -> Rig {
         let chip = Chip::by_name(chip).expect("chip");
         let trace = Trace::memory(true);
-        let gpu = Gpu::with_firmware(chip, chip.vram, trace.clone(), fw);
+        let gpu = Gpu::with_faults(chip, chip.vram, trace.clone(), fw, faults);
         // SAFETY: creates a new anonymous memory file; checked below.
         let fd = unsafe { libc::memfd_create(c"guest-ram".as_ptr(), 0) };
         assert!(fd >= 0);

@@ -1,0 +1,447 @@
+//! What `booter_load` verifies of GSP-RM before starting it: the GSP-RM
+//! image the driver mapped through radix3 page tables, and the GSP
+//! bootloader, both against the real files under `--firmware`.
+//!
+//! Radix3 (nova-core `firmware/gsp.rs`; nouveau
+//! `nvkm/subdev/gsp/rm/r535/gsp.c`): the WPR metadata's
+//! `sysmemAddrOfRadix3Elf` is the bus address of the level-0 page; its
+//! entries (little-endian u64 bus addresses, 512 per 4 KiB page) point to
+//! the level-1 pages, whose entries point to the level-2 pages, whose
+//! entries point to the image's pages in order. `sizeOfRadix3Elf` bytes
+//! are mapped; the image is the `.fwimage` section of
+//! `nvidia/<chip>/gsp/gsp-570.144.bin` (an ELF64 file).
+//!
+//! The bootloader (`sysmemAddrOfBootloader`, `sizeOfBootloader`) is the
+//! payload of `bootloader-570.144.bin`: the file starts with `nvfw_bin_hdr`
+//! (u32 magic 0x10de, version, size, header offset, data offset at 0x10,
+//! data size at 0x14; nouveau `include/nvfw/fw.h`).
+//!
+//! The image is compared by a 64-bit hash computed while walking the page
+//! tables; the expected hash is computed once, the first time it is
+//! needed, and cached. On a mismatch the file is read again to name the
+//! first differing byte.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::dma::DmaSpace;
+use crate::gbl::FW_VERSION;
+
+const PAGE: u64 = 0x1000;
+
+/// A streaming 64-bit hash of a byte sequence (not cryptographic: it
+/// detects a wrong or damaged image, it does not authenticate one).
+#[derive(Debug, Clone)]
+pub struct Hasher {
+    h: u64,
+    len: u64,
+    tail: Vec<u8>,
+}
+
+impl Default for Hasher {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Hasher {
+    /// An empty hash.
+    pub fn new() -> Self {
+        Self {
+            h: 0x243f_6a88_85a3_08d3,
+            len: 0,
+            tail: Vec::with_capacity(8),
+        }
+    }
+
+    fn word(&mut self, w: u64) {
+        self.h = (self.h ^ w.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            .rotate_left(29)
+            .wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    }
+
+    /// Adds `data`.
+    pub fn update(&mut self, mut data: &[u8]) {
+        self.len += data.len() as u64;
+        if !self.tail.is_empty() {
+            let n = (8 - self.tail.len()).min(data.len());
+            self.tail.extend_from_slice(&data[..n]);
+            data = &data[n..];
+            if self.tail.len() < 8 {
+                return;
+            }
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&self.tail);
+            self.tail.clear();
+            self.word(u64::from_le_bytes(w));
+        }
+        let mut chunks = data.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.word(u64::from_le_bytes(w));
+        }
+        self.tail.extend_from_slice(chunks.remainder());
+    }
+
+    /// The hash of everything added.
+    pub fn finish(mut self) -> u64 {
+        let mut w = [0u8; 8];
+        w[..self.tail.len()].copy_from_slice(&self.tail);
+        self.word(u64::from_le_bytes(w));
+        self.word(self.len);
+        self.h ^ (self.h >> 31)
+    }
+}
+
+/// The hash of `data`.
+pub fn hash(data: &[u8]) -> u64 {
+    let mut h = Hasher::new();
+    h.update(data);
+    h.finish()
+}
+
+fn le16(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
+}
+
+fn le32(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4)
+        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+fn le64(b: &[u8], at: usize) -> Option<u64> {
+    let s = b.get(at..at + 8)?;
+    let mut w = [0u8; 8];
+    w.copy_from_slice(s);
+    Some(u64::from_le_bytes(w))
+}
+
+/// File offset and size of section `name` of the ELF64 file `f`.
+pub fn elf_section(f: &[u8], name: &str) -> Result<(usize, usize), String> {
+    if f.get(..4) != Some(b"\x7fELF".as_slice()) || f.get(4) != Some(&2) || f.get(5) != Some(&1) {
+        return Err("not a little-endian ELF64 file".into());
+    }
+    let bad = || "ELF header truncated".to_string();
+    let shoff = le64(f, 0x28).ok_or_else(bad)? as usize;
+    let shentsize = usize::from(le16(f, 0x3a).ok_or_else(bad)?);
+    let shnum = usize::from(le16(f, 0x3c).ok_or_else(bad)?);
+    let shstrndx = usize::from(le16(f, 0x3e).ok_or_else(bad)?);
+    if shentsize < 0x40 || shstrndx >= shnum {
+        return Err("bad section header table".into());
+    }
+    let sh = |i: usize, at: usize| -> Result<u64, String> {
+        let o = shoff + i * shentsize + at;
+        if at == 0 {
+            le32(f, o).map(u64::from)
+        } else {
+            le64(f, o)
+        }
+        .ok_or_else(|| format!("section header {i} outside the file"))
+    };
+    let strtab = sh(shstrndx, 0x18)? as usize;
+    for i in 0..shnum {
+        let n = strtab + sh(i, 0)? as usize;
+        let s = f.get(n..).ok_or("section name outside the file")?;
+        let end = s.iter().position(|b| *b == 0).unwrap_or(s.len());
+        if &s[..end] == name.as_bytes() {
+            let (off, size) = (sh(i, 0x18)? as usize, sh(i, 0x20)? as usize);
+            if off.checked_add(size).is_none_or(|e| e > f.len()) {
+                return Err(format!("section {name} outside the file"));
+            }
+            return Ok((off, size));
+        }
+    }
+    Err(format!("no {name} section"))
+}
+
+/// A minimal ELF64 file with one section `.fwimage` holding `image` (for
+/// tests).
+pub fn make_elf(image: &[u8]) -> Vec<u8> {
+    let names = b"\0.fwimage\0.shstrtab\0";
+    let data_off = 0x40usize;
+    let names_off = data_off + image.len();
+    let shoff = (names_off + names.len()).next_multiple_of(8);
+    let mut f = vec![0u8; shoff + 3 * 0x40];
+    f[..4].copy_from_slice(b"\x7fELF");
+    f[4] = 2;
+    f[5] = 1;
+    f[6] = 1;
+    f[0x28..0x30].copy_from_slice(&(shoff as u64).to_le_bytes());
+    f[0x3a..0x3c].copy_from_slice(&0x40u16.to_le_bytes());
+    f[0x3c..0x3e].copy_from_slice(&3u16.to_le_bytes());
+    f[0x3e..0x40].copy_from_slice(&2u16.to_le_bytes());
+    f[data_off..names_off].copy_from_slice(image);
+    f[names_off..names_off + names.len()].copy_from_slice(names);
+    for (i, (name, off, size)) in [(1u32, data_off, image.len()), (10, names_off, names.len())]
+        .into_iter()
+        .enumerate()
+    {
+        let h = shoff + (i + 1) * 0x40;
+        f[h..h + 4].copy_from_slice(&name.to_le_bytes());
+        f[h + 4..h + 8].copy_from_slice(&1u32.to_le_bytes());
+        f[h + 0x18..h + 0x20].copy_from_slice(&(off as u64).to_le_bytes());
+        f[h + 0x20..h + 0x28].copy_from_slice(&(size as u64).to_le_bytes());
+    }
+    f
+}
+
+/// What the real image should look like.
+#[derive(Debug, Clone)]
+struct Expected {
+    size: u64,
+    hash: u64,
+}
+
+/// The GSP-RM files of one chip and the cached facts about them.
+pub struct GspFiles {
+    image_path: PathBuf,
+    bootloader_path: PathBuf,
+    expected: Option<Result<Expected, String>>,
+    bootloader: Option<Result<Vec<u8>, String>>,
+}
+
+/// Walks the radix3 tables at `level0` for `size` bytes; calls `page(index,
+/// bus address, bytes in it)` for each image page in order.
+pub fn walk_radix3(
+    dma: &DmaSpace,
+    level0: u64,
+    size: u64,
+    mut page: impl FnMut(u64, u64, usize) -> Result<(), String>,
+) -> Result<(u64, u64, u64), String> {
+    if size == 0 {
+        return Err("the image size is 0".into());
+    }
+    let pages = size.div_ceil(PAGE);
+    let l2_pages = pages.div_ceil(512);
+    let l1_pages = l2_pages.div_ceil(512);
+    if l1_pages > 512 {
+        return Err(format!("{size:#x} bytes need more than one level-0 page"));
+    }
+    let entries = |addr: u64, what: &str| -> Result<Vec<u64>, String> {
+        if addr == 0 || !addr.is_multiple_of(PAGE) {
+            return Err(format!("{what} address {addr:#x} is not a page address"));
+        }
+        let mut b = vec![0u8; PAGE as usize];
+        dma.read(addr, &mut b)
+            .map_err(|e| format!("{what} at {addr:#x}: {e}"))?;
+        Ok(b.chunks(8)
+            .map(|c| {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(c);
+                u64::from_le_bytes(w)
+            })
+            .collect())
+    };
+    let l0 = entries(level0, "level-0 page")?;
+    let mut n = 0u64;
+    for (i1, &l1) in l0.iter().take(l1_pages as usize).enumerate() {
+        let l1e = entries(l1, &format!("level-1 page {i1}"))?;
+        for (j, &l2) in l1e.iter().enumerate() {
+            let i2 = i1 as u64 * 512 + j as u64;
+            if i2 >= l2_pages {
+                break;
+            }
+            let l2e = entries(l2, &format!("level-2 page {i2}"))?;
+            for &data in &l2e {
+                if n >= pages {
+                    break;
+                }
+                if data == 0 || !data.is_multiple_of(PAGE) {
+                    return Err(format!(
+                        "level-2 entry for image page {n} is {data:#x}, not a page address"
+                    ));
+                }
+                let len = (size - n * PAGE).min(PAGE) as usize;
+                page(n, data, len)?;
+                n += 1;
+            }
+        }
+    }
+    Ok((l1_pages, l2_pages, pages))
+}
+
+impl GspFiles {
+    /// The files of `chip` under `dir`; nothing is read yet.
+    pub fn new(dir: &Path, chip: &str) -> Self {
+        let gsp = dir.join("nvidia").join(chip).join("gsp");
+        Self {
+            image_path: gsp.join(format!("gsp-{FW_VERSION}.bin")),
+            bootloader_path: gsp.join(format!("bootloader-{FW_VERSION}.bin")),
+            expected: None,
+            bootloader: None,
+        }
+    }
+
+    fn read_image(&self) -> Result<Vec<u8>, String> {
+        let f = fs::read(&self.image_path)
+            .map_err(|e| format!("cannot read {}: {e}", self.image_path.display()))?;
+        let (off, size) = elf_section(&f, ".fwimage")
+            .map_err(|e| format!("{}: {e}", self.image_path.display()))?;
+        Ok(f[off..off + size].to_vec())
+    }
+
+    fn expected(&mut self) -> Result<Expected, String> {
+        if self.expected.is_none() {
+            let e = self.read_image().map(|img| Expected {
+                size: img.len() as u64,
+                hash: hash(&img),
+            });
+            self.expected = Some(e);
+        }
+        self.expected
+            .clone()
+            .unwrap_or_else(|| Err("unreachable".into()))
+    }
+
+    /// Verifies the GSP-RM image mapped at `level0` (`size` bytes).
+    pub fn verify_image(
+        &mut self,
+        dma: &DmaSpace,
+        level0: u64,
+        size: u64,
+    ) -> Result<String, String> {
+        let want = self.expected()?;
+        if size != want.size {
+            return Err(format!(
+                "GSP-RM image size {size:#x}, the .fwimage of {} is {:#x}",
+                self.image_path.display(),
+                want.size
+            ));
+        }
+        let mut h = Hasher::new();
+        let mut buf = vec![0u8; PAGE as usize];
+        let (l1, l2, pages) = walk_radix3(dma, level0, size, |n, addr, len| {
+            dma.read(addr, &mut buf[..len])
+                .map_err(|e| format!("image page {n} at {addr:#x}: {e}"))?;
+            h.update(&buf[..len]);
+            Ok(())
+        })?;
+        if h.finish() != want.hash {
+            return Err(self.first_difference(dma, level0, size));
+        }
+        Ok(format!(
+            "GSP-RM image verified through radix3 at {level0:#x}: {l1} level-1, {l2} level-2, \
+             {pages} data pages, {size:#x} bytes match {}",
+            self.image_path.display()
+        ))
+    }
+
+    fn first_difference(&self, dma: &DmaSpace, level0: u64, size: u64) -> String {
+        let img = match self.read_image() {
+            Ok(i) => i,
+            Err(e) => return format!("GSP-RM image differs from the file ({e})"),
+        };
+        let mut buf = vec![0u8; PAGE as usize];
+        let mut found = None;
+        let r = walk_radix3(dma, level0, size, |n, addr, len| {
+            if found.is_some() {
+                return Ok(());
+            }
+            dma.read(addr, &mut buf[..len]).map_err(|e| e.to_string())?;
+            let base = (n * PAGE) as usize;
+            if let Some(i) = (0..len).find(|i| img.get(base + i) != Some(&buf[*i])) {
+                found = Some((n, addr, base + i));
+            }
+            Ok(())
+        });
+        match (r, found) {
+            (_, Some((n, addr, at))) => format!(
+                "GSP-RM image differs from the .fwimage of {} at offset {at:#x} (image page {n}, \
+                 bus address {addr:#x})",
+                self.image_path.display()
+            ),
+            (Err(e), None) => format!("GSP-RM image: {e}"),
+            (Ok(_), None) => "GSP-RM image hash mismatch".into(),
+        }
+    }
+
+    fn bootloader(&mut self) -> Result<Vec<u8>, String> {
+        if self.bootloader.is_none() {
+            let p = &self.bootloader_path;
+            let b = fs::read(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))
+                .and_then(|f| {
+                    if le32(&f, 0) != Some(0x10de) {
+                        return Err(format!("{}: bad bin_hdr magic", p.display()));
+                    }
+                    let off = le32(&f, 16).unwrap_or(0) as usize;
+                    let len = le32(&f, 20).unwrap_or(0) as usize;
+                    f.get(off..off.saturating_add(len))
+                        .map(<[u8]>::to_vec)
+                        .ok_or_else(|| format!("{}: payload outside the file", p.display()))
+                });
+            self.bootloader = Some(b);
+        }
+        self.bootloader
+            .clone()
+            .unwrap_or_else(|| Err("unreachable".into()))
+    }
+
+    /// Verifies the bootloader at bus address `addr` (`size` bytes) and its
+    /// code/data/manifest offsets.
+    pub fn verify_bootloader(
+        &mut self,
+        dma: &DmaSpace,
+        addr: u64,
+        size: u64,
+        offsets: [u64; 3],
+    ) -> Result<String, String> {
+        let want = self.bootloader()?;
+        if size != want.len() as u64 {
+            return Err(format!(
+                "bootloader size {size:#x}, the payload of {} is {:#x}",
+                self.bootloader_path.display(),
+                want.len()
+            ));
+        }
+        let mut got = vec![0u8; want.len()];
+        dma.read(addr, &mut got)
+            .map_err(|e| format!("bootloader at {addr:#x}: {e}"))?;
+        if let Some(i) = (0..got.len()).find(|i| got[*i] != want[*i]) {
+            return Err(format!(
+                "bootloader differs from {} at offset {i:#x}",
+                self.bootloader_path.display()
+            ));
+        }
+        for (what, o) in ["code", "data", "manifest"].iter().zip(offsets) {
+            if o >= size {
+                return Err(format!(
+                    "bootloader {what} offset {o:#x} beyond its {size:#x} bytes"
+                ));
+            }
+        }
+        Ok(format!(
+            "bootloader verified ({size:#x} bytes at {addr:#x})"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_is_streaming() {
+        let data: Vec<u8> = (0..10_000u32).map(|i| (i * 7) as u8).collect();
+        let mut h = Hasher::new();
+        for c in data.chunks(333) {
+            h.update(c);
+        }
+        assert_eq!(h.finish(), hash(&data));
+        let mut other = data.clone();
+        other[5000] ^= 1;
+        assert_ne!(hash(&other), hash(&data));
+        assert_ne!(hash(&data[..9999]), hash(&data));
+    }
+
+    #[test]
+    fn elf_round_trip() {
+        let img = vec![0xabu8; 1234];
+        let f = make_elf(&img);
+        let (off, size) = elf_section(&f, ".fwimage").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(&f[off..off + size], img.as_slice());
+        assert!(elf_section(&f, ".nope").is_err());
+        assert!(elf_section(&f[..10], ".fwimage").is_err());
+    }
+}

@@ -1,0 +1,389 @@
+//! The r570.144 RPCs GSP-RM understands in nvsim, and the payloads it
+//! checks or builds.
+//!
+//! Function and event numbers (`NV_VGPU_MSG_FUNCTION_*`,
+//! `NV_VGPU_MSG_EVENT_*`), structure layouts and offsets: nova-core
+//! `gsp/fw/r570_144/bindings.rs` (the offsets below were computed from its
+//! `repr(C)` layouts), `gsp/commands.rs`, `gsp/fw/commands.rs`,
+//! `gsp/sequencer.rs`; status codes: NVIDIA's `nvstatuscodes.h`.
+
+use crate::chip::Chip;
+
+/// `NV_OK`.
+pub const NV_OK: u32 = 0;
+/// `NV_ERR_NOT_SUPPORTED`, the result GSP-RM gives an RPC it does not
+/// implement.
+pub const NV_ERR_NOT_SUPPORTED: u32 = 0x56;
+/// `NV_ERR_INVALID_ARGUMENT`.
+pub const NV_ERR_INVALID_ARGUMENT: u32 = 0x1f;
+
+/// `NV_VGPU_MSG_FUNCTION_NOP`.
+pub const NOP: u32 = 0;
+/// `NV_VGPU_MSG_FUNCTION_UNLOADING_GUEST_DRIVER`.
+pub const UNLOADING_GUEST_DRIVER: u32 = 47;
+/// `NV_VGPU_MSG_FUNCTION_GET_GSP_STATIC_INFO`.
+pub const GET_GSP_STATIC_INFO: u32 = 65;
+/// `NV_VGPU_MSG_FUNCTION_CONTINUATION_RECORD`.
+pub const CONTINUATION_RECORD: u32 = 71;
+/// `NV_VGPU_MSG_FUNCTION_GSP_SET_SYSTEM_INFO`.
+pub const GSP_SET_SYSTEM_INFO: u32 = 72;
+/// `NV_VGPU_MSG_FUNCTION_SET_REGISTRY`.
+pub const SET_REGISTRY: u32 = 73;
+/// `NV_VGPU_MSG_EVENT_GSP_INIT_DONE`.
+pub const EVENT_GSP_INIT_DONE: u32 = 0x1001;
+/// `NV_VGPU_MSG_EVENT_GSP_RUN_CPU_SEQUENCER`.
+pub const EVENT_GSP_RUN_CPU_SEQUENCER: u32 = 0x1002;
+
+/// Name of a function or event number, for the log.
+pub fn name(function: u32) -> String {
+    let known = match function {
+        NOP => "NOP",
+        1 => "SET_GUEST_SYSTEM_INFO",
+        2 => "ALLOC_ROOT",
+        3 => "ALLOC_DEVICE",
+        4 => "ALLOC_MEMORY",
+        5 => "ALLOC_CTX_DMA",
+        6 => "ALLOC_CHANNEL_DMA",
+        7 => "MAP_MEMORY",
+        8 => "BIND_CTX_DMA",
+        9 => "ALLOC_OBJECT",
+        10 => "FREE",
+        11 => "LOG",
+        UNLOADING_GUEST_DRIVER => "UNLOADING_GUEST_DRIVER",
+        51 => "GET_STATIC_INFO",
+        GET_GSP_STATIC_INFO => "GET_GSP_STATIC_INFO",
+        CONTINUATION_RECORD => "CONTINUATION_RECORD",
+        GSP_SET_SYSTEM_INFO => "GSP_SET_SYSTEM_INFO",
+        SET_REGISTRY => "SET_REGISTRY",
+        74 => "GSP_INIT_POST_OBJGPU",
+        76 => "GSP_RM_CONTROL",
+        EVENT_GSP_INIT_DONE => "GSP_INIT_DONE",
+        EVENT_GSP_RUN_CPU_SEQUENCER => "GSP_RUN_CPU_SEQUENCER",
+        _ => "",
+    };
+    if known.is_empty() {
+        format!("function {function:#x}")
+    } else {
+        known.to_string()
+    }
+}
+
+fn le32(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4)
+        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+fn le64(b: &[u8], at: usize) -> Option<u64> {
+    let s = b.get(at..at + 8)?;
+    let mut w = [0u8; 8];
+    w.copy_from_slice(s);
+    Some(u64::from_le_bytes(w))
+}
+
+/// Size of `GspSystemInfo`.
+pub const SYSTEM_INFO_SIZE: usize = 0x3a0;
+
+/// What the driver tells GSP-RM about the system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemInfo {
+    /// BAR0 bus address.
+    pub bar0: u64,
+    /// BAR1 (framebuffer) bus address.
+    pub bar1: u64,
+    /// BAR3 (instance memory) bus address.
+    pub bar3: u64,
+    /// PCI configuration mirror base and size.
+    pub mirror: (u32, u32),
+    /// `PCIDeviceID`: device << 16 | vendor.
+    pub pci_id: u32,
+    /// `PCISubDeviceID`: subsystem << 16 | subsystem vendor.
+    pub pci_sub_id: u32,
+}
+
+/// Parses and checks `GSP_SET_SYSTEM_INFO` (`GspSystemInfo`: u64
+/// gpuPhysAddr 0x00, gpuPhysFbAddr 0x08, gpuPhysInstAddr 0x10, maxUserVa
+/// 0x48; u32 pciConfigMirrorBase 0x50, pciConfigMirrorSize 0x54,
+/// PCIDeviceID 0x58, PCISubDeviceID 0x5c, PCIRevisionID 0x60).
+pub fn system_info(p: &[u8], chip: &Chip, mirror_base: u32) -> Result<SystemInfo, String> {
+    if p.len() < SYSTEM_INFO_SIZE {
+        return Err(format!(
+            "payload of {:#x} bytes, GspSystemInfo is {SYSTEM_INFO_SIZE:#x}",
+            p.len()
+        ));
+    }
+    let q = |o| le64(p, o).unwrap_or(0);
+    let d = |o| le32(p, o).unwrap_or(0);
+    let info = SystemInfo {
+        bar0: q(0x00),
+        bar1: q(0x08),
+        bar3: q(0x10),
+        mirror: (d(0x50), d(0x54)),
+        pci_id: d(0x58),
+        pci_sub_id: d(0x5c),
+    };
+    let want = (u32::from(chip.device_id) << 16) | 0x10de;
+    if info.pci_id != want {
+        return Err(format!(
+            "PCIDeviceID {:#010x}, the device is {want:#010x}",
+            info.pci_id
+        ));
+    }
+    let want_sub = (u32::from(chip.subsystem_id) << 16) | u32::from(chip.subsystem_vendor_id);
+    if info.pci_sub_id != want_sub {
+        return Err(format!(
+            "PCISubDeviceID {:#010x}, the device is {want_sub:#010x}",
+            info.pci_sub_id
+        ));
+    }
+    if info.bar0 == 0 || info.bar1 == 0 {
+        return Err("BAR0 or BAR1 address is 0".into());
+    }
+    if info.mirror.0 != mirror_base || info.mirror.1 == 0 {
+        return Err(format!(
+            "PCI config mirror {:#x}+{:#x}, the chip's is at {mirror_base:#x}",
+            info.mirror.0, info.mirror.1
+        ));
+    }
+    Ok(info)
+}
+
+/// Parses and checks `SET_REGISTRY` (`PACKED_REGISTRY_TABLE`: u32 size,
+/// u32 numEntries, then `PACKED_REGISTRY_ENTRY`s of 0x10 bytes: u32
+/// nameOffset (from the table start), u8 type (1 DWORD, 2 binary, 3
+/// string), u32 data at 0x8, u32 length at 0xc; NUL-terminated names after
+/// the entries). Returns `name=value` strings.
+pub fn registry(p: &[u8]) -> Result<Vec<String>, String> {
+    let size = le32(p, 0).ok_or("payload shorter than the table header")? as usize;
+    let n = le32(p, 4).ok_or("payload shorter than the table header")? as usize;
+    if size > p.len() {
+        return Err(format!(
+            "table size {size:#x} beyond the {:#x}-byte payload",
+            p.len()
+        ));
+    }
+    let t = &p[..size];
+    if 8 + n * 0x10 > size {
+        return Err(format!("{n} entries do not fit the {size:#x}-byte table"));
+    }
+    let mut out = Vec::new();
+    for i in 0..n {
+        let e = 8 + i * 0x10;
+        let name_off = le32(t, e).unwrap_or(0) as usize;
+        let ty = t[e + 4];
+        let data = le32(t, e + 8).unwrap_or(0);
+        if name_off < 8 + n * 0x10 || name_off >= size {
+            return Err(format!(
+                "entry {i}: name offset {name_off:#x} outside the string area"
+            ));
+        }
+        let name = &t[name_off..];
+        let end = name
+            .iter()
+            .position(|b| *b == 0)
+            .ok_or_else(|| format!("entry {i}: name not NUL-terminated"))?;
+        let name = std::str::from_utf8(&name[..end])
+            .map_err(|_| format!("entry {i}: name is not UTF-8"))?;
+        match ty {
+            1 => out.push(format!("{name}={data}")),
+            2 | 3 => out.push(format!("{name}=<{} bytes>", le32(t, e + 12).unwrap_or(0))),
+            _ => return Err(format!("entry {i} ({name}): unknown type {ty}")),
+        }
+    }
+    Ok(out)
+}
+
+/// Size of `GspStaticConfigInfo_t`.
+pub const STATIC_INFO_SIZE: usize = 0x678;
+/// Offsets in `GspStaticConfigInfo_t`.
+const SI_FB_REGIONS: usize = 0x158;
+const SI_FB_LENGTH: usize = 0x4c8;
+const SI_GPU_NAME: usize = 0x4ec;
+const SI_GPU_SHORT_NAME: usize = 0x52c;
+const SI_GPU_NAME_UNICODE: usize = 0x56c;
+const SI_VBIOS_VALID: usize = 0x610;
+const SI_VBIOS_SUBVENDOR: usize = 0x614;
+/// `NV2080_CTRL_CMD_FB_GET_FB_REGION_FB_REGION_INFO`: 0x30 bytes (u64
+/// base, limit, reserved; u32 performance; u8 supportCompressed 0x1c,
+/// supportISO 0x1d, bProtected 0x1e), up to 16 after a u32 count and 4
+/// bytes of padding.
+const FB_REGION_SIZE: usize = 0x30;
+
+/// One framebuffer region of the static info.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FbRegion {
+    /// First byte.
+    pub base: u64,
+    /// Last byte.
+    pub limit: u64,
+    /// Reserved for the firmware.
+    pub reserved: bool,
+    /// Protected (WPR).
+    pub protected: bool,
+}
+
+/// The GET_GSP_STATIC_INFO reply payload for `chip` with `vram` bytes and
+/// `regions`.
+pub fn static_info(chip: &Chip, vram: u64, regions: &[FbRegion]) -> Vec<u8> {
+    let mut p = vec![0u8; STATIC_INFO_SIZE];
+    let n = regions.len().min(16);
+    p[SI_FB_REGIONS..SI_FB_REGIONS + 4].copy_from_slice(&(n as u32).to_le_bytes());
+    for (i, r) in regions.iter().take(n).enumerate() {
+        let o = SI_FB_REGIONS + 8 + i * FB_REGION_SIZE;
+        p[o..o + 8].copy_from_slice(&r.base.to_le_bytes());
+        p[o + 8..o + 16].copy_from_slice(&r.limit.to_le_bytes());
+        p[o + 16..o + 24].copy_from_slice(&u64::from(r.reserved).to_le_bytes());
+        p[o + 24..o + 28].copy_from_slice(&(if r.reserved { 0u32 } else { 100 }).to_le_bytes());
+        let usable = !r.reserved && !r.protected;
+        p[o + 0x1c] = u8::from(usable);
+        p[o + 0x1d] = u8::from(usable);
+        p[o + 0x1e] = u8::from(r.protected);
+    }
+    p[SI_FB_LENGTH..SI_FB_LENGTH + 8].copy_from_slice(&vram.to_le_bytes());
+    let name = format!("NVIDIA {}", chip.board);
+    let short = chip.board.trim_start_matches("GeForce ");
+    let nb = name.as_bytes();
+    let l = nb.len().min(63);
+    p[SI_GPU_NAME..SI_GPU_NAME + l].copy_from_slice(&nb[..l]);
+    let sb = short.as_bytes();
+    let l = sb.len().min(63);
+    p[SI_GPU_SHORT_NAME..SI_GPU_SHORT_NAME + l].copy_from_slice(&sb[..l]);
+    for (i, c) in name.encode_utf16().take(63).enumerate() {
+        let o = SI_GPU_NAME_UNICODE + 2 * i;
+        p[o..o + 2].copy_from_slice(&c.to_le_bytes());
+    }
+    p[SI_VBIOS_VALID] = 1;
+    p[SI_VBIOS_SUBVENDOR..SI_VBIOS_SUBVENDOR + 4]
+        .copy_from_slice(&u32::from(chip.subsystem_vendor_id).to_le_bytes());
+    p[SI_VBIOS_SUBVENDOR + 4..SI_VBIOS_SUBVENDOR + 8]
+        .copy_from_slice(&u32::from(chip.subsystem_id).to_le_bytes());
+    p
+}
+
+/// Reads the GPU name back out of a static info payload.
+pub fn static_info_name(p: &[u8]) -> Option<String> {
+    let s = p.get(SI_GPU_NAME..SI_GPU_NAME + 64)?;
+    let end = s.iter().position(|b| *b == 0)?;
+    String::from_utf8(s[..end].to_vec()).ok()
+}
+
+/// Sequencer opcodes (`GSP_SEQ_BUF_OPCODE_*`).
+pub mod seq {
+    /// REG_WRITE addr, val.
+    pub const REG_WRITE: u32 = 0;
+    /// REG_MODIFY addr, mask, val.
+    pub const REG_MODIFY: u32 = 1;
+    /// REG_POLL addr, mask, val, timeout, error.
+    pub const REG_POLL: u32 = 2;
+    /// DELAY_US val.
+    pub const DELAY_US: u32 = 3;
+    /// REG_STORE addr, index.
+    pub const REG_STORE: u32 = 4;
+    /// CORE_RESET.
+    pub const CORE_RESET: u32 = 5;
+    /// CORE_START.
+    pub const CORE_START: u32 = 6;
+    /// CORE_WAIT_FOR_HALT.
+    pub const CORE_WAIT_FOR_HALT: u32 = 7;
+    /// CORE_RESUME.
+    pub const CORE_RESUME: u32 = 8;
+}
+
+/// The RUN_CPU_SEQUENCER payload (`rpc_run_cpu_sequencer_v17_00`: u32
+/// bufferSizeDWord, u32 cmdIndex (dwords used), u32 regSaveArea[8], then the
+/// command buffer: each command is its opcode dword followed by its
+/// payload's dwords) for `cmds` (opcode, operands).
+pub fn sequencer(cmds: &[(u32, &[u32])]) -> Vec<u8> {
+    let mut buf: Vec<u32> = Vec::new();
+    for (op, args) in cmds {
+        buf.push(*op);
+        buf.extend_from_slice(args);
+    }
+    let mut p = Vec::with_capacity(0x28 + 4 * buf.len());
+    p.extend_from_slice(&(buf.len() as u32).to_le_bytes());
+    p.extend_from_slice(&(buf.len() as u32).to_le_bytes());
+    p.extend_from_slice(&[0u8; 32]);
+    for w in buf {
+        p.extend_from_slice(&w.to_le_bytes());
+    }
+    p
+}
+
+/// Parses `UNLOADING_GUEST_DRIVER` (`rpc_unloading_guest_driver_v1F_07`:
+/// u8 bInPMTransition, u8 bGc6Entering, u32 newLevel at 4): (in PM
+/// transition, new level).
+pub fn unloading(p: &[u8]) -> Result<(bool, u32), String> {
+    if p.len() < 8 {
+        return Err(format!("payload of {} bytes, expected 8", p.len()));
+    }
+    Ok((p[0] != 0, le32(p, 4).unwrap_or(0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chip::Chip;
+
+    #[test]
+    fn registry_parses() {
+        let names = ["RMSecBusResetEnable\0", "RMDevidCheckIgnore\0"];
+        let strings = 8 + 2 * 0x10;
+        let mut t = vec![0u8; strings];
+        let mut off = strings;
+        for (i, n) in names.iter().enumerate() {
+            let e = 8 + i * 0x10;
+            t[e..e + 4].copy_from_slice(&(off as u32).to_le_bytes());
+            t[e + 4] = 1;
+            t[e + 8..e + 12].copy_from_slice(&1u32.to_le_bytes());
+            off += n.len();
+        }
+        for n in names {
+            t.extend_from_slice(n.as_bytes());
+        }
+        let size = t.len() as u32;
+        t[0..4].copy_from_slice(&size.to_le_bytes());
+        t[4..8].copy_from_slice(&2u32.to_le_bytes());
+        assert_eq!(
+            registry(&t),
+            Ok(vec![
+                "RMSecBusResetEnable=1".to_string(),
+                "RMDevidCheckIgnore=1".to_string()
+            ])
+        );
+        let mut bad = t.clone();
+        bad[8] = 0x02;
+        assert!(registry(&bad).is_err(), "name offset inside the entries");
+        let mut bad = t;
+        bad[0] = 0xff;
+        assert!(registry(&bad).is_err(), "size beyond the payload");
+    }
+
+    #[test]
+    fn static_info_layout() {
+        let chip = Chip::by_name("ga102").unwrap_or_else(|| panic!("chip"));
+        let p = static_info(
+            chip,
+            24 << 30,
+            &[FbRegion {
+                base: 0,
+                limit: 0xfff,
+                reserved: false,
+                protected: false,
+            }],
+        );
+        assert_eq!(p.len(), STATIC_INFO_SIZE);
+        assert_eq!(
+            static_info_name(&p).as_deref(),
+            Some("NVIDIA GeForce RTX 3090")
+        );
+        assert_eq!(le32(&p, SI_FB_REGIONS), Some(1));
+        assert_eq!(p[SI_FB_REGIONS + 8 + 0x1c], 1);
+    }
+
+    #[test]
+    fn sequencer_layout() {
+        let p = sequencer(&[(seq::REG_WRITE, &[0x1400, 1]), (seq::CORE_RESUME, &[])]);
+        assert_eq!(p.len(), 0x28 + 4 * 4);
+        assert_eq!(le32(&p, 4), Some(4));
+        assert_eq!(le32(&p, 0x28 + 12), Some(seq::CORE_RESUME));
+    }
+}
