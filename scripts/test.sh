@@ -171,9 +171,18 @@ vm_reference() { # vm_reference CHIP NAME: upstream nova-core on nvsim, the simu
 	mkdir -p "$dir"
 	DRIVER=nova-core CHIP=$chip scripts/inroot.sh /src/scripts/vm.sh run >"$dir/vm.log" 2>&1
 	# nova-core identifies the chip, passes its GFW-boot wait and parses the
-	# VBIOS; FWSEC-FRTS then sets up WPR2, and booter_load runs on SEC2. It
-	# stops when GSP-RM should start: nvsim does not model GSP-RM yet.
-	local log=$dir/vm.log
+	# VBIOS; FWSEC-FRTS sets up WPR2, booter_load on SEC2 starts GSP-RM
+	# (nvsim verifies the radix3-mapped image), the RPC conversation and the
+	# CPU sequencer run up to GSP_INIT_DONE, GET_GSP_STATIC_INFO names the
+	# board; modprobe -r unloads GSP-RM (UNLOADING_GUEST_DRIVER, FWSEC-SB,
+	# booter_unload).
+	local log=$dir/vm.log board
+	case "$chip" in
+	tu102) board="GeForce RTX 2080 Ti" ;;
+	ga102) board="GeForce RTX 3090" ;;
+	ad102) board="GeForce RTX 4090" ;;
+	*) board="" ;;
+	esac
 	if grep -qaE "nova-core [0-9a-f:.]+: NVIDIA \\(Chipset: $2," "$log" &&
 		grep -qa "type: Ok(FwSec), last: true" "$log" &&
 		! grep -qaiE "GFW boot did not complete|vbios.*(error|fail)|invalid.*vbios" "$log"; then
@@ -191,6 +200,23 @@ vm_reference() { # vm_reference CHIP NAME: upstream nova-core on nvsim, the simu
 		record "ref-$chip:nova-core-booter-load" pass
 	else
 		record "ref-$chip:nova-core-booter-load" fail "see $log"
+	fi
+	if grep -qa "RISC-V active? true" "$log" &&
+		grep -qa "CPU Sequencer commands completed successfully" "$log" &&
+		grep -qa "function=Ok(GspInitDone)" "$log"; then
+		record "ref-$chip:nova-core-gsp-init" pass
+	else
+		record "ref-$chip:nova-core-gsp-init" fail "no RISC-V/sequencer/GSP_INIT_DONE, see $log"
+	fi
+	if grep -qaE "nova-core [0-9a-f:.]+: GPU name: NVIDIA $board" "$log"; then
+		record "ref-$chip:nova-core-gpu-name" pass
+	else
+		record "ref-$chip:nova-core-gpu-name" fail "no 'GPU name: NVIDIA $board', see $log"
+	fi
+	if grep -qaE "nova-core [0-9a-f:.]+: GSP successfully unloaded" "$log"; then
+		record "ref-$chip:nova-core-unload" pass
+	else
+		record "ref-$chip:nova-core-unload" fail "no 'GSP successfully unloaded', see $log"
 	fi
 	check_log "ref-$chip" "$dir/vm.log"
 }
