@@ -326,7 +326,7 @@ static void test_unbind_idle(void)
 
 static void test_unbind_loop(void)
 {
-	uint64_t loops = 50;
+	uint64_t loops = 20;
 
 	nova_env_u64("NOVA_UNBIND_LOOPS", &loops);
 
@@ -386,8 +386,8 @@ igt_main
 		unbind_cycle(true, true);
 	}
 
-	igt_describe("Fifty unbind/bind cycles, each with an open file and a "
-		     "mapped object.");
+	igt_describe("Twenty unbind/bind cycles (each boots and stops GSP-RM), "
+		     "each with an open file and a mapped object.");
 	igt_subtest("unbind-rebind-loop") {
 		ensure_bound();
 		test_unbind_loop();

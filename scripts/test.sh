@@ -138,15 +138,18 @@ vm_test() { # vm_test CHIP: full in-VM test run
 	else
 		record "vm-$chip:igt-ran" fail "no IGT summary in the VM log"
 	fi
-	if grep -qa "FWSEC-FRTS done, WPR2" "$dir/probe.txt" 2>/dev/null; then
-		record "vm-$chip:gsp-steps" pass
-	else
-		record "vm-$chip:gsp-steps" fail "no FWSEC-FRTS line in $dir/probe.txt"
-	fi
+	local line missing=
+	for line in "${gsp_boot[@]}"; do
+		grep -qa "$line" "$dir/probe.txt" 2>/dev/null || missing="'$line'"
+	done
+	if [ -z "$missing" ]; then record "vm-$chip:gsp-steps" pass; else
+		record "vm-$chip:gsp-steps" fail "no $missing line in $dir/probe.txt"; fi
+	if grep -qa "$gsp_unload" "$dmesg"; then record "vm-$chip:gsp-unload" pass; else
+		record "vm-$chip:gsp-unload" fail "no '$gsp_unload' line in $dmesg"; fi
 	check_log "vm-$chip" "$dmesg"
 }
 
-vm_probe() { # vm_probe CHIP NAME ARCH GSP-LINE: nova binds, names the chip, reaches its GSP step
+vm_probe() { # vm_probe CHIP NAME ARCH GSP-LINE...: nova binds, names the chip, logs each GSP step
 	local chip=$1 dir=$results/vm-$1
 	step "VM probe on simulated $chip"
 	mkdir -p "$dir"
@@ -160,8 +163,12 @@ vm_probe() { # vm_probe CHIP NAME ARCH GSP-LINE: nova binds, names the chip, rea
 	fi
 	if grep -q 'renderD128' "$dir/vm.log"; then record "vm-$chip:render-node" pass; else
 		record "vm-$chip:render-node" fail "no renderD128"; fi
-	if grep -qa "$4" "$dir/vm.log"; then record "vm-$chip:gsp-steps" pass; else
-		record "vm-$chip:gsp-steps" fail "no '$4' line"; fi
+	local line missing=
+	for line in "${@:4}"; do
+		grep -qa "$line" "$dir/vm.log" || missing="'$line'"
+	done
+	if [ -z "$missing" ]; then record "vm-$chip:gsp-steps" pass; else
+		record "vm-$chip:gsp-steps" fail "no $missing line"; fi
 	check_log "vm-$chip" "$dir/vm.log"
 }
 
@@ -221,15 +228,18 @@ vm_reference() { # vm_reference CHIP NAME: upstream nova-core on nvsim, the simu
 	check_log "ref-$chip" "$dir/vm.log"
 }
 
+# The GSP boot's steps at probe (FWSEC-FRTS, booter_load + RISC-V, GSP-RM's
+# static info) and its undoing at unload (run mode unloads the driver too).
+gsp_boot=("FWSEC-FRTS done, WPR2" "booter_load done, GSP RISC-V core active" "GSP-RM: GPU name: ")
+gsp_unload="GSP-RM stopped, WPR2 removed"
 vm_test ga102
 for c in "ga102 GA102" "ad102 AD102" "tu102 TU102"; do
 	# shellcheck disable=SC2086
 	vm_reference $c
 done
-frts="FWSEC-FRTS done, WPR2"
 fsp="GSP boot through the FSP is not implemented yet"
-vm_probe tu102 TU102 Turing "$frts"
-vm_probe ad102 AD102 Ada "$frts"
+vm_probe tu102 TU102 Turing "${gsp_boot[@]}" "$gsp_unload"
+vm_probe ad102 AD102 Ada "${gsp_boot[@]}" "$gsp_unload"
 vm_probe gh100 GH100 Hopper "$fsp"
 vm_probe gb202 GB202 Blackwell "$fsp"
 

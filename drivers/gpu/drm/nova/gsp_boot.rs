@@ -117,11 +117,11 @@ struct Unload {
 
 impl Unload {
     fn load(pdev: &pci::Device<Bound>, bar: &Bar0<'_>, chip: &Chip) -> Result<Self> {
-        let vbios = VbiosImage::read(pdev, bar)?;
         let booter_unload = booter::request(pdev, chip, Booter::Unload)?;
         // Checked by its parser above; refused here if its layout does not
         // load (so that the unload cannot fail for it later).
         HsImage::parse(booter_unload.data()).map_err(|_| EINVAL)?;
+        let vbios = VbiosImage::read(pdev, bar)?;
         Ok(Self {
             vbios,
             booter_unload,
