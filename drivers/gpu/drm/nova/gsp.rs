@@ -9,9 +9,6 @@
 //! GSP-RM until it reported the GPU's static information, and [`stop_rm`]
 //! asks it to shut down before unbind.
 
-// Until the boot path calls into it, most of this module is unused.
-#![allow(dead_code)]
-
 mod cmdq;
 mod commands;
 mod queue;
@@ -47,8 +44,9 @@ use crate::{
     gpu::Bar0,
 };
 
-/// How long GSP-RM may take from the first RPC to `GSP_INIT_DONE`.
-const INIT_DONE_TIMEOUT: Delta = Delta::from_secs(10);
+/// How long, in seconds, GSP-RM may take from one message to the next
+/// until `GSP_INIT_DONE`.
+const INIT_DONE_TIMEOUT_S: i64 = 10;
 /// How long GSP-RM may take to suspend after `UNLOADING_GUEST_DRIVER`.
 const SUSPEND_TIMEOUT: Delta = Delta::from_secs(5);
 /// `NV_PGSP_FALCON_MAILBOX0`.
@@ -125,12 +123,13 @@ fn wait_init_done(
 ) -> Result {
     use cmdq::Message;
     loop {
-        let msg = queues.receive(INIT_DONE_TIMEOUT).inspect_err(|e| {
+        let timeout = Delta::from_secs(INIT_DONE_TIMEOUT_S);
+        let msg = queues.receive(timeout).inspect_err(|e| {
             if *e == ETIMEDOUT {
                 dev_err!(
                     dev,
-                    "GSP-RM: no GSP_INIT_DONE within {:?}\n",
-                    INIT_DONE_TIMEOUT
+                    "GSP-RM: no GSP_INIT_DONE, nothing heard for {} s\n",
+                    INIT_DONE_TIMEOUT_S
                 );
             }
         })?;

@@ -242,8 +242,8 @@ impl GspQueues {
                 return C::Reply::decode(msg.payload()).inspect_err(|_| {
                     dev_err!(
                         self.dev,
-                        "GSP RPC: malformed reply to {} ({} bytes)\n",
-                        C::NAME,
+                        "GSP RPC: malformed {} reply ({} bytes)\n",
+                        C::Reply::NAME,
                         msg.payload().len()
                     )
                 });
