@@ -19,7 +19,7 @@ use crate::{
     gem::NovaObject,
     gpu::GpuInfo,
     gsp::GspStaticInfo,
-    params,
+    params, //
 };
 
 /// The DRM driver type.
