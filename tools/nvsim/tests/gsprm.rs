@@ -263,18 +263,21 @@ fn fault_remove_at_each_step() {
     }
 }
 
-/// The real GSP-RM image, if the firmware is at hand (NOVA_FW_DIR or the
-/// build root's /usr/lib/firmware): mapped through radix3 in guest memory
+/// The real GSP-RM image, if the firmware is at hand (NOVA_FW_DIR or
+/// /usr/lib/firmware): mapped through radix3 in guest memory
 /// and verified.
 #[test]
 fn the_real_image_verifies_through_radix3() {
+    // NOVA_FW_DIR names the `nvidia` directory (as `make test` sets it) or
+    // its parent.
+    let env = PathBuf::from(std::env::var("NOVA_FW_DIR").unwrap_or_default());
     let dirs = [
-        std::env::var("NOVA_FW_DIR").unwrap_or_default(),
-        "/usr/lib/firmware".to_string(),
+        env.parent().map(Path::to_path_buf).unwrap_or_default(),
+        env,
+        PathBuf::from("/usr/lib/firmware"),
     ];
     let Some(dir) = dirs
-        .iter()
-        .map(PathBuf::from)
+        .into_iter()
         .find(|d| d.join("nvidia/ga102/gsp/gsp-570.144.bin").exists())
     else {
         eprintln!("no real GSP-RM firmware; skipped");
