@@ -226,9 +226,11 @@ impl SequencerOps for Sequencer<'_, '_> {
 /// bound. [`Gsp::stop`] must run before it is dropped.
 pub(crate) struct Gsp {
     chip: &'static Chip,
+    /// FWSEC-SB and booter_unload, for [`Gsp::stop`].
     unload: Unload,
-    /// Dropped last but one: GSP-RM reads the queues until it is stopped.
+    /// The RPC queues and RM arguments GSP-RM uses until it is stopped.
     queues: Pin<KBox<GspQueues>>,
+    /// The libos arguments and the log buffers.
     libos: Libos,
     /// Read by booter_load; kept until WPR2 is removed.
     _wpr_meta: Coherent<[u8]>,
@@ -436,14 +438,21 @@ pub(crate) fn boot(
         return Ok(None);
     }
     remove_stale_wpr2(pdev, bar, chip, &unload)?;
-    let (start, end) = fwsec_frts::run_frts(pdev, bar, chip, &unload.vbios, &layout.frts)?;
-    dev_info!(pdev, "FWSEC-FRTS done, WPR2 {:#x}-{:#x}\n", start, end);
-
     // From here on a failure undoes WPR2 before the memory goes.
     let undo = |e: Error| -> Error {
         let _ = unload.run(pdev, bar, chip);
         e
     };
+    let (start, end) =
+        fwsec_frts::run_frts(pdev, bar, chip, &unload.vbios, &layout.frts).map_err(|e| {
+            // A FWSEC that failed after setting WPR2 up leaves it behind.
+            if fwsec_frts::read_wpr2(bar).is_some() {
+                undo(e)
+            } else {
+                e
+            }
+        })?;
+    dev_info!(pdev, "FWSEC-FRTS done, WPR2 {:#x}-{:#x}\n", start, end);
 
     // Step 6.
     let os_version = fw.bootloader.app_version;
