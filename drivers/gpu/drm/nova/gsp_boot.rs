@@ -107,6 +107,26 @@ fn fb_params(chip: &Chip, bar: &Bar0<'_>) -> FbParams {
     }
 }
 
+/// Whether the GPU still answers register reads.
+fn answers(bar: &Bar0<'_>) -> bool {
+    bar.try_read32(regs::NV_PMC_BOOT_0)
+        .is_ok_and(|v| v != regs::MMIO_DEAD)
+}
+
+/// Whether the GPU stopped answering (surprise removal, fatal bus error),
+/// said once in the log: then nothing can be undone on it and the steps
+/// are skipped.
+fn gone(pdev: &pci::Device<Bound>, bar: &Bar0<'_>) -> bool {
+    let dead = !answers(bar);
+    if dead {
+        dev_err!(
+            pdev,
+            "GSP unload: the device does not answer; GSP-RM, FWSEC-SB and booter_unload skipped\n"
+        );
+    }
+    dead
+}
+
 /// What undoes a boot from WPR2 on: FWSEC-SB (from the VBIOS) and
 /// booter_unload, both loaded before WPR2 is set up so that a failure can
 /// always be undone.
@@ -131,6 +151,9 @@ impl Unload {
     /// FWSEC-SB, then booter_unload if WPR2 is set up; both run even if
     /// the first fails. Afterwards neither falcon uses host memory.
     fn run(&self, pdev: &pci::Device<Bound>, bar: &Bar0<'_>, chip: &Chip) -> Result {
+        if gone(pdev, bar) {
+            return Err(ENODEV);
+        }
         let sb = fwsec_frts::run_sb(pdev, bar, chip, &self.vbios);
         let unload = if fwsec_frts::read_wpr2(bar).is_some() {
             booter::run(
@@ -254,6 +277,9 @@ impl Gsp {
     /// Step 8: stops GSP-RM and removes WPR2; afterwards the GPU uses none
     /// of this memory. Every part runs even if an earlier one failed.
     pub(crate) fn stop(&self, pdev: &pci::Device<Bound>, bar: &Bar0<'_>) -> Result {
+        if gone(pdev, bar) {
+            return Err(ENODEV);
+        }
         let rm = gsp::stop_rm(pdev, bar, &self.queues)
             .inspect_err(|e| dev_err!(pdev, "GSP unload: stopping GSP-RM failed: {:?}\n", e));
         let unload = self.unload.run(pdev, bar, self.chip);
@@ -478,7 +504,9 @@ pub(crate) fn boot(
     };
     let info = gsp::start_rm(pdev, bar, chip, &queues, &seq).map_err(|e| {
         dev_err!(pdev, "GSP boot: GSP-RM did not start: {:?}\n", e);
-        let _ = gsp::stop_rm(pdev, bar, &queues);
+        if answers(bar) {
+            let _ = gsp::stop_rm(pdev, bar, &queues);
+        }
         undo(e)
     })?;
 
