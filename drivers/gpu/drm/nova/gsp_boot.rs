@@ -401,7 +401,8 @@ pub(crate) fn boot(
             fwsec_frts::GEN_BOOTLOADER,
         ],
     )?;
-    let fw = KBox::pin_init(GspFirmware::new(dev, chip), GFP_KERNEL)?;
+    let fw = KBox::pin_init(GspFirmware::new(dev, chip), GFP_KERNEL)
+        .inspect_err(|e| dev_err!(pdev, "GSP boot: GSP-RM cannot be mapped: {:?}\n", e))?;
     let booter_load = booter::request(pdev, chip, Booter::Load)?;
     // Step 2 (the VBIOS, for FWSEC-FRTS and FWSEC-SB) and booter_unload.
     let unload = Unload::load(pdev, bar, chip)?;
@@ -437,8 +438,10 @@ pub(crate) fn boot(
     );
 
     // Step 5, the rest.
-    let queues = KBox::pin_init(GspQueues::new(dev), GFP_KERNEL)?;
-    let libos = Libos::new(dev, queues.rm_args())?;
+    let queues = KBox::pin_init(GspQueues::new(dev), GFP_KERNEL)
+        .inspect_err(|e| dev_err!(pdev, "GSP boot: the RPC queues: {:?}\n", e))?;
+    let libos = Libos::new(dev, queues.rm_args())
+        .inspect_err(|e| dev_err!(pdev, "GSP boot: the libos arguments: {:?}\n", e))?;
     let images = SysmemImages {
         radix3: fw.radix3_address(),
         image_size: fw.image_size as u64,
@@ -450,8 +453,10 @@ pub(crate) fn boot(
         signature: fw.signature.dma_address(),
         signature_size: fw.signature.size() as u64,
     };
-    let meta = wpr_meta::build(&images, &layout)?;
-    let wpr_meta: Coherent<[u8]> = CoherentBox::from_slice(dev, &meta, GFP_KERNEL)?.into();
+    let wpr_meta: Coherent<[u8]> = wpr_meta::build(&images, &layout)
+        .and_then(|meta| CoherentBox::from_slice(dev, &meta, GFP_KERNEL))
+        .inspect_err(|e| dev_err!(pdev, "GSP boot: the WPR metadata: {:?}\n", e))?
+        .into();
     dev_info!(
         pdev,
         "GSP-RM {} KiB mapped through radix3, libos arguments and logs ready\n",
