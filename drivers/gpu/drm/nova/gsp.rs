@@ -12,6 +12,7 @@
 mod cmdq;
 mod commands;
 mod queue;
+mod ring;
 mod sequencer;
 mod shmem;
 

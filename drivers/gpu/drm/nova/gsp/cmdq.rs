@@ -17,13 +17,7 @@ use kernel::{
     prelude::*,
     sync::{
         aref::ARef,
-        barrier::{
-            dma_mb,
-            Full,
-            Read,
-            Write, //
-        },
-        Mutex,
+        Mutex, //
     },
     time::Delta,
 };
@@ -34,6 +28,10 @@ use super::{
         self,
         ElemError,
         ElemHeader, //
+    },
+    ring::{
+        self,
+        Popped, //
     },
     shmem::SharedMem,
 };
@@ -291,14 +289,11 @@ impl GspQueues {
 
         let count = queue::entries_for(len) as u32;
         let shmem = &inner.shmem;
-        let write = shmem.read32(queue::CMDQ_OFFSET + queue::TX_WRITE_PTR)?;
         let dev = &self.dev;
-        // GSP-RM's read pointer into the command queue lives in the status
-        // queue's receive header.
-        let read_ptr = || shmem.read32(queue::STATQ_OFFSET + queue::RX_HDR_OFFSET);
+        let (write, _) = ring::cmdq_pointers(shmem)?;
         read_poll_timeout(
             || {
-                let read = read_ptr()?;
+                let (write, read) = ring::cmdq_pointers(shmem)?;
                 queue::free_entries(write, read).ok_or_else(|| {
                     dev_err!(
                         dev,
@@ -323,15 +318,7 @@ impl GspQueues {
             }
         })?;
 
-        let mut index = write;
-        for chunk in elem.chunks(queue::PAGE) {
-            shmem.write_bytes(queue::CMDQ_OFFSET + queue::entry_offset(index), chunk)?;
-            index = queue::advance(index, 1);
-        }
-        // The element must be visible before the pointer that publishes it.
-        dma_mb(Write);
-        shmem.write32(queue::CMDQ_OFFSET + queue::TX_WRITE_PTR, index)?;
-        dma_mb(Full);
+        ring::push(shmem, write, &elem)?;
         bar.try_write32(0, NV_PGSP_QUEUE_HEAD)?;
 
         dev_dbg!(
@@ -348,12 +335,10 @@ impl GspQueues {
     fn receive_locked(&self, inner: &mut Inner, timeout: Delta) -> Result<Received> {
         let shmem = &inner.shmem;
         let dev = &self.dev;
-        // Our read pointer into the status queue lives in the command
-        // queue's receive header.
-        let read = shmem.read32(queue::CMDQ_OFFSET + queue::RX_HDR_OFFSET)?;
+        let (_, read) = ring::statq_pointers(shmem)?;
         let available = read_poll_timeout(
             || {
-                let write = shmem.read32(queue::STATQ_OFFSET + queue::TX_WRITE_PTR)?;
+                let (write, read) = ring::statq_pointers(shmem)?;
                 queue::used_entries(write, read).ok_or_else(|| {
                     dev_err!(
                         dev,
@@ -368,51 +353,28 @@ impl GspQueues {
             POLL_INTERVAL,
             timeout,
         )?;
-        // Read the element only after seeing the pointer that published it.
-        dma_mb(Read);
 
-        let mut first = KVec::from_elem(0u8, queue::PAGE, GFP_KERNEL)?;
-        shmem.read_bytes(queue::STATQ_OFFSET + queue::entry_offset(read), &mut first)?;
-        let header = queue::parse_header(&first, available).map_err(|e| {
-            match e {
-                ElemError::Truncated => dev_err!(dev, "GSP RPC: truncated message\n"),
-                ElemError::Signature(s) => {
-                    dev_err!(dev, "GSP RPC: message with bad signature {:#x}\n", s)
+        let (header, elem) = match ring::pop(shmem, read, available)? {
+            Popped::Elem(header, elem) => (header, elem),
+            Popped::Bad(e) => {
+                match e {
+                    ElemError::Truncated => dev_err!(dev, "GSP RPC: truncated message\n"),
+                    ElemError::Signature(s) => {
+                        dev_err!(dev, "GSP RPC: message with bad signature {:#x}\n", s)
+                    }
+                    ElemError::Length(l) => {
+                        dev_err!(dev, "GSP RPC: message with bad length {:#x}\n", l)
+                    }
+                    ElemError::ElemCount(c) => dev_err!(
+                        dev,
+                        "GSP RPC: message claims {} entries, {} available\n",
+                        c,
+                        available
+                    ),
                 }
-                ElemError::Length(l) => {
-                    dev_err!(dev, "GSP RPC: message with bad length {:#x}\n", l)
-                }
-                ElemError::ElemCount(c) => dev_err!(
-                    dev,
-                    "GSP RPC: message claims {} entries, {} available\n",
-                    c,
-                    available
-                ),
+                return Err(EPROTO);
             }
-            EPROTO
-        })?;
-
-        let mut elem = KVec::with_capacity(header.len, GFP_KERNEL)?;
-        let mut index = read;
-        let mut left = header.len;
-        while left > 0 {
-            let n = left.min(queue::PAGE);
-            let start = elem.len();
-            if start == 0 {
-                elem.extend_from_slice(&first[..n], GFP_KERNEL)?;
-            } else {
-                elem.extend_with(n, 0, GFP_KERNEL)?;
-                shmem.read_bytes(
-                    queue::STATQ_OFFSET + queue::entry_offset(index),
-                    &mut elem[start..],
-                )?;
-            }
-            index = queue::advance(index, 1);
-            left -= n;
-        }
-        // Everything is copied out: hand the entries back to GSP-RM.
-        dma_mb(Full);
-        shmem.write32(queue::CMDQ_OFFSET + queue::RX_HDR_OFFSET, index)?;
+        };
 
         let seq = header.seq;
         let expected = inner.rx_seq;

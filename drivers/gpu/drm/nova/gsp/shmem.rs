@@ -86,3 +86,21 @@ impl SharedMem {
         Ok(())
     }
 }
+
+impl super::ring::QueueMem for SharedMem {
+    fn read32(&self, off: usize) -> Result<u32> {
+        SharedMem::read32(self, off)
+    }
+
+    fn write32(&self, off: usize, v: u32) -> Result {
+        SharedMem::write32(self, off, v)
+    }
+
+    fn read_bytes(&self, off: usize, dst: &mut [u8]) -> Result {
+        SharedMem::read_bytes(self, off, dst)
+    }
+
+    fn write_bytes(&self, off: usize, src: &[u8]) -> Result {
+        SharedMem::write_bytes(self, off, src)
+    }
+}
