@@ -228,6 +228,34 @@ vm_reference() { # vm_reference CHIP NAME: upstream nova-core on nvsim, the simu
 	check_log "ref-$chip" "$dir/vm.log"
 }
 
+vm_fault() { # vm_fault FAULT STEP-RE: nova's probe under an nvsim fault on ga102
+	# The fault applies to nvsim's first GSP boot: that probe must fail at
+	# the right step (STEP-RE in its log) and leave nothing behind; a second
+	# bind then boots GSP-RM, except after a removal, which is for good.
+	# Unload must work either way; any kernel warning fails the run.
+	local fault=$1 name=fault-${1//[=:]/-} dir res
+	dir=$results/$name res=$results/$name/fault.txt
+	step "VM: nova on simulated ga102 with nvsim --fault $fault"
+	mkdir -p "$dir"
+	CHIP=ga102 NVSIM_ARGS="--fault $fault" VM_OUT=/cache/vm-fault VM_TIMEOUT=600 \
+		scripts/inroot.sh /src/scripts/vm.sh fault >"$dir/vm.log" 2>&1 ||
+		record "$name:boot" fail "VM did not finish cleanly, see $dir/vm.log"
+	cp -r "$WORK/vm-fault/." "$dir/" 2>/dev/null
+	rm -rf "$dir/modroot"
+	if grep -qx "first: bound: no" "$res" 2>/dev/null && grep -qE "$2" "$res"; then
+		record "$name:probe-fails-at-step" pass
+	else
+		record "$name:probe-fails-at-step" fail "no failed probe logging /$2/, see $res"
+	fi
+	local again="second: bound: yes"
+	case "$fault" in remove-at=*) again="second: bound: no" ;; esac
+	if grep -qx "$again" "$res" 2>/dev/null; then record "$name:second-probe" pass; else
+		record "$name:second-probe" fail "expected '$again', see $res"; fi
+	if grep -qx "unloaded: yes" "$res" 2>/dev/null; then record "$name:unload" pass; else
+		record "$name:unload" fail "nova did not unload, see $res"; fi
+	check_log "$name" "$dir/dmesg.txt"
+}
+
 # The GSP boot's steps at probe (FWSEC-FRTS, booter_load + RISC-V, GSP-RM's
 # static info) and its undoing at unload (run mode unloads the driver too).
 gsp_boot=("FWSEC-FRTS done, WPR2" "booter_load done, GSP RISC-V core active" "GSP-RM: GPU name: ")
@@ -242,5 +270,13 @@ vm_probe tu102 TU102 Turing "${gsp_boot[@]}" "$gsp_unload"
 vm_probe ad102 AD102 Ada "${gsp_boot[@]}" "$gsp_unload"
 vm_probe gh100 GH100 Hopper "$fsp"
 vm_probe gb202 GB202 Blackwell "$fsp"
+vm_fault gsp-inactive "RISC-V core is not active"
+vm_fault no-init-done "wait for GSP_INIT_DONE: ETIMEDOUT"
+vm_fault bad-reply "malformed GET_GSP_STATIC_INFO reply"
+vm_fault bad-checksum "bad checksum"
+vm_fault remove-at=fwsec "FWSEC-FRTS"
+vm_fault remove-at=booter-load "booter_load"
+vm_fault remove-at=init-done "GSP_INIT_DONE"
+vm_fault remove-at=static-info "GET_GSP_STATIC_INFO"
 
 finish 0
