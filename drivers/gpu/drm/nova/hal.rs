@@ -36,14 +36,15 @@ pub(crate) trait Hal: Sync {
     /// Short name of the generation's flow, for logs.
     fn name(&self) -> &'static str;
 
-    /// Why nova does not run the GSP boot steps (GFW wait, VBIOS, layout,
-    /// FWSEC-FRTS) on this generation yet, or `None` if it does.
+    /// Why nova does not boot GSP-RM on this generation yet (no step of
+    /// `gsp_boot.rs` runs; the firmware files are only checked), or `None`
+    /// if it does.
     fn gsp_boot_unsupported(&self) -> Option<&'static str> {
         None
     }
 
-    /// Why nova does not run FWSEC-FRTS on this generation yet, or `None`
-    /// if it does.
+    /// Why nova does not run FWSEC-FRTS on this generation yet (the GSP
+    /// boot then stops before it), or `None` if it does.
     fn frts_unsupported(&self) -> Option<&'static str> {
         None
     }
