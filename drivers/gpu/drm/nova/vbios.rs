@@ -4,9 +4,19 @@
 //! FWSEC in it.
 //!
 //! The VBIOS is a chain of PCI expansion ROM images; its length is only
-//! known by walking the chain. It is read in chunks with 32-bit reads (the
-//! width the PROM window answers), and parsed after each chunk until the
-//! FWSEC ucode it carries is complete, or the window ends.
+//! known by walking the chain. The PROM window answers 32-bit reads only,
+//! each a slow bus round trip, so only the bytes the parser looks at are
+//! read ([`rom::read_needed`]), in 512-byte blocks, into a copy of the
+//! window whose other bytes stay zero: the headers of each image, the
+//! PC-AT image up to the BIT falcon data, and the FWSEC section up to the
+//! end of the FWSEC ucode; the bodies of other images (EFI) are skipped.
+//! The copy, cut to the image chain, is then checked by the same parser as
+//! a full read would be.
+//!
+//! Anything unexpected on the way (an IFR header, a broken chain, a check
+//! failing) falls back to reading the window from its start, in chunks,
+//! parsing after each one, so that the error reported is the one of the
+//! whole window.
 
 use kernel::{
     device::Bound,
@@ -19,14 +29,24 @@ use crate::{
     fwparse::{
         self,
         fwsec::Fwsec,
-        vbios::Vbios, //
+        vbios::{
+            self as rom,
+            Vbios, //
+        }, //
     },
     gpu::Bar0,
     regs, //
 };
 
-/// How much of the PROM window is read between two parse attempts.
+/// How much of the PROM window the fallback reads between two parse
+/// attempts.
 const CHUNK: usize = 16 * 1024;
+
+/// The unit of the on-demand reads (the ROM image alignment).
+const BLOCK: usize = rom::IMAGE_ALIGN as usize;
+
+/// Number of blocks in the PROM window.
+const BLOCKS: usize = regs::NV_PROM_SIZE / BLOCK;
 
 /// A copy of the VBIOS, known to contain a well-formed FWSEC.
 pub(crate) struct VbiosImage {
@@ -42,10 +62,88 @@ impl kernel::fmt::Display for Problem<'_> {
     }
 }
 
+/// The PROM window, read block by block on demand into a zero-filled copy
+/// of the whole window.
+struct Prom<'a, 'b> {
+    bar: &'a Bar0<'b>,
+    /// The window; bytes of blocks not read yet are zero.
+    data: KVVec<u8>,
+    /// Which blocks were read, one bit each.
+    loaded: [u64; BLOCKS.div_ceil(64)],
+    /// Bytes read so far.
+    read: usize,
+}
+
+impl<'a, 'b> Prom<'a, 'b> {
+    fn new(bar: &'a Bar0<'b>) -> Result<Self> {
+        Ok(Self {
+            bar,
+            data: KVVec::zeroed(regs::NV_PROM_SIZE, GFP_KERNEL)?,
+            loaded: [0; BLOCKS.div_ceil(64)],
+            read: 0,
+        })
+    }
+}
+
+impl rom::RomWindow for Prom<'_, '_> {
+    type Error = Error;
+
+    fn window(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// Reads the blocks of `[start, start + len)` not read yet.
+    fn load(&mut self, start: usize, len: usize) -> Result {
+        let end = start.saturating_add(len).min(regs::NV_PROM_SIZE);
+        if start >= end {
+            return Ok(());
+        }
+        for block in start / BLOCK..end.div_ceil(BLOCK) {
+            let bit = 1u64 << (block % 64);
+            let word = self.loaded.get_mut(block / 64).ok_or(EINVAL)?;
+            if *word & bit != 0 {
+                continue;
+            }
+            let at = block * BLOCK;
+            let dst = self.data.get_mut(at..at + BLOCK).ok_or(EINVAL)?;
+            for (i, out) in dst.chunks_exact_mut(4).enumerate() {
+                let w = self.bar.try_read32(regs::NV_PROM_BASE + at + i * 4)?;
+                out.copy_from_slice(&w.to_le_bytes());
+            }
+            *word |= bit;
+            self.read += BLOCK;
+        }
+        Ok(())
+    }
+}
+
 impl VbiosImage {
     /// Reads the VBIOS of the GPU behind `bar` and checks that it carries
     /// FWSEC.
     pub(crate) fn read(pdev: &pci::Device<Bound>, bar: &Bar0<'_>) -> Result<Self> {
+        let mut prom = Prom::new(bar)?;
+        if let Some(end) = rom::read_needed(&mut prom)? {
+            let mut data = KVVec::zeroed(end, GFP_KERNEL)?;
+            data.copy_from_slice(prom.data.get(..end).ok_or(EINVAL)?);
+            let image = Self { data };
+            if let Ok(fwsec) = image.fwsec() {
+                dev_info!(
+                    pdev,
+                    "VBIOS: {} KiB read of a {} KiB image chain, FWSEC v{} found\n",
+                    prom.read.div_ceil(1024),
+                    end.div_ceil(1024),
+                    fwsec.desc.version()
+                );
+                return Ok(image);
+            }
+        }
+        drop(prom);
+        Self::read_all(pdev, bar)
+    }
+
+    /// Reads the PROM window from its start in chunks, parsing after each,
+    /// until FWSEC is found or the window ends.
+    fn read_all(pdev: &pci::Device<Bound>, bar: &Bar0<'_>) -> Result<Self> {
         let mut data = KVVec::new();
         let mut last_err = None;
         while data.len() < regs::NV_PROM_SIZE {

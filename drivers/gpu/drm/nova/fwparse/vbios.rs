@@ -315,16 +315,7 @@ impl<'a> Vbios<'a> {
     /// to. It counts from the start of the PC-AT image as if the FWSEC
     /// section directly followed it.
     pub fn falcon_data_pointer(&self) -> Result<u32> {
-        let pci_at = self.pci_at()?;
-        let bit = Bit::find(pci_at.data)?;
-        let token = bit.token(BIT_TOKEN_FALCON_DATA)?;
-        if token.data_size < 4 {
-            return Err(ParseError::Invalid {
-                what: "BIT falcon data token size",
-                value: u64::from(token.data_size),
-            });
-        }
-        bytes::read_u32_at(pci_at.data, u64::from(token.data_offset), "BIT falcon data")
+        falcon_data_pointer(self.pci_at()?.data)
     }
 
     /// Finds the FWSEC ucode as the driver does: BIT falcon data token →
@@ -336,6 +327,24 @@ impl<'a> Vbios<'a> {
         let (_, section) = self.fwsec_section()?;
         Fwsec::parse(section, pointer, pci_at.size())
     }
+}
+
+/// The falcon data pointer of the PC-AT image `image` (see
+/// [`Vbios::falcon_data_pointer`]).
+///
+/// It reads only the bytes up to the end of the BIT and of the falcon
+/// data, so a prefix of the image that holds them gives the same result
+/// as the whole image.
+pub fn falcon_data_pointer(image: &[u8]) -> Result<u32> {
+    let bit = Bit::find(image)?;
+    let token = bit.token(BIT_TOKEN_FALCON_DATA)?;
+    if token.data_size < 4 {
+        return Err(ParseError::Invalid {
+            what: "BIT falcon data token size",
+            value: u64::from(token.data_size),
+        });
+    }
+    bytes::read_u32_at(image, u64::from(token.data_offset), "BIT falcon data")
 }
 
 /// Iterator over the images of a [`Vbios`]. After an error it stops.
@@ -521,4 +530,136 @@ impl<'a> Bit<'a> {
         }
         Err(ParseError::NotFound { what: "BIT token" })
     }
+}
+
+/// A VBIOS window read on demand (the PROM window of a GPU, where each
+/// read is a slow bus round trip).
+pub trait RomWindow {
+    /// Error of a read.
+    type Error;
+
+    /// Reads `[start, start + len)` of the window if not read yet; the part
+    /// beyond the window is ignored.
+    fn load(&mut self, start: usize, len: usize) -> core::result::Result<(), Self::Error>;
+
+    /// The whole window; the bytes not read yet are zero.
+    fn window(&self) -> &[u8];
+}
+
+/// Unit of [`read_needed`]'s reads of image bodies.
+const READ_STEP: usize = IMAGE_ALIGN as usize;
+
+/// Reads through `rom` the bytes [`Vbios::find_fwsec`] looks at in a
+/// well-formed VBIOS, and returns the length of its image chain; `None` if
+/// the VBIOS is not one this shortcut handles (an IFR header, a broken
+/// chain, no PC-AT image or FWSEC found).
+///
+/// Read are the headers of each image, the PC-AT image from its start up
+/// to the end of the BIT falcon data, and the FWSEC section from its start
+/// up to the end of the FWSEC ucode; the bodies of other images (EFI) are
+/// skipped. Both prefixes are read until the parser accepts them; as every
+/// parser step only looks at bytes up to where it found what it needed, the
+/// window (truncated to the chain) then parses as the whole VBIOS would.
+pub fn read_needed<R: RomWindow>(rom: &mut R) -> core::result::Result<Option<usize>, R::Error> {
+    rom.load(0, READ_STEP)?;
+    if ifr_rom_offset(rom.window()) != Ok(0) {
+        return Ok(None);
+    }
+    let size = rom.window().len();
+    let mut offset = 0;
+    let mut pci_at = None;
+    let mut fwsec_start = None;
+    let end = loop {
+        let Some((image_size, code_type, last)) = image_headers(rom, offset)? else {
+            return Ok(None);
+        };
+        if code_type == CODE_TYPE_PCI_AT && pci_at.is_none() {
+            if !read_prefix(rom, offset, image_size, |p| falcon_data_pointer(p).is_ok())? {
+                return Ok(None);
+            }
+            pci_at = Some((offset, image_size));
+        }
+        if code_type == CODE_TYPE_FWSEC && fwsec_start.is_none() {
+            fwsec_start = Some(offset);
+        }
+        let image_end = offset.saturating_add(image_size);
+        if last {
+            break image_end;
+        }
+        offset = image_end.next_multiple_of(READ_STEP);
+        if offset >= size {
+            return Ok(None);
+        }
+    };
+    let (Some((at, at_size)), Some(start)) = (pci_at, fwsec_start) else {
+        return Ok(None);
+    };
+    if end > size || start >= end {
+        return Ok(None);
+    }
+    let pointer = rom
+        .window()
+        .get(at..at + at_size)
+        .and_then(|image| falcon_data_pointer(image).ok());
+    let Some(pointer) = pointer else {
+        return Ok(None);
+    };
+    let base = u64_of(at_size);
+    let found = read_prefix(rom, start, end - start, |section| {
+        Fwsec::parse(section, pointer, base).is_ok()
+    })?;
+    Ok(found.then_some(end))
+}
+
+/// Reads the headers of the image at `offset` of `rom` and returns its
+/// size, code type and last-image flag; `None` if they do not parse.
+fn image_headers<R: RomWindow>(
+    rom: &mut R,
+    offset: usize,
+) -> core::result::Result<Option<(usize, u8, bool)>, R::Error> {
+    let u16_at = |rom: &mut R, at: usize| -> core::result::Result<Option<usize>, R::Error> {
+        rom.load(at, 2)?;
+        Ok(read_u16_le(rom.window(), at).ok().map(usize::from))
+    };
+    rom.load(offset, 2)?;
+    let Some(pcir) = u16_at(rom, offset.saturating_add(PCIR_POINTER_OFFSET))? else {
+        return Ok(None);
+    };
+    let pcir = offset.saturating_add(pcir);
+    rom.load(pcir, PCIR_SIZE)?;
+    let Some(len) = u16_at(rom, pcir.saturating_add(0xa))? else {
+        return Ok(None);
+    };
+    // The NPDE follows the PCIR at the next 16-byte boundary of the image,
+    // which starts on a 512-byte boundary.
+    rom.load(pcir.saturating_add(len).next_multiple_of(16), NPDE_SIZE)?;
+    let rest = rom.window().get(offset..).unwrap_or(&[]);
+    let Ok(image) = RomImage::parse(rest, offset) else {
+        return Ok(None);
+    };
+    let Ok(size) = usize::try_from(image.size()) else {
+        return Ok(None);
+    };
+    Ok(Some((size, image.code_type(), image.is_last())))
+}
+
+/// Reads `[start, start + len)` of `rom` from its start, [`READ_STEP`]
+/// bytes at a time, until `done` accepts the part read; whether it did.
+fn read_prefix<R: RomWindow>(
+    rom: &mut R,
+    start: usize,
+    len: usize,
+    done: impl Fn(&[u8]) -> bool,
+) -> core::result::Result<bool, R::Error> {
+    let mut have = 0;
+    while have < len {
+        have = (have + READ_STEP).min(len);
+        rom.load(start, have)?;
+        match rom.window().get(start..start.saturating_add(have)) {
+            Some(part) if done(part) => return Ok(true),
+            Some(_) => {}
+            None => return Ok(false),
+        }
+    }
+    Ok(false)
 }
