@@ -35,16 +35,20 @@ show() {
 
 # What the simulated chip must report (nvsim's chip table, tools/nvsim/src/chip.rs).
 expect() {
-	local dev cs
+	# GPU names: the retail boards of these device IDs, as GSP-RM names them.
+	local dev cs gsp=1 name=
 	case "$chip" in
-	tu102) dev=0x1e07 cs=0x162 ;;
-	ga102) dev=0x2204 cs=0x172 ;;
-	ad102) dev=0x2684 cs=0x192 ;;
-	gh100) dev=0x2331 cs=0x180 ;;
-	gb202) dev=0x2b85 cs=0x1b2 ;;
+	tu102) dev=0x1e07 cs=0x162 name="NVIDIA GeForce RTX 2080 Ti" ;;
+	ga102) dev=0x2204 cs=0x172 name="NVIDIA GeForce RTX 3090" ;;
+	ad102) dev=0x2684 cs=0x192 name="NVIDIA GeForce RTX 4090" ;;
+	gh100) dev=0x2331 cs=0x180 gsp=0 ;;
+	gb202) dev=0x2b85 cs=0x1b2 gsp=0 ;;
 	*) return ;;
 	esac
 	export NOVA_EXPECT_DEVICE_ID=$dev NOVA_EXPECT_CHIPSET=$cs NOVA_EXPECT_VRAM_BAR_SIZE=0x10000000
+	# GSP-RM runs (Turing to Ada; Hopper and Blackwell boot through the FSP, not yet).
+	export NOVA_EXPECT_GSP=$gsp
+	[ -n "$name" ] && export NOVA_EXPECT_GPU_NAME="$name"
 }
 
 # Unloads the driver and shows what it logged while doing so.
