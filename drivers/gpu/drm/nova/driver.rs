@@ -16,6 +16,7 @@ use kernel::{
 };
 
 use crate::{
+    debugfs::DeviceDir,
     drm_device::{
         NovaDrmDriver,
         NovaRegistrationData, //
@@ -34,10 +35,13 @@ use crate::{
 pub(crate) struct NovaPciDriver;
 
 /// What nova keeps while bound to a GPU. At unbind (and module unload)
-/// [`NovaPciDriver::unbind`] stops GSP-RM; dropping the data then unplugs
-/// the DRM device, frees the GSP memory and unmaps BAR0, in this order.
+/// [`NovaPciDriver::unbind`] stops GSP-RM; dropping the data then removes
+/// the debugfs files, unplugs the DRM device, frees the GSP memory and
+/// unmaps BAR0, in this order.
 #[pin_data]
 pub(crate) struct NovaPciData<'bound> {
+    /// `nova/<pci name>/` in debugfs; removed first.
+    _debugfs: DeviceDir,
     _reg: drm::Registration<'bound, NovaDrmDriver>,
     /// The running GSP-RM, where nova boots it.
     gsp: Option<Gsp>,
@@ -80,6 +84,8 @@ impl pci::Driver for NovaPciDriver {
         _info: Option<&'bound Self::IdInfo>,
     ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
         pin_init::pin_init_scope(move || {
+            let mut debugfs = DeviceDir::new(pdev.as_ref().name())
+                .inspect_err(|e| dev_err!(pdev, "create the debugfs directory: {:?}\n", e))?;
             pdev.enable_device_mem()
                 .inspect_err(|e| dev_err!(pdev, "enable device: {:?}\n", e))?;
 
@@ -91,11 +97,20 @@ impl pci::Driver for NovaPciDriver {
             info.log(pdev);
 
             pdev.set_master();
-            let gsp = gsp_boot::boot(pdev, &bar, info.id.chip)?;
+            let gsp = gsp_boot::boot(pdev, &bar, info.id.chip, debugfs.step())?;
             let gsp_info = gsp.as_ref().map(|g| *g.info());
 
-            let reg = drm::UnregisteredDevice::<NovaDrmDriver>::new(pdev, Ok(()))
-                .inspect_err(|e| dev_err!(pdev, "allocate DRM device: {:?}\n", e))
+            let logs = match &gsp {
+                Some(gsp) => debugfs
+                    .add_logs(gsp)
+                    .inspect_err(|e| dev_err!(pdev, "create the debugfs log files: {:?}\n", e)),
+                None => Ok(()),
+            };
+            let reg = logs
+                .and_then(|()| {
+                    drm::UnregisteredDevice::<NovaDrmDriver>::new(pdev, Ok(()))
+                        .inspect_err(|e| dev_err!(pdev, "allocate DRM device: {:?}\n", e))
+                })
                 .and_then(|drm| {
                     let reg_data = NovaRegistrationData::new(info, gsp_info);
                     // SAFETY: the registration is stored in `NovaPciData` and dropped when the
@@ -114,6 +129,7 @@ impl pci::Driver for NovaPciDriver {
             };
 
             Ok(try_pin_init!(NovaPciData {
+                _debugfs: debugfs,
                 _reg: reg,
                 gsp,
                 bar

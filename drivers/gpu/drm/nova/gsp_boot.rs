@@ -36,6 +36,7 @@ use kernel::{
     },
     pci,
     prelude::*,
+    sync::Arc,
     time::Delta, //
 };
 
@@ -45,6 +46,10 @@ use crate::{
         Booter, //
     },
     chip::Chip,
+    debugfs::{
+        BootStep,
+        Step, //
+    },
     falcon::Falcon,
     fb_layout::{
         self,
@@ -268,10 +273,9 @@ impl Gsp {
         &self.info
     }
 
-    /// A snapshot of GSP-RM's log buffer `log`.
-    #[allow(dead_code, reason = "for debugfs, which comes next")]
-    pub(crate) fn log(&self, log: Log) -> Result<KVVec<u8>> {
-        self.libos.log_bytes(log)
+    /// GSP-RM's log buffer `log`, for debugfs.
+    pub(crate) fn log_buffer(&self, log: Log) -> &Arc<Coherent<[u8]>> {
+        self.libos.log_buffer(log)
     }
 
     /// Step 8: stops GSP-RM and removes WPR2; afterwards the GPU uses none
@@ -372,24 +376,39 @@ fn remove_stale_wpr2(
 }
 
 /// Runs the GSP boot for `chip`: `None` where nova does not boot GSP-RM
-/// (yet), else the running GSP-RM.
+/// (yet), else the running GSP-RM. `step` follows the boot: the step
+/// reached, or the one that failed.
 pub(crate) fn boot(
     pdev: &pci::Device<Bound>,
     bar: &Bar0<'_>,
     chip: &'static Chip,
+    step: &BootStep,
+) -> Result<Option<Gsp>> {
+    boot_steps(pdev, bar, chip, step).inspect_err(|_| step.fail())
+}
+
+fn boot_steps(
+    pdev: &pci::Device<Bound>,
+    bar: &Bar0<'_>,
+    chip: &'static Chip,
+    step: &BootStep,
 ) -> Result<Option<Gsp>> {
     if let Some(why) = chip.hal.gsp_boot_unsupported() {
         dev_info!(pdev, "{}; GSP boot skipped\n", why);
+        step.set(Step::Firmware);
         firmware::check_all(pdev.as_ref(), chip)?;
+        step.set(Step::GspBootSkipped);
         return Ok(None);
     }
     let dev = pdev.as_ref();
 
     // Step 1.
+    step.set(Step::GfwBoot);
     gfw::wait_boot_complete(pdev, bar)?;
 
     // Step 5, files: every file a step below uses is loaded (and checked)
     // here, so that a bad one fails the probe before the GPU is touched.
+    step.set(Step::Firmware);
     firmware::check_others(
         dev,
         chip,
@@ -405,9 +424,11 @@ pub(crate) fn boot(
         .inspect_err(|e| dev_err!(pdev, "GSP boot: GSP-RM cannot be mapped: {:?}\n", e))?;
     let booter_load = booter::request(pdev, chip, Booter::Load)?;
     // Step 2 (the VBIOS, for FWSEC-FRTS and FWSEC-SB) and booter_unload.
+    step.set(Step::Vbios);
     let unload = Unload::load(pdev, bar, chip)?;
 
     // Step 3.
+    step.set(Step::FbLayout);
     let params = fb_params(chip, bar);
     let bl_size = fw.bootloader.ucode.size() as u64;
     let sizes = GspSizes {
@@ -438,6 +459,7 @@ pub(crate) fn boot(
     );
 
     // Step 5, the rest.
+    step.set(Step::GspMemory);
     let queues = KBox::pin_init(GspQueues::new(dev), GFP_KERNEL)
         .inspect_err(|e| dev_err!(pdev, "GSP boot: the RPC queues: {:?}\n", e))?;
     let libos = Libos::new(dev, queues.rm_args())
@@ -466,8 +488,10 @@ pub(crate) fn boot(
     // Step 4.
     if let Some(why) = chip.hal.frts_unsupported() {
         dev_info!(pdev, "{}; GSP boot stops here\n", why);
+        step.set(Step::FwsecFrtsSkipped);
         return Ok(None);
     }
+    step.set(Step::FwsecFrts);
     remove_stale_wpr2(pdev, bar, chip, &unload)?;
     // From here on a failure undoes WPR2 before the memory goes.
     let undo = |e: Error| -> Error {
@@ -486,6 +510,7 @@ pub(crate) fn boot(
     dev_info!(pdev, "FWSEC-FRTS done, WPR2 {:#x}-{:#x}\n", start, end);
 
     // Step 6.
+    step.set(Step::BooterLoad);
     let os_version = fw.bootloader.app_version;
     start_riscv(
         pdev,
@@ -500,6 +525,7 @@ pub(crate) fn boot(
     drop(booter_load);
 
     // Step 7.
+    step.set(Step::GspRmInit);
     let seq = Sequencer {
         pdev,
         bar,
@@ -514,6 +540,7 @@ pub(crate) fn boot(
         }
         undo(e)
     })?;
+    step.set(Step::GspRmRunning);
 
     Ok(Some(Gsp {
         chip,

@@ -25,6 +25,7 @@ use kernel::{
         DmaAddress, //
     },
     prelude::*,
+    sync::Arc,
 };
 
 use crate::radix3::PAGE_SIZE;
@@ -107,14 +108,19 @@ fn log_buffer(dev: &Device<Bound>) -> Result<Coherent<[u8]>> {
 /// The libos arguments and the log buffers they point at.
 pub(crate) struct Libos {
     args: Coherent<[u8]>,
-    logs: [Coherent<[u8]>; 3],
+    /// Shared with their debugfs files, which may outlive this.
+    logs: [Arc<Coherent<[u8]>>; 3],
 }
 
 impl Libos {
     /// Allocates the log buffers and the argument page, with `rm_args`
     /// (bus address, size) as the `RMARGS` region.
     pub(crate) fn new(dev: &Device<Bound>, rm_args: (u64, u64)) -> Result<Self> {
-        let logs = [log_buffer(dev)?, log_buffer(dev)?, log_buffer(dev)?];
+        let logs = [
+            Arc::new(log_buffer(dev)?, GFP_KERNEL)?,
+            Arc::new(log_buffer(dev)?, GFP_KERNEL)?,
+            Arc::new(log_buffer(dev)?, GFP_KERNEL)?,
+        ];
         let mut args = CoherentBox::<[u8]>::zeroed_slice(dev, PAGE_SIZE, GFP_KERNEL)?;
         for (slot, (log, buf)) in Log::ALL.iter().zip(logs.iter()).enumerate() {
             put_arg(
@@ -137,30 +143,14 @@ impl Libos {
         self.args.dma_address()
     }
 
-    /// Log buffer `log` itself (a `debugfs::BinaryWriter`).
-    #[allow(dead_code, reason = "for debugfs, which comes next")]
-    pub(crate) fn log_buffer(&self, log: Log) -> &Coherent<[u8]> {
+    /// Log buffer `log`, which GSP-RM may be writing (a
+    /// `debugfs::BinaryWriter`).
+    pub(crate) fn log_buffer(&self, log: Log) -> &Arc<Coherent<[u8]>> {
         match log {
             Log::Init => &self.logs[0],
             Log::Intr => &self.logs[1],
             Log::Rm => &self.logs[2],
         }
-    }
-
-    /// A snapshot of log buffer `log` (put pointer, page table, then the
-    /// encoded messages), for debugfs.
-    pub(crate) fn log_bytes(&self, log: Log) -> Result<KVVec<u8>> {
-        let buf = self.log_buffer(log);
-        let mut out = KVVec::with_capacity(LOG_SIZE, GFP_KERNEL)?;
-        let p = buf.as_ptr().cast::<u8>();
-        for i in 0..buf.size() {
-            // SAFETY: `i` is within the allocation; GSP-RM may be writing
-            // the buffer, so it is read byte by byte with volatile reads and
-            // no reference to it is formed.
-            let b = unsafe { core::ptr::read_volatile(p.add(i)) };
-            out.push(b, GFP_KERNEL)?;
-        }
-        Ok(out)
     }
 }
 

@@ -8,8 +8,11 @@
 //! SEC2, the first RPCs; see `gsp_boot.rs`), offers a render node with
 //! GETPARAM and system-memory GEM objects, and stops GSP-RM at unbind.
 
+use kernel::prelude::*;
+
 mod booter;
 mod chip;
+mod debugfs;
 mod driver;
 mod drm_device;
 mod falcon;
@@ -35,8 +38,29 @@ mod regs;
 mod vbios;
 mod wpr_meta;
 
-kernel::module_pci_driver! {
-    type: driver::NovaPciDriver,
+/// The module: the debugfs root, then the PCI driver, which is
+/// unregistered (unbinding every device) before the root goes.
+#[pin_data]
+struct NovaModule {
+    #[pin]
+    _driver: kernel::driver::Registration<kernel::pci::Adapter<driver::NovaPciDriver>>,
+    _debugfs: debugfs::Root,
+}
+
+impl kernel::InPlaceModule for NovaModule {
+    fn init(module: &'static kernel::ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            _debugfs: debugfs::Root::create(),
+            _driver <- kernel::driver::Registration::new(
+                <Self as kernel::ModuleMetadata>::NAME,
+                module,
+            ),
+        })
+    }
+}
+
+module! {
+    type: NovaModule,
     name: "nova",
     authors: ["The nova developers"],
     description: "DRM driver for NVIDIA GPUs with GSP-RM firmware",

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: MIT
+/*
+ * nova_debugfs - nova's debugfs files: /sys/kernel/debug/nova/<pci>/ with
+ * boot_step (the GSP boot step reached) and, where GSP-RM runs, loginit,
+ * logintr and logrm (GSP-RM's log buffers: a put pointer, the bus address of
+ * each page, then the entries). The directory goes with unbind, also under
+ * an open file, and comes back with bind.
+ *
+ * Where nova does not boot GSP-RM (Hopper and Blackwell for now) boot_step
+ * says gsp-boot-skipped and there are no log files. Elsewhere a boot_step
+ * other than gsp-rm-running skips the log subtests unless NOVA_EXPECT_GSP=1.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "igt.h"
+#include "nova_igt.h"
+
+IGT_TEST_DESCRIPTION("nova's debugfs directory: the GSP boot step reached "
+		     "and GSP-RM's log buffers, removed at unbind and back "
+		     "after bind.");
+
+#define DEBUGFS "/sys/kernel/debug"
+#define GSP_PAGE 4096u
+/* What nova allocates per log buffer; a decoder must not depend on it. */
+#define MAX_LOG_SIZE (1u << 20)
+
+static const char *const logs[] = { "loginit", "logintr", "logrm" };
+
+static char pci[64];
+static char driver_dir[PATH_MAX];
+static char dev_dir[PATH_MAX];
+static bool gsp_skipped_arch;
+
+/* Mounts debugfs if nothing is mounted there yet. */
+static void mount_debugfs(void)
+{
+	DIR *d = opendir(DEBUGFS);
+	struct dirent *e;
+	bool empty = true;
+
+	igt_require_f(d, "no %s: %s\n", DEBUGFS, strerror(errno));
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			empty = false;
+			break;
+		}
+	closedir(d);
+	if (empty)
+		igt_require_f(mount("debugfs", DEBUGFS, "debugfs", 0, NULL) == 0,
+			      "cannot mount debugfs: %s\n", strerror(errno));
+}
+
+static bool dir_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void file_path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", dev_dir, name);
+}
+
+/* Reads boot_step without its newline; false if it cannot be read. */
+static bool read_boot_step(char *buf, size_t len)
+{
+	char path[PATH_MAX + 32];
+	ssize_t n;
+	int fd;
+
+	file_path(path, sizeof(path), "boot_step");
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	igt_assert_f(buf[n - 1] == '\n', "boot_step \"%s\" has no newline\n",
+		     buf);
+	buf[n - 1] = '\0';
+	return true;
+}
+
+/*
+ * Whether GSP-RM is running by boot_step; skips when it is not and
+ * NOVA_EXPECT_GSP does not ask for it.
+ */
+static void require_gsp_running(void)
+{
+	uint64_t expect_gsp = 0;
+	char step[128];
+
+	igt_assert(read_boot_step(step, sizeof(step)));
+	igt_require_f(!gsp_skipped_arch, "nova does not boot GSP-RM here\n");
+	if (strcmp(step, "gsp-rm-running")) {
+		nova_env_u64("NOVA_EXPECT_GSP", &expect_gsp);
+		igt_assert_f(!expect_gsp, "boot_step \"%s\", GSP-RM expected\n",
+			     step);
+		igt_skip("GSP-RM is not running (boot_step \"%s\")\n", step);
+	}
+}
+
+/* Reads all of file @name into a buffer of @cap bytes; its size. */
+static size_t read_all(const char *name, uint8_t *buf, size_t cap)
+{
+	char path[PATH_MAX + 32];
+	size_t total = 0;
+	ssize_t n;
+	int fd;
+
+	file_path(path, sizeof(path), name);
+	fd = open(path, O_RDONLY);
+	igt_assert_f(fd >= 0, "open %s: %s\n", path, strerror(errno));
+	/* Odd-sized reads, so that offsets inside a page work too. */
+	while ((n = read(fd, buf + total, total + 1000 < cap ? 1000 :
+			 cap - total)) > 0)
+		total += n;
+	igt_assert_f(n == 0, "read %s: %s\n", path, strerror(errno));
+	close(fd);
+	return total;
+}
+
+static void test_dir(void)
+{
+	igt_assert_f(dir_exists(DEBUGFS "/nova"), "no " DEBUGFS "/nova\n");
+	igt_assert_f(dir_exists(dev_dir), "no %s\n", dev_dir);
+}
+
+static void test_boot_step(void)
+{
+	char step[128];
+
+	igt_assert_f(read_boot_step(step, sizeof(step)), "no boot_step in %s\n",
+		     dev_dir);
+	igt_info("boot_step: %s\n", step);
+	if (gsp_skipped_arch) {
+		igt_assert_f(!strcmp(step, "gsp-boot-skipped"),
+			     "boot_step \"%s\", expected gsp-boot-skipped\n",
+			     step);
+		return;
+	}
+	require_gsp_running();
+}
+
+static void test_no_logs_without_gsp(void)
+{
+	char path[PATH_MAX + 32];
+
+	igt_require_f(gsp_skipped_arch, "nova boots GSP-RM here\n");
+	for (size_t i = 0; i < ARRAY_SIZE(logs); i++) {
+		file_path(path, sizeof(path), logs[i]);
+		igt_assert_f(access(path, F_OK) && errno == ENOENT,
+			     "%s exists without GSP-RM\n", path);
+	}
+}
+
+/*
+ * Each buffer: whole GSP pages, its page table at offset 8 names every page
+ * of the buffer (contiguous here), and the put pointer stays inside it.
+ */
+static void test_log_buffers(void)
+{
+	uint8_t *buf = malloc(MAX_LOG_SIZE + 1);
+
+	igt_assert(buf);
+	require_gsp_running();
+	for (size_t i = 0; i < ARRAY_SIZE(logs); i++) {
+		size_t size = read_all(logs[i], buf, MAX_LOG_SIZE + 1);
+		size_t pages = size / GSP_PAGE;
+		uint64_t put, pte0, pte;
+
+		igt_info("%s: %zu bytes\n", logs[i], size);
+		igt_assert_f(size > 0 && size % GSP_PAGE == 0 &&
+			     size <= MAX_LOG_SIZE, "%s: %zu bytes\n", logs[i],
+			     size);
+		memcpy(&put, buf, 8);
+		memcpy(&pte0, buf + 8, 8);
+		igt_assert_f(pte0 && pte0 % GSP_PAGE == 0,
+			     "%s: first page at %#" PRIx64 "\n", logs[i], pte0);
+		for (size_t p = 1; p < pages; p++) {
+			memcpy(&pte, buf + 8 + 8 * p, 8);
+			igt_assert_f(pte == pte0 + p * GSP_PAGE,
+				     "%s: page %zu at %#" PRIx64 ", page 0 at %#"
+				     PRIx64 "\n", logs[i], p, pte, pte0);
+		}
+		igt_info("%s: %zu pages from %#" PRIx64 ", put pointer %#"
+			 PRIx64 "\n", logs[i], pages, pte0, put);
+		/* The same size again: it is the buffer, not a log so far. */
+		igt_assert_eq(read_all(logs[i], buf, MAX_LOG_SIZE + 1), size);
+	}
+	free(buf);
+}
+
+static bool is_bound(void)
+{
+	return nova_pci_is_bound(pci);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void restore_binding(int sig)
+{
+	(void)sig;
+
+	if (pci[0] && driver_dir[0] && !is_bound())
+		nova_driver_attr(driver_dir, "bind", pci);
+}
+
+/*
+ * Unbinds with a log file (or boot_step) open, checks that the directory
+ * is gone and the open file reads nothing, binds again and checks that the
+ * directory and boot_step are back.
+ */
+static void test_unbind_rebind(void)
+{
+	const char *held = gsp_skipped_arch ? "boot_step" : "logrm";
+	char path[PATH_MAX + 32], step[128], c;
+	uint64_t timeout_s = 60, deadline;
+	int fd, ret;
+
+	igt_require_f(access(driver_dir, F_OK) == 0, "no driver directory\n");
+	nova_env_u64("NOVA_BIND_TIMEOUT", &timeout_s);
+
+	file_path(path, sizeof(path), held);
+	fd = open(path, O_RDONLY);
+	igt_assert_f(fd >= 0, "open %s: %s\n", path, strerror(errno));
+
+	igt_kmsg(KMSG_INFO "nova_debugfs: unbinding %s with %s open\n", pci,
+		 held);
+	ret = nova_driver_attr(driver_dir, "unbind", pci);
+	igt_assert_f(ret == 0, "unbind: %s\n", strerror(-ret));
+	igt_assert_f(!dir_exists(dev_dir), "%s still there after unbind\n",
+		     dev_dir);
+	igt_assert(dir_exists(DEBUGFS "/nova"));
+	/* A removed debugfs file reads as an error (EIO), never old data. */
+	igt_assert_f(read(fd, &c, 1) < 0, "%s read after unbind\n", held);
+	close(fd);
+
+	igt_kmsg(KMSG_INFO "nova_debugfs: binding %s\n", pci);
+	ret = nova_driver_attr(driver_dir, "bind", pci);
+	igt_assert_f(ret == 0, "bind: %s\n", strerror(-ret));
+	deadline = now_ms() + timeout_s * 1000;
+	while (!read_boot_step(step, sizeof(step)) && now_ms() < deadline)
+		usleep(20 * 1000);
+	igt_assert_f(dir_exists(dev_dir), "%s missing after bind\n", dev_dir);
+	test_boot_step();
+	if (!gsp_skipped_arch)
+		test_log_buffers();
+}
+
+igt_main
+{
+	igt_fixture {
+		char path[PATH_MAX + 32];
+		uint64_t arch;
+		int fd;
+
+		fd = nova_open_render();
+		igt_assert(nova_pci_address(fd, pci, sizeof(pci)));
+		arch = nova_getparam(fd, NOVA_GETPARAM_ARCHITECTURE);
+		gsp_skipped_arch = arch == NOVA_ARCHITECTURE_HOPPER ||
+				   arch == NOVA_ARCHITECTURE_BLACKWELL_GB10X ||
+				   arch == NOVA_ARCHITECTURE_BLACKWELL_GB20X;
+		close(fd);
+
+		mount_debugfs();
+		snprintf(dev_dir, sizeof(dev_dir), DEBUGFS "/nova/%s", pci);
+
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver",
+			 pci);
+		if (!realpath(path, driver_dir))
+			driver_dir[0] = '\0';
+		igt_install_exit_handler(restore_binding);
+	}
+
+	igt_describe("debugfs has nova/ and a directory for the bound "
+		     "device, named by its PCI address.");
+	igt_subtest("device-dir")
+		test_dir();
+
+	igt_describe("boot_step reads gsp-rm-running, or gsp-boot-skipped "
+		     "where nova does not boot GSP-RM.");
+	igt_subtest("boot-step")
+		test_boot_step();
+
+	igt_describe("Without GSP-RM there are no log files.");
+	igt_subtest("no-logs-without-gsp")
+		test_no_logs_without_gsp();
+
+	igt_describe("loginit, logintr and logrm hold whole GSP pages, with "
+		     "the bus address of each page from offset 8.");
+	igt_subtest("log-buffers")
+		test_log_buffers();
+
+	igt_describe("Unbind removes the directory, also with a file open "
+		     "(which then fails to read); bind brings it back.");
+	igt_subtest("unbind-rebind")
+		test_unbind_rebind();
+}
