@@ -6,10 +6,11 @@
 //! The VBIOS is a chain of PCI expansion ROM images; its length is only
 //! known by walking the chain. The PROM window answers 32-bit reads only,
 //! each a slow bus round trip, so only the bytes the parser looks at are
-//! read ([`rom::read_needed`]), in 512-byte blocks, into a copy of the
+//! read ([`rom::read_needed`]), in 64-byte blocks, into a copy of the
 //! window whose other bytes stay zero: the headers of each image, the
-//! PC-AT image up to the BIT falcon data, and the FWSEC section up to the
-//! end of the FWSEC ucode; the bodies of other images (EFI) are skipped.
+//! PC-AT image up to the BIT falcon data, and in the FWSEC section the
+//! falcon ucode table, the FWSEC descriptor and ucode; the rest (such as
+//! the body of an EFI image) is skipped.
 //! The copy, cut to the image chain, is then checked by the same parser as
 //! a full read would be.
 //!
@@ -42,8 +43,9 @@ use crate::{
 /// attempts.
 const CHUNK: usize = 16 * 1024;
 
-/// The unit of the on-demand reads (the ROM image alignment).
-const BLOCK: usize = rom::IMAGE_ALIGN as usize;
+/// The unit of the on-demand reads: small, as each 32-bit read is a bus
+/// round trip, yet enough for a ROM header or a BIT in one or two.
+const BLOCK: usize = 64;
 
 /// Number of blocks in the PROM window.
 const BLOCKS: usize = regs::NV_PROM_SIZE / BLOCK;
@@ -69,7 +71,7 @@ struct Prom<'a, 'b> {
     /// The window; bytes of blocks not read yet are zero.
     data: KVVec<u8>,
     /// Which blocks were read, one bit each.
-    loaded: [u64; BLOCKS.div_ceil(64)],
+    loaded: KVec<u64>,
     /// Bytes read so far.
     read: usize,
 }
@@ -79,7 +81,7 @@ impl<'a, 'b> Prom<'a, 'b> {
         Ok(Self {
             bar,
             data: KVVec::zeroed(regs::NV_PROM_SIZE, GFP_KERNEL)?,
-            loaded: [0; BLOCKS.div_ceil(64)],
+            loaded: KVec::zeroed(BLOCKS.div_ceil(64), GFP_KERNEL)?,
             read: 0,
         })
     }
@@ -93,10 +95,11 @@ impl rom::RomWindow for Prom<'_, '_> {
     }
 
     /// Reads the blocks of `[start, start + len)` not read yet.
-    fn load(&mut self, start: usize, len: usize) -> Result {
+    fn load(&mut self, start: usize, len: usize) -> Result<bool> {
         let end = start.saturating_add(len).min(regs::NV_PROM_SIZE);
+        let mut read = false;
         if start >= end {
-            return Ok(());
+            return Ok(read);
         }
         for block in start / BLOCK..end.div_ceil(BLOCK) {
             let bit = 1u64 << (block % 64);
@@ -112,8 +115,9 @@ impl rom::RomWindow for Prom<'_, '_> {
             }
             *word |= bit;
             self.read += BLOCK;
+            read = true;
         }
-        Ok(())
+        Ok(read)
     }
 }
 

@@ -20,7 +20,9 @@
 //! image; [`Vbios::parse`] skips it.
 
 use super::bytes::{self, header, read_u16_le, read_u32_le, read_u8, u64_of};
-use super::fwsec::Fwsec;
+use super::fwsec::{
+    Fwsec, UcodeDesc, UcodeTable, APPID_FWSEC_PROD, DESC_V2_SIZE, DESC_V3_SIZE, TABLE_HEADER_SIZE,
+};
 use super::{ParseError, Result};
 
 /// ROM signature at the start of each image.
@@ -539,15 +541,17 @@ pub trait RomWindow {
     type Error;
 
     /// Reads `[start, start + len)` of the window if not read yet; the part
-    /// beyond the window is ignored.
-    fn load(&mut self, start: usize, len: usize) -> core::result::Result<(), Self::Error>;
+    /// beyond the window is ignored. Returns whether anything was read.
+    fn load(&mut self, start: usize, len: usize) -> core::result::Result<bool, Self::Error>;
 
     /// The whole window; the bytes not read yet are zero.
     fn window(&self) -> &[u8];
 }
 
-/// Unit of [`read_needed`]'s reads of image bodies.
-const READ_STEP: usize = IMAGE_ALIGN as usize;
+/// Unit of [`read_needed`]'s reads of image bodies: small, as each byte
+/// read costs, but for the ROM headers and BIT, which are at most a few
+/// dozen bytes apart.
+const READ_STEP: usize = 64;
 
 /// Reads through `rom` the bytes [`Vbios::find_fwsec`] looks at in a
 /// well-formed VBIOS, and returns the length of its image chain; `None` if
@@ -555,11 +559,13 @@ const READ_STEP: usize = IMAGE_ALIGN as usize;
 /// chain, no PC-AT image or FWSEC found).
 ///
 /// Read are the headers of each image, the PC-AT image from its start up
-/// to the end of the BIT falcon data, and the FWSEC section from its start
-/// up to the end of the FWSEC ucode; the bodies of other images (EFI) are
-/// skipped. Both prefixes are read until the parser accepts them; as every
-/// parser step only looks at bytes up to where it found what it needed, the
-/// window (truncated to the chain) then parses as the whole VBIOS would.
+/// to the end of the BIT falcon data (read until the parser accepts it: as
+/// it looks at nothing after what it found, the prefix parses as the whole
+/// image would), and the parts of the FWSEC section the parser reads (the
+/// falcon ucode table, the FWSEC descriptor and ucode), or if they do not
+/// parse, the section from its start until the parser accepts it. The rest
+/// (such as the body of an EFI image) is skipped. The window, truncated to
+/// the chain, then parses as the whole VBIOS would.
 pub fn read_needed<R: RomWindow>(rom: &mut R) -> core::result::Result<Option<usize>, R::Error> {
     rom.load(0, READ_STEP)?;
     if ifr_rom_offset(rom.window()) != Ok(0) {
@@ -586,7 +592,7 @@ pub fn read_needed<R: RomWindow>(rom: &mut R) -> core::result::Result<Option<usi
         if last {
             break image_end;
         }
-        offset = image_end.next_multiple_of(READ_STEP);
+        offset = image_end.next_multiple_of(IMAGE_ALIGN as usize);
         if offset >= size {
             return Ok(None);
         }
@@ -605,10 +611,84 @@ pub fn read_needed<R: RomWindow>(rom: &mut R) -> core::result::Result<Option<usi
         return Ok(None);
     };
     let base = u64_of(at_size);
-    let found = read_prefix(rom, start, end - start, |section| {
-        Fwsec::parse(section, pointer, base).is_ok()
-    })?;
+    let found = read_fwsec_parts(rom, start, end, pointer, base)?
+        || read_prefix(rom, start, end - start, |section| {
+            Fwsec::parse(section, pointer, base).is_ok()
+        })?;
     Ok(found.then_some(end))
+}
+
+/// The parts of a FWSEC section [`Fwsec::parse`] reads, as far as the bytes
+/// of `section` read so far tell: the falcon ucode table header, the table,
+/// the descriptor header, the descriptor, the ucode. Each part is known
+/// only once the ones before it were read.
+fn fwsec_parts(section: &[u8], pointer: u32, base: u64) -> [Option<(usize, usize)>; 5] {
+    let mut parts = [None; 5];
+    let rebase = |p: u32| {
+        u64::from(p)
+            .checked_sub(base)
+            .and_then(|o| usize::try_from(o).ok())
+    };
+    let at = |o: usize| section.get(o..).unwrap_or(&[]);
+    let Some(table) = rebase(pointer) else {
+        return parts;
+    };
+    parts[0] = Some((table, TABLE_HEADER_SIZE));
+    let Ok(t) = UcodeTable::parse(at(table)) else {
+        return parts;
+    };
+    let entries = usize::from(t.entry_size) * usize::from(t.entry_count);
+    parts[1] = Some((table, usize::from(t.header_size) + entries));
+    let Some(desc) = t.find(APPID_FWSEC_PROD).ok().and_then(|e| rebase(e.data)) else {
+        return parts;
+    };
+    parts[2] = Some((desc, 4));
+    let Ok(hdr) = read_u32_le(at(desc), 0) else {
+        return parts;
+    };
+    // The descriptor's size is in the top half of its header; its fixed
+    // part is read before that size is checked.
+    let size = usize::from((hdr >> 16) as u16);
+    parts[3] = Some((desc, size.max(DESC_V2_SIZE).max(DESC_V3_SIZE)));
+    let Ok(d) = UcodeDesc::parse(at(desc)) else {
+        return parts;
+    };
+    let ucode = u64::from(d.imem_load_size()) + u64::from(d.dmem_load_size());
+    let Ok(ucode) = usize::try_from(ucode) else {
+        return parts;
+    };
+    parts[4] = Some((desc.saturating_add(usize::from(d.size())), ucode));
+    parts
+}
+
+/// Reads the parts of the FWSEC section `[start, end)` of `rom` that
+/// [`Fwsec::parse`] reads (see [`fwsec_parts`]), until they are all read;
+/// whether it then accepts the section. As each part is computed from
+/// parts read before it, and the parser reads nothing else, it parses as
+/// the whole section would.
+fn read_fwsec_parts<R: RomWindow>(
+    rom: &mut R,
+    start: usize,
+    end: usize,
+    pointer: u32,
+    base: u64,
+) -> core::result::Result<bool, R::Error> {
+    // One round per part, and one to see nothing more is needed.
+    for _ in 0..6 {
+        let Some(section) = rom.window().get(start..end) else {
+            return Ok(false);
+        };
+        let parts = fwsec_parts(section, pointer, base);
+        let mut read = false;
+        for (offset, len) in parts.into_iter().flatten() {
+            read |= rom.load(start.saturating_add(offset), len)?;
+        }
+        if !read {
+            let section = rom.window().get(start..end).unwrap_or(&[]);
+            return Ok(Fwsec::parse(section, pointer, base).is_ok());
+        }
+    }
+    Ok(false)
 }
 
 /// Reads the headers of the image at `offset` of `rom` and returns its
