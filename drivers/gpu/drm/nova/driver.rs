@@ -13,6 +13,7 @@ use kernel::{
         Vendor, //
     },
     prelude::*,
+    sync::Arc,
 };
 
 use crate::{
@@ -25,6 +26,7 @@ use crate::{
         Bar0,
         GpuInfo, //
     },
+    gsp::GspIrq,
     gsp_boot::{
         self,
         Gsp, //
@@ -36,8 +38,8 @@ pub(crate) struct NovaPciDriver;
 
 /// What nova keeps while bound to a GPU. At unbind (and module unload)
 /// [`NovaPciDriver::unbind`] stops GSP-RM; dropping the data then removes
-/// the debugfs files, unplugs the DRM device, frees the GSP memory and
-/// unmaps BAR0, in this order.
+/// the debugfs files, unplugs the DRM device, frees the GSP memory, frees
+/// the interrupt and unmaps BAR0, in this order.
 #[pin_data]
 pub(crate) struct NovaPciData<'bound> {
     /// `nova/<pci name>/` in debugfs; removed first.
@@ -45,8 +47,10 @@ pub(crate) struct NovaPciData<'bound> {
     _reg: drm::Registration<'bound, NovaDrmDriver>,
     /// The running GSP-RM, where nova boots it.
     gsp: Option<Gsp>,
+    /// The GSP interrupt; its handler shares the BAR.
+    irq: GspIrq<'bound>,
     /// The register aperture, mapped (and its region claimed) while bound.
-    bar: Bar0<'bound>,
+    bar: Arc<Bar0<'bound>>,
 }
 
 kernel::pci_device_table!(
@@ -92,12 +96,14 @@ impl pci::Driver for NovaPciDriver {
             let bar = pdev
                 .iomap_region_sized(0, c"nova/bar0")
                 .inspect_err(|e| dev_err!(pdev, "map BAR0: {:?}\n", e))?;
+            let bar = Arc::new(bar, GFP_KERNEL)?;
 
             let info = GpuInfo::read(pdev, &bar)?;
             info.log(pdev);
 
             pdev.set_master();
-            let gsp = gsp_boot::boot(pdev, &bar, info.id.chip, debugfs.step())?;
+            let irq = GspIrq::new(pdev, &bar)?;
+            let gsp = gsp_boot::boot(pdev, &bar, info.id.chip, debugfs.step(), &irq)?;
             let gsp_info = gsp.as_ref().map(|g| *g.info());
 
             let logs = match &gsp {
@@ -123,6 +129,7 @@ impl pci::Driver for NovaPciDriver {
                 Err(e) => {
                     if let Some(gsp) = &gsp {
                         let _ = gsp.stop(pdev, &bar);
+                        irq.synchronize();
                     }
                     return Err(e);
                 }
@@ -132,6 +139,7 @@ impl pci::Driver for NovaPciDriver {
                 _debugfs: debugfs,
                 _reg: reg,
                 gsp,
+                irq,
                 bar
             }))
         })
@@ -142,6 +150,9 @@ impl pci::Driver for NovaPciDriver {
             // Errors are logged by the steps; the memory is freed either way
             // once the falcons were reset.
             let _ = gsp.stop(pdev, &this.bar);
+            // GSP-RM's interrupt is masked; let a running handler finish
+            // before the queues go.
+            this.irq.synchronize();
         }
     }
 }

@@ -35,6 +35,14 @@ const GSP_BASE: usize = 0x0011_0000;
 /// BAR0 base of the SEC2 falcon.
 const SEC2_BASE: usize = 0x0084_0000;
 
+const IRQSCLR: usize = 0x004;
+const IRQSTAT: usize = 0x008;
+const IRQMSET: usize = 0x010;
+const IRQMCLR: usize = 0x014;
+const IRQDEST: usize = 0x01c;
+/// IRQSTAT/IRQMASK/IRQDEST bit 6, SWGEN0: the software interrupt GSP-RM
+/// raises when it writes a message to the status queue.
+const IRQ_SWGEN0: u32 = 1 << 6;
 const MAILBOX0: usize = 0x040;
 const MAILBOX1: usize = 0x044;
 const OS: usize = 0x080;
@@ -392,6 +400,34 @@ impl<'a, 'b> Falcon<'a, 'b> {
     /// on the GSP).
     pub(crate) fn write_os(&self, value: u32) -> Result {
         self.wr(OS, value)
+    }
+
+    /// Clears a stale SWGEN0, routes it to the host (IRQDEST) and unmasks
+    /// it (IRQMSET): from now on a message from GSP-RM interrupts the host.
+    pub(crate) fn swgen0_enable(&self) -> Result {
+        self.wr(IRQSCLR, IRQ_SWGEN0)?;
+        let dest = self.rd(IRQDEST)?;
+        self.wr(IRQDEST, dest | IRQ_SWGEN0)?;
+        self.wr(IRQMSET, IRQ_SWGEN0)
+    }
+
+    /// Masks SWGEN0 (IRQMCLR) and routes it back to the falcon.
+    pub(crate) fn swgen0_disable(&self) -> Result {
+        self.wr(IRQMCLR, IRQ_SWGEN0)?;
+        let dest = self.rd(IRQDEST)?;
+        self.wr(IRQDEST, dest & !IRQ_SWGEN0)
+    }
+
+    /// Whether SWGEN0 is pending; if so it is acknowledged (IRQSCLR). Safe
+    /// in interrupt context. A register reading all ones (the device is
+    /// gone) does not count as pending.
+    pub(crate) fn swgen0_ack(&self) -> Result<bool> {
+        let stat = self.rd(IRQSTAT)?;
+        if stat == u32::MAX || stat & IRQ_SWGEN0 == 0 {
+            return Ok(false);
+        }
+        self.wr(IRQSCLR, IRQ_SWGEN0)?;
+        Ok(true)
     }
 
     /// Whether the engine's RISC-V core is active.

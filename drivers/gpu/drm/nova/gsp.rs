@@ -7,10 +7,12 @@
 //! [`GspQueues`] is allocated before GSP boots (its RM arguments go into the
 //! libos "RMARGS" region); once the RISC-V core runs, [`start_rm`] talks to
 //! GSP-RM until it reported the GPU's static information, and [`stop_rm`]
-//! asks it to shut down before unbind.
+//! asks it to shut down before unbind. GSP-RM's messages interrupt the host
+//! ([`GspIrq`]) from [`start_rm`] until [`stop_rm`] or a failed start.
 
 mod cmdq;
 mod commands;
+mod irq;
 mod queue;
 mod ring;
 mod sequencer;
@@ -36,12 +38,14 @@ use commands::{
     SetSystemInfo,
     UnloadingGuestDriver, //
 };
+pub(crate) use irq::GspIrq;
 
 use crate::{
     chip::{
         Architecture,
         Chip, //
     },
+    falcon::Falcon,
     gpu::Bar0,
 };
 
@@ -138,6 +142,8 @@ fn wait_init_done(
             GspInitDone::FUNCTION => return GspInitDone::decode(msg.payload()).map(|_| ()),
             function::GSP_RUN_CPU_SEQUENCER => {
                 sequencer::run(dev, bar, msg.payload(), seq)?;
+                // A GSP falcon reset in the sequence masked SWGEN0 again.
+                Falcon::gsp(bar).swgen0_enable()?;
                 dev_dbg!(dev, "GSP-RM: CPU sequencer done\n");
             }
             f if f >= cmdq::EVENT_BASE || commands::reply_unawaited(f) => {
@@ -154,6 +160,22 @@ fn wait_init_done(
 /// Step 7: everything after the RISC-V core is active, up to and including
 /// `GET_GSP_STATIC_INFO` and its log line.
 pub(crate) fn start_rm(
+    pdev: &pci::Device<device::Bound>,
+    bar: &Bar0<'_>,
+    chip: &'static Chip,
+    queues: &GspQueues,
+    seq: &dyn SequencerOps,
+) -> Result<GspStaticInfo> {
+    let dev: &device::Device = pdev.as_ref();
+    Falcon::gsp(bar)
+        .swgen0_enable()
+        .inspect_err(|e| dev_err!(dev, "GSP-RM: unmask the GSP interrupt: {:?}\n", e))?;
+    start_rm_steps(pdev, bar, chip, queues, seq).inspect_err(|_| {
+        let _ = Falcon::gsp(bar).swgen0_disable();
+    })
+}
+
+fn start_rm_steps(
     pdev: &pci::Device<device::Bound>,
     bar: &Bar0<'_>,
     chip: &'static Chip,
@@ -188,12 +210,21 @@ pub(crate) fn start_rm(
 }
 
 /// Step 8, RPC part: `UNLOADING_GUEST_DRIVER`, then waits for GSP MAILBOX0
-/// bit 31 (processor suspended).
+/// bit 31 (processor suspended). Masks the GSP interrupt either way (the
+/// caller synchronizes with the handler before freeing the queues) and logs
+/// how the messages arrived.
 pub(crate) fn stop_rm(
     pdev: &pci::Device<device::Bound>,
     bar: &Bar0<'_>,
     queues: &GspQueues,
 ) -> Result {
+    let res = stop_rm_steps(pdev, bar, queues);
+    let _ = Falcon::gsp(bar).swgen0_disable();
+    queues.log_stats();
+    res
+}
+
+fn stop_rm_steps(pdev: &pci::Device<device::Bound>, bar: &Bar0<'_>, queues: &GspQueues) -> Result {
     let dev: &device::Device = pdev.as_ref();
     queues
         .rpc(bar, &UnloadingGuestDriver)

@@ -63,6 +63,7 @@ use crate::{
     gpu::Bar0,
     gsp::{
         self,
+        GspIrq,
         GspQueues,
         GspStaticInfo,
         SequencerOps, //
@@ -383,8 +384,9 @@ pub(crate) fn boot(
     bar: &Bar0<'_>,
     chip: &'static Chip,
     step: &BootStep,
+    irq: &GspIrq<'_>,
 ) -> Result<Option<Gsp>> {
-    boot_steps(pdev, bar, chip, step).inspect_err(|_| step.fail())
+    boot_steps(pdev, bar, chip, step, irq).inspect_err(|_| step.fail())
 }
 
 fn boot_steps(
@@ -392,6 +394,7 @@ fn boot_steps(
     bar: &Bar0<'_>,
     chip: &'static Chip,
     step: &BootStep,
+    irq: &GspIrq<'_>,
 ) -> Result<Option<Gsp>> {
     if let Some(why) = chip.hal.gsp_boot_unsupported() {
         dev_info!(pdev, "{}; GSP boot skipped\n", why);
@@ -460,7 +463,7 @@ fn boot_steps(
 
     // Step 5, the rest.
     step.set(Step::GspMemory);
-    let queues = KBox::pin_init(GspQueues::new(dev), GFP_KERNEL)
+    let queues = KBox::pin_init(GspQueues::new(dev, Some(irq.wake().clone())), GFP_KERNEL)
         .inspect_err(|e| dev_err!(pdev, "GSP boot: the RPC queues: {:?}\n", e))?;
     let libos = Libos::new(dev, queues.rm_args())
         .inspect_err(|e| dev_err!(pdev, "GSP boot: the libos arguments: {:?}\n", e))?;
@@ -538,6 +541,8 @@ fn boot_steps(
         if answers(bar) {
             let _ = gsp::stop_rm(pdev, bar, &queues);
         }
+        // SWGEN0 is masked: no handler runs once this returns.
+        irq.synchronize();
         undo(e)
     })?;
     step.set(Step::GspRmRunning);

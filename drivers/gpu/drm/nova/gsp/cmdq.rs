@@ -4,8 +4,11 @@
 //! tell GSP-RM where they are, and a typed API to send commands and receive
 //! messages over them.
 //!
-//! The receive path polls the status queue's write pointer with short sleeps
-//! and a timeout; nova does not route the GSP interrupt yet.
+//! The receive path sleeps until the GSP interrupt ([`super::irq`]) says a
+//! message arrived, waking at least every [`WAIT_SLICE`] to look at the
+//! status queue's write pointer anyway (a lost interrupt costs one slice);
+//! without an interrupt it polls every [`POLL_INTERVAL`]. Each message is
+//! counted as arrived by interrupt or by polling ([`RxStats`]).
 
 use kernel::{
     device,
@@ -17,13 +20,23 @@ use kernel::{
     prelude::*,
     sync::{
         aref::ARef,
+        Arc,
         Mutex, //
     },
-    time::Delta,
+    time::{
+        delay::fsleep,
+        Delta,
+        Instant,
+        Monotonic, //
+    },
 };
 
 use super::{
     commands,
+    irq::{
+        RxWake,
+        Wake, //
+    },
     queue::{
         self,
         ElemError,
@@ -48,8 +61,11 @@ const RM_ARGS_SIZE: usize = queue::PAGE;
 const SEND_TIMEOUT: Delta = Delta::from_secs(1);
 /// How long to wait for a message by default.
 pub(crate) const RECEIVE_TIMEOUT: Delta = Delta::from_secs(5);
-/// Sleep between two looks at the status queue.
+/// Sleep between two looks at the status queue without an interrupt.
 const POLL_INTERVAL: Delta = Delta::from_micros(100);
+/// Longest sleep waiting for the interrupt before looking at the status
+/// queue anyway.
+const WAIT_SLICE: Delta = Delta::from_millis(10);
 
 /// First function number of the events GSP-RM sends unprompted.
 pub(crate) const EVENT_BASE: u32 = 0x1000;
@@ -101,6 +117,39 @@ impl Received {
     }
 }
 
+/// How the messages received so far were noticed.
+#[derive(Default)]
+pub(crate) struct RxStats {
+    /// Messages found with no wait slice lost and an interrupt since the
+    /// previous message.
+    pub(crate) by_interrupt: u64,
+    /// Messages found only after a wait slice ran out (the interrupt was
+    /// lost or late), or with no interrupt set up.
+    pub(crate) by_polling: u64,
+    /// Messages found at once with no interrupt since the previous one:
+    /// several messages behind one interrupt, or sent before it was
+    /// unmasked.
+    pub(crate) queued: u64,
+    /// The interrupt count when the previous message was found.
+    irqs: u64,
+}
+
+impl RxStats {
+    /// Counts a message found when `irqs` interrupts had been taken (`None`:
+    /// no interrupt is set up), after a wait slice ran out if `late`.
+    pub(crate) fn record(&mut self, irqs: Option<u64>, late: bool) {
+        match irqs {
+            Some(_) if late => self.by_polling += 1,
+            Some(irqs) if irqs != self.irqs => self.by_interrupt += 1,
+            Some(_) => self.queued += 1,
+            None => self.by_polling += 1,
+        }
+        if let Some(irqs) = irqs {
+            self.irqs = irqs;
+        }
+    }
+}
+
 /// Queue state protected by the lock.
 struct Inner {
     /// The shared memory: PTEs, command queue, status queue.
@@ -111,6 +160,8 @@ struct Inner {
     rx_seq: u32,
     /// RPC sequence number of the next command that has a reply.
     rpc_seq: u32,
+    /// How the messages were noticed.
+    stats: RxStats,
 }
 
 /// The shared-memory command and message queues and the
@@ -122,6 +173,8 @@ pub(crate) struct GspQueues {
     inner: Mutex<Inner>,
     /// The RM arguments.
     rm_args: SharedMem,
+    /// Woken by the GSP interrupt; `None`: poll.
+    wake: Option<Arc<RxWake>>,
     /// The device, for log messages.
     dev: ARef<device::Device>,
 }
@@ -172,8 +225,12 @@ fn init_rm_args(rm_args: &SharedMem, shmem_addr: u64) -> Result {
 }
 
 impl GspQueues {
-    /// Allocates and initialises the queues and the RM arguments for `dev`.
-    pub(crate) fn new(dev: &device::Device<device::Bound>) -> impl PinInit<Self, Error> + '_ {
+    /// Allocates and initialises the queues and the RM arguments for `dev`;
+    /// the receive path sleeps on `wake` if given, else polls.
+    pub(crate) fn new(
+        dev: &device::Device<device::Bound>,
+        wake: Option<Arc<RxWake>>,
+    ) -> impl PinInit<Self, Error> + '_ {
         pin_init::pin_init_scope(move || {
             let shmem = SharedMem::new(dev, queue::SHMEM_SIZE)
                 .inspect_err(|e| dev_err!(dev, "GSP queues: allocate shared memory: {:?}\n", e))?;
@@ -188,8 +245,10 @@ impl GspQueues {
                     tx_seq: 0,
                     rx_seq: 0,
                     rpc_seq: 1,
+                    stats: RxStats::default(),
                 }),
                 rm_args,
+                wake,
                 dev: d.into(),
             }))
         })
@@ -199,6 +258,19 @@ impl GspQueues {
     /// region.
     pub(crate) fn rm_args(&self) -> (u64, u64) {
         (self.rm_args.dma_address(), self.rm_args.len() as u64)
+    }
+
+    /// Logs (at debug level) how the messages so far were noticed.
+    pub(crate) fn log_stats(&self) {
+        let inner = self.inner.lock();
+        dev_dbg!(
+            self.dev,
+            "GSP-RM: {} messages by interrupt, {} by polling, {} already queued ({} interrupts)\n",
+            inner.stats.by_interrupt,
+            inner.stats.by_polling,
+            inner.stats.queued,
+            self.wake.as_ref().map_or(0, |w| w.irqs())
+        );
     }
 
     /// Sends `cmd`, which has no reply.
@@ -332,27 +404,58 @@ impl GspQueues {
         Ok(())
     }
 
+    /// The number of entries in the status queue and its read pointer.
+    fn statq_used(&self, shmem: &SharedMem) -> Result<(u32, u32)> {
+        let (write, read) = ring::statq_pointers(shmem)?;
+        let used = queue::used_entries(write, read).ok_or_else(|| {
+            dev_err!(
+                self.dev,
+                "GSP RPC: corrupt status queue pointers (write {}, read {})\n",
+                write,
+                read
+            );
+            EIO
+        })?;
+        Ok((used, read))
+    }
+
+    /// Waits up to `timeout` for an element in the status queue: sleeps
+    /// until the interrupt or for one [`WAIT_SLICE`], then looks; without
+    /// an interrupt polls. Returns the entries used and the read pointer.
+    fn wait_message(&self, inner: &mut Inner, timeout: Delta) -> Result<(u32, u32)> {
+        let start = Instant::<Monotonic>::now();
+        let wake = self.wake.as_deref();
+        let mut late = false;
+        loop {
+            // Read before looking, so that a message arriving after the
+            // look changes the count the wait compares against.
+            let irqs = wake.map(RxWake::irqs);
+            let (used, read) = self.statq_used(&inner.shmem)?;
+            if used > 0 {
+                inner.stats.record(irqs, late);
+                return Ok((used, read));
+            }
+            let elapsed = start.elapsed();
+            if elapsed >= timeout {
+                return Err(ETIMEDOUT);
+            }
+            let slice = core::cmp::min(WAIT_SLICE, timeout - elapsed);
+            match wake.zip(irqs).map(|(w, seen)| w.wait(seen, slice)) {
+                Some(Wake::Interrupt) => {}
+                Some(Wake::Timeout) => late = true,
+                // A pending signal would make every wait return at once.
+                Some(Wake::Signal) | None => {
+                    fsleep(POLL_INTERVAL);
+                    late = true;
+                }
+            }
+        }
+    }
+
     fn receive_locked(&self, inner: &mut Inner, timeout: Delta) -> Result<Received> {
+        let (available, read) = self.wait_message(inner, timeout)?;
         let shmem = &inner.shmem;
         let dev = &self.dev;
-        let (_, read) = ring::statq_pointers(shmem)?;
-        let available = read_poll_timeout(
-            || {
-                let (write, read) = ring::statq_pointers(shmem)?;
-                queue::used_entries(write, read).ok_or_else(|| {
-                    dev_err!(
-                        dev,
-                        "GSP RPC: corrupt status queue pointers (write {}, read {})\n",
-                        write,
-                        read
-                    );
-                    EIO
-                })
-            },
-            |used| *used > 0,
-            POLL_INTERVAL,
-            timeout,
-        )?;
 
         let (header, elem) = match ring::pop(shmem, read, available)? {
             Popped::Elem(header, elem) => (header, elem),
@@ -433,4 +536,35 @@ pub(crate) fn log_unawaited(dev: &device::Device, msg: &Received) -> Result {
         );
     }
     Ok(())
+}
+
+#[kunit_tests(nova_gsp_cmdq)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stats_without_interrupt_count_polling() {
+        let mut s = RxStats::default();
+        s.record(None, false);
+        s.record(None, true);
+        assert_eq!((s.by_interrupt, s.by_polling, s.queued), (0, 2, 0));
+    }
+
+    #[test]
+    fn stats_need_a_new_interrupt_per_message() {
+        let mut s = RxStats::default();
+        // Queued before the interrupt was unmasked: no interrupt yet.
+        s.record(Some(0), false);
+        // One interrupt each.
+        s.record(Some(1), false);
+        s.record(Some(2), false);
+        // A burst behind one interrupt: the second one was not announced.
+        s.record(Some(3), false);
+        s.record(Some(3), false);
+        // Found after a slice ran out, although an interrupt came meanwhile.
+        s.record(Some(4), true);
+        // The interrupt count wraps.
+        s.record(Some(0), false);
+        assert_eq!((s.by_interrupt, s.by_polling, s.queued), (4, 1, 2));
+    }
 }

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The GSP interrupt: GSP-RM raises SWGEN0 on the GSP falcon each time it
+//! writes a message to the status queue; once [`crate::falcon::Falcon`]
+//! routed and unmasked it, it reaches the host as the GPU's PCI interrupt
+//! (one vector: MSI, or a shared INTx line).
+//!
+//! [`GspIrq`] owns the vector and the handler; the handler acknowledges
+//! SWGEN0 and wakes the receiver through [`RxWake`], which the command
+//! queue sleeps on with a short timeout (the fallback: a lost interrupt
+//! costs one timeout, never a hang).
+//!
+//! Locking: the handler takes only the [`RxWake`] spinlock (interrupts
+//! disabled, never held across a sleep except inside the condition
+//! variable's wait, which drops it). The receiver takes it while holding the
+//! queue mutex, never the other way round.
+
+use core::ptr::NonNull;
+
+use kernel::{
+    device::Bound,
+    irq::{
+        self,
+        IrqRequest,
+        IrqReturn, //
+    },
+    new_condvar, new_spinlock_irq,
+    pci::{
+        self,
+        IrqType,
+        IrqTypes,
+        IrqVectorRegistration, //
+    },
+    prelude::*,
+    sync::{
+        Arc,
+        CondVar,
+        CondVarTimeoutResult,
+        SpinLockIrq, //
+    },
+    time::{
+        msecs_to_jiffies,
+        Delta, //
+    },
+};
+
+use crate::{
+    falcon::Falcon,
+    gpu::Bar0, //
+};
+
+/// What a wait for an interrupt ended with.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Wake {
+    /// An interrupt arrived after the count the waiter had seen.
+    Interrupt,
+    /// The timeout passed without one.
+    Timeout,
+    /// A signal is pending: the wait did not sleep.
+    Signal,
+}
+
+/// The receiver's wakeup: a count of the SWGEN0 interrupts taken and the
+/// condition variable the receiver sleeps on.
+#[pin_data]
+pub(crate) struct RxWake {
+    /// SWGEN0 interrupts taken so far.
+    #[pin]
+    irqs: SpinLockIrq<u64>,
+    #[pin]
+    cond: CondVar,
+}
+
+impl RxWake {
+    /// A wakeup with no interrupt taken yet.
+    pub(crate) fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            irqs <- new_spinlock_irq!(0, "nova_gsp_irqs"),
+            cond <- new_condvar!("nova_gsp_rx"),
+        })
+    }
+
+    /// Counts one interrupt and wakes the receiver. Called by the handler.
+    fn notify(&self) {
+        let mut irqs = self.irqs.lock();
+        *irqs = irqs.wrapping_add(1);
+        self.cond.notify_all();
+    }
+
+    /// The number of interrupts taken so far.
+    pub(crate) fn irqs(&self) -> u64 {
+        *self.irqs.lock()
+    }
+
+    /// Sleeps until the interrupt count is no longer `seen`, for at most
+    /// `timeout` (rounded up to a jiffy). The count is checked under the
+    /// lock the handler takes, and the wait is queued before that lock is
+    /// dropped, so an interrupt cannot slip in between the check and the
+    /// sleep.
+    pub(crate) fn wait(&self, seen: u64, timeout: Delta) -> Wake {
+        let ms = u32::try_from(timeout.as_millis_ceil()).unwrap_or(u32::MAX);
+        let mut irqs = self.irqs.lock();
+        if *irqs != seen {
+            return Wake::Interrupt;
+        }
+        let res = self
+            .cond
+            .wait_interruptible_timeout(&mut irqs, msecs_to_jiffies(ms));
+        if *irqs != seen {
+            return Wake::Interrupt;
+        }
+        match res {
+            CondVarTimeoutResult::Signal { .. } => Wake::Signal,
+            _ => Wake::Timeout,
+        }
+    }
+}
+
+/// The interrupt handler: acknowledges the GSP falcon's SWGEN0 and wakes
+/// the receiver. Anything else on a shared line is not nova's.
+struct Handler<'a> {
+    bar: Arc<Bar0<'a>>,
+    wake: Arc<RxWake>,
+}
+
+impl irq::Handler for Handler<'_> {
+    fn handle(&self) -> IrqReturn {
+        match Falcon::gsp(&self.bar).swgen0_ack() {
+            Ok(true) => {
+                self.wake.notify();
+                IrqReturn::Handled
+            }
+            _ => IrqReturn::None,
+        }
+    }
+}
+
+/// The vector allocation, on the heap so that its address does not move.
+///
+/// # Invariants
+///
+/// `0` comes from [`KBox::into_raw`] and is freed only by [`Drop`].
+struct Vectors<'a>(NonNull<IrqVectorRegistration<'a>>);
+
+// SAFETY: `Vectors` owns the allocation like a `KBox` does, and
+// `IrqVectorRegistration` (a device reference and a count) is `Send`.
+unsafe impl Send for Vectors<'_> {}
+// SAFETY: `Vectors` gives out no access to the allocation after `GspIrq::new`.
+unsafe impl Sync for Vectors<'_> {}
+
+impl Drop for Vectors<'_> {
+    fn drop(&mut self) {
+        // SAFETY: by the type invariant the pointer came from `KBox::into_raw` and is freed
+        // only here, once.
+        drop(unsafe { KBox::from_raw(self.0.as_ptr()) });
+    }
+}
+
+/// The GSP interrupt of a bound GPU: one PCI vector and its handler.
+///
+/// `irq::Registration` borrows the vector allocation
+/// (`IrqVector<'a>` holds `&'a IrqVectorRegistration<'a>`), and both must
+/// live in the per-device data. The allocation is therefore kept behind a
+/// raw pointer in [`Vectors`] and the registration is made against a
+/// reference to it.
+///
+/// # Invariants
+///
+/// `reg` is declared before `vectors`, so it is dropped first: `free_irq`
+/// (which waits for a running handler) happens before
+/// `pci_free_irq_vectors`, and nothing derived from the reference to the
+/// allocation outlives it. No field is ever moved out or forgotten.
+pub(crate) struct GspIrq<'a> {
+    reg: Pin<KBox<irq::Registration<'a, Handler<'a>>>>,
+    /// Only kept to be freed after `reg`.
+    _vectors: Vectors<'a>,
+    wake: Arc<RxWake>,
+}
+
+impl<'a> GspIrq<'a> {
+    /// Allocates one vector of `pdev` (MSI if possible, else INTx) and
+    /// registers the GSP interrupt handler on it. SWGEN0 stays masked until
+    /// [`Falcon::swgen0_enable`].
+    pub(crate) fn new(pdev: &'a pci::Device<Bound>, bar: &Arc<Bar0<'a>>) -> Result<Self> {
+        let wake = Arc::pin_init(RxWake::new(), GFP_KERNEL)?;
+        let vecs = pdev
+            .alloc_irq_vectors(
+                1,
+                1,
+                IrqTypes::default().with(IrqType::Msi).with(IrqType::Intx),
+            )
+            .inspect_err(|e| dev_err!(pdev, "GSP interrupt: allocate a vector: {:?}\n", e))?;
+        let ptr = KBox::into_raw(KBox::new(vecs, GFP_KERNEL)?);
+        // SAFETY: `KBox::into_raw` never returns null.
+        let vectors = Vectors(unsafe { NonNull::new_unchecked(ptr) });
+        // SAFETY: the allocation stays valid and unmoved until `vectors` is dropped, and it is
+        // only read through shared references. The reference is used here only to resolve
+        // vector 0; the resulting `IrqRequest` (an interrupt number) goes into the
+        // registration, which `GspIrq`'s invariant drops before `vectors` (also when this
+        // function fails: `vectors` is its first local, dropped last).
+        let vref: &'a IrqVectorRegistration<'a> = unsafe { &*vectors.0.as_ptr() };
+        let vector = vref
+            .index(0)
+            .inspect_err(|e| dev_err!(pdev, "GSP interrupt: look up vector 0: {:?}\n", e))?;
+        let kind = vector.irq_type();
+        let request = IrqRequest::from(vector);
+        let irq = request.irq();
+        let handler = Ok::<_, Error>(Handler {
+            bar: bar.clone(),
+            wake: wake.clone(),
+        });
+        // SAFETY: the registration is stored in `GspIrq` and dropped with it, never forgotten.
+        let init = unsafe { irq::Registration::new(request, irq::Flags::SHARED, c"nova", handler) };
+        let reg = KBox::pin_init(init, GFP_KERNEL)
+            .inspect_err(|e| dev_err!(pdev, "GSP interrupt: request IRQ {}: {:?}\n", irq, e))?;
+        dev_dbg!(pdev, "GSP interrupt: IRQ {} ({:?})\n", irq, kind);
+        Ok(Self {
+            reg,
+            _vectors: vectors,
+            wake,
+        })
+    }
+
+    /// The receiver's wakeup.
+    pub(crate) fn wake(&self) -> &Arc<RxWake> {
+        &self.wake
+    }
+
+    /// Waits for a running handler to finish. Called after SWGEN0 was
+    /// masked, before the GSP memory goes.
+    pub(crate) fn synchronize(&self) {
+        self.reg.synchronize();
+    }
+}
