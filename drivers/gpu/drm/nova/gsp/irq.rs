@@ -197,7 +197,7 @@ impl<'a> GspIrq<'a> {
         // only read through shared references. The reference is used here only to resolve
         // vector 0; the resulting `IrqRequest` (an interrupt number) goes into the
         // registration, which `GspIrq`'s invariant drops before `vectors` (also when this
-        // function fails: `vectors` is its first local, dropped last).
+        // function fails: the registration is a later local, dropped first).
         let vref: &'a IrqVectorRegistration<'a> = unsafe { &*vectors.0.as_ptr() };
         let vector = vref
             .index(0)
