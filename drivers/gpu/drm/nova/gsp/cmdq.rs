@@ -8,7 +8,8 @@
 //! message arrived, waking at least every [`WAIT_SLICE`] to look at the
 //! status queue's write pointer anyway (a lost interrupt costs one slice);
 //! without an interrupt it polls every [`POLL_INTERVAL`]. Each message is
-//! counted as arrived by interrupt or by polling ([`RxStats`]).
+//! counted as announced by an interrupt, found by polling, or already
+//! queued behind an earlier one ([`RxStats`]).
 
 use kernel::{
     device,

@@ -98,7 +98,7 @@ impl RxWake {
     /// dropped, so an interrupt cannot slip in between the check and the
     /// sleep.
     pub(crate) fn wait(&self, seen: u64, timeout: Delta) -> Wake {
-        let ms = u32::try_from(timeout.as_millis_ceil()).unwrap_or(u32::MAX);
+        let ms = u32::try_from(timeout.as_millis_ceil().max(0)).unwrap_or(u32::MAX);
         let mut irqs = self.irqs.lock();
         if *irqs != seen {
             return Wake::Interrupt;
