@@ -146,6 +146,12 @@ vm_test() { # vm_test CHIP: full in-VM test run
 		record "vm-$chip:gsp-steps" fail "no $missing line in $dir/probe.txt"; fi
 	if grep -qa "$gsp_unload" "$dmesg"; then record "vm-$chip:gsp-unload" pass; else
 		record "vm-$chip:gsp-unload" fail "no '$gsp_unload' line in $dmesg"; fi
+	# GSP-RM's messages reach nova by the GSP interrupt, not by the fallback.
+	if grep -qaE "GSP-RM: [1-9][0-9]* messages by interrupt" "$dmesg"; then
+		record "vm-$chip:gsp-interrupt" pass
+	else
+		record "vm-$chip:gsp-interrupt" fail "no 'GSP-RM: N messages by interrupt' line in $dmesg"
+	fi
 	check_log "vm-$chip" "$dmesg"
 }
 

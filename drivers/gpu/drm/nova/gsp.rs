@@ -41,10 +41,7 @@ use commands::{
 pub(crate) use irq::GspIrq;
 
 use crate::{
-    chip::{
-        Architecture,
-        Chip, //
-    },
+    chip::Chip,
     falcon::Falcon,
     gpu::Bar0,
 };
@@ -91,18 +88,10 @@ impl GspStaticInfo {
     }
 }
 
-/// BAR0 offset and size of the PCI config space mirror.
-fn config_mirror(chip: &Chip) -> (u32, u32) {
-    match chip.arch {
-        Architecture::Turing | Architecture::Ampere | Architecture::Ada => (0x0008_8000, 0x1000),
-        Architecture::Hopper | Architecture::BlackwellGb10x | Architecture::BlackwellGb20x => {
-            (0x0009_2000, 0x1000)
-        }
-    }
-}
+/// Size of the PCI configuration space mirror in BAR0.
+const CONFIG_MIRROR_SIZE: u32 = 0x1000;
 
 fn system_info(pdev: &pci::Device<device::Bound>, chip: &Chip) -> Result<SetSystemInfo> {
-    let (config_mirror_base, config_mirror_size) = config_mirror(chip);
     Ok(SetSystemInfo {
         bar0: pdev.resource_start(0)?,
         bar1: pdev.resource_start(1)?,
@@ -113,8 +102,8 @@ fn system_info(pdev: &pci::Device<device::Bound>, chip: &Chip) -> Result<SetSyst
         subsystem_vendor: pdev.subsystem_vendor_id(),
         subsystem_device: pdev.subsystem_device_id(),
         revision: pdev.revision_id(),
-        config_mirror_base,
-        config_mirror_size,
+        config_mirror_base: chip.hal.pci_config_mirror(),
+        config_mirror_size: CONFIG_MIRROR_SIZE,
     })
 }
 

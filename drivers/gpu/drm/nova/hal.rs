@@ -77,6 +77,12 @@ pub(crate) trait Hal: Sync {
     fn booter_pio(&self) -> bool {
         false
     }
+
+    /// BAR0 offset of the mirror of the PCI configuration space GSP-RM is
+    /// told about in SET_SYSTEM_INFO.
+    fn pci_config_mirror(&self) -> u32 {
+        0x0008_8000
+    }
 }
 
 /// VRAM size from `NV_PFB_PRI_MMU_LOCAL_MEMORY_RANGE` (Turing, GA100).
@@ -204,6 +210,10 @@ impl Hal for Gh100 {
 
     fn gsp_boot_unsupported(&self) -> Option<&'static str> {
         Some("GSP boot through the FSP is not implemented yet")
+    }
+
+    fn pci_config_mirror(&self) -> u32 {
+        0x0009_2000
     }
 
     fn vram_size(&self, bar: &Bar0<'_>) -> u64 {
