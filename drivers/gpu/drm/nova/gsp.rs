@@ -43,7 +43,7 @@ pub(crate) use irq::GspIrq;
 use crate::{
     chip::Chip,
     falcon::Falcon,
-    gpu::Bar0,
+    gpu::Bar0, //
 };
 
 /// How long, in seconds, GSP-RM may take from one message to the next
