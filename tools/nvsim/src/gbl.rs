@@ -25,6 +25,7 @@ use crate::bar0::Bus;
 use crate::falcon::dma::{FalconMem, Transfer};
 use crate::falcon::ports::BLOCK;
 use crate::falcon::Cpu;
+use crate::le::{le32, le64};
 
 /// Firmware version of the files nvsim reads.
 pub const FW_VERSION: &str = "570.144";
@@ -41,15 +42,6 @@ pub struct Gbl {
     pub start_tag: u32,
     /// Where it reads its descriptor in DMEM.
     pub dmem_load_off: u32,
-}
-
-fn le32(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-}
-
-fn le64(b: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from(le32(b, at)?) | (u64::from(le32(b, at + 4)?) << 32))
 }
 
 impl Gbl {

@@ -28,6 +28,7 @@ pub mod fwsec;
 pub mod gbl;
 pub mod gsprm;
 pub mod irq;
+pub mod le;
 pub mod pci;
 pub mod pramin;
 pub mod prom;

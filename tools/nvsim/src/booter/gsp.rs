@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 use crate::dma::DmaSpace;
 use crate::gbl::FW_VERSION;
+use crate::le::{le16, le32, le64};
 
 const PAGE: u64 = 0x1000;
 
@@ -99,22 +100,6 @@ pub fn hash(data: &[u8]) -> u64 {
     let mut h = Hasher::new();
     h.update(data);
     h.finish()
-}
-
-fn le16(b: &[u8], at: usize) -> Option<u16> {
-    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
-}
-
-fn le32(b: &[u8], at: usize) -> Option<u32> {
-    b.get(at..at + 4)
-        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-}
-
-fn le64(b: &[u8], at: usize) -> Option<u64> {
-    let s = b.get(at..at + 8)?;
-    let mut w = [0u8; 8];
-    w.copy_from_slice(s);
-    Some(u64::from_le_bytes(w))
 }
 
 /// File offset and size of section `name` of the ELF64 file `f`.

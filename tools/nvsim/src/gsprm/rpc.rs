@@ -8,6 +8,7 @@
 //! `gsp/sequencer.rs`; status codes: NVIDIA's `nvstatuscodes.h`.
 
 use crate::chip::Chip;
+use crate::le::{le32, le64};
 
 /// `NV_OK`.
 pub const NV_OK: u32 = 0;
@@ -66,18 +67,6 @@ pub fn name(function: u32) -> String {
     } else {
         known.to_string()
     }
-}
-
-fn le32(b: &[u8], at: usize) -> Option<u32> {
-    b.get(at..at + 4)
-        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-}
-
-fn le64(b: &[u8], at: usize) -> Option<u64> {
-    let s = b.get(at..at + 8)?;
-    let mut w = [0u8; 8];
-    w.copy_from_slice(s);
-    Some(u64::from_le_bytes(w))
 }
 
 /// Size of `GspSystemInfo`.
