@@ -1,6 +1,6 @@
 //! Host build of nova's firmware parsers.
 //!
-//! The parsers live in the kernel tree (`drivers/gpu/drm/nova/fwparse/`) and
+//! The parsers live in the kernel tree (`drivers/gpu/drm/nova/firmware/parse/`) and
 //! are written against `core` alone; this crate compiles those very files,
 //! unchanged, so that host tools (`nvfw`), tests and fuzzers use the same
 //! code as `nova.ko`.
@@ -13,7 +13,7 @@
 
 #![forbid(unsafe_code)]
 
-#[path = "../../../drivers/gpu/drm/nova/fwparse/mod.rs"]
+#[path = "../../../drivers/gpu/drm/nova/firmware/parse/mod.rs"]
 pub mod fwparse;
 
 pub use fwparse::{

@@ -3,12 +3,12 @@
 //! The GSP-era chips nova knows, and how they are told apart.
 //!
 //! Every fact about a chip lives in [`CHIPS`]; behaviour that differs
-//! between generations goes through the HAL ([`crate::hal`]).
+//! between generations goes through the HAL ([`crate::boot::hal`]).
 
 use kernel::prelude::*;
 
 use crate::{
-    hal::{
+    boot::hal::{
         self,
         Hal, //
     },

@@ -17,8 +17,8 @@ use kernel::{
 };
 
 use crate::{
-    debugfs::DeviceDir,
-    drm_device::{
+    drm::debugfs::DeviceDir,
+    drm::device::{
         NovaDrmDriver,
         NovaRegistrationData, //
     },
@@ -27,7 +27,7 @@ use crate::{
         GpuInfo, //
     },
     gsp::GspIrq,
-    gsp_boot::{
+    boot::{
         self,
         Gsp, //
     },

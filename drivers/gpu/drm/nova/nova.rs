@@ -10,33 +10,15 @@
 
 use kernel::prelude::*;
 
-mod booter;
+mod boot;
 mod chip;
-mod debugfs;
 mod driver;
-mod drm_device;
+mod drm;
 mod falcon;
-mod fb_layout;
-mod file;
 mod firmware;
-// The parsers are shared with host crates (tools/fwparse), which is why their
-// API is `pub` and only partly used by the driver.
-#[allow(unreachable_pub, dead_code)]
-mod fwparse;
-mod fwsec_frts;
-mod gem;
-mod gfw;
 mod gpu;
 mod gsp;
-mod gsp_boot;
-mod gsp_fw;
-mod hal;
-mod libos;
-mod params;
-mod radix3;
 mod regs;
-mod vbios;
-mod wpr_meta;
 
 /// The module: the debugfs root, then the PCI driver, which is
 /// unregistered (unbinding every device) before the root goes.
@@ -44,13 +26,13 @@ mod wpr_meta;
 struct NovaModule {
     #[pin]
     _driver: kernel::driver::Registration<kernel::pci::Adapter<driver::NovaPciDriver>>,
-    _debugfs: debugfs::Root,
+    _debugfs: drm::debugfs::Root,
 }
 
 impl kernel::InPlaceModule for NovaModule {
     fn init(module: &'static kernel::ThisModule) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
-            _debugfs: debugfs::Root::create(),
+            _debugfs: drm::debugfs::Root::create(),
             _driver <- kernel::driver::Registration::new(
                 <Self as kernel::ModuleMetadata>::NAME,
                 module,

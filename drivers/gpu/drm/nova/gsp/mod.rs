@@ -13,6 +13,7 @@
 mod cmdq;
 mod commands;
 mod irq;
+pub(crate) mod libos;
 mod queue;
 mod ring;
 mod sequencer;

@@ -3,16 +3,16 @@
 //! The GSP boot sequence at probe and its undoing at unbind, one step per
 //! module:
 //!
-//! 1. GFW boot wait ([`crate::gfw`]);
-//! 2. VBIOS and FWSEC ([`crate::vbios`]);
-//! 3. framebuffer layout with the GSP-RM heaps ([`crate::fb_layout`]);
-//! 4. FWSEC-FRTS ([`crate::fwsec_frts`]), which sets up WPR2;
+//! 1. GFW boot wait ([`crate::boot::gfw`]);
+//! 2. VBIOS and FWSEC ([`crate::boot::vbios`]);
+//! 3. framebuffer layout with the GSP-RM heaps ([`crate::boot::fb_layout`]);
+//! 4. FWSEC-FRTS ([`crate::boot::fwsec`]), which sets up WPR2;
 //! 5. GSP-RM and its bootloader in DMA memory behind radix3 tables
-//!    ([`crate::gsp_fw`]), the WPR metadata ([`crate::wpr_meta`]), the libos
-//!    arguments and log buffers ([`crate::libos`]), the queues
+//!    ([`crate::firmware::gsp`]), the WPR metadata ([`crate::boot::wpr_meta`]), the libos
+//!    arguments and log buffers ([`crate::gsp::libos`]), the queues
 //!    ([`crate::gsp::GspQueues`]);
 //! 6. the GSP falcon given the libos address, booter_load on SEC2
-//!    ([`crate::booter`]) with the WPR metadata, the OS version, and the
+//!    ([`crate::boot::booter`]) with the WPR metadata, the OS version, and the
 //!    wait for the RISC-V core;
 //! 7. the RPCs up to the static info ([`crate::gsp::start_rm`]).
 //!
@@ -22,6 +22,14 @@
 //! and booter_unload before it frees anything, so that the next probe
 //! starts from a clean GPU; a probe that finds WPR2 already set up (a
 //! driver that did not unload) removes it the same way first.
+
+pub(crate) mod booter;
+pub(crate) mod fb_layout;
+pub(crate) mod fwsec;
+pub(crate) mod gfw;
+pub(crate) mod hal;
+pub(crate) mod vbios;
+pub(crate) mod wpr_meta;
 
 use kernel::{
     device::Bound,
@@ -41,25 +49,25 @@ use kernel::{
 };
 
 use crate::{
-    booter::{
+    boot::booter::{
         self,
         Booter, //
     },
     chip::Chip,
-    debugfs::{
+    drm::debugfs::{
         BootStep,
         Step, //
     },
     falcon::Falcon,
-    fb_layout::{
+    boot::fb_layout::{
         self,
         FbLayout,
         FbParams,
         GspSizes, //
     },
     firmware,
-    fwparse::hs::HsImage,
-    fwsec_frts, gfw,
+    firmware::parse::hs::HsImage,
+    boot::fwsec, boot::gfw,
     gpu::Bar0,
     gsp::{
         self,
@@ -68,17 +76,17 @@ use crate::{
         GspStaticInfo,
         SequencerOps, //
     },
-    gsp_fw::{
+    firmware::gsp::{
         self,
         GspFirmware, //
     },
-    libos::{
+    gsp::libos::{
         Libos,
         Log, //
     },
     regs,
-    vbios::VbiosImage,
-    wpr_meta::{
+    boot::vbios::VbiosImage,
+    boot::wpr_meta::{
         self,
         SysmemImages, //
     },
@@ -160,8 +168,8 @@ impl Unload {
         if gone(pdev, bar) {
             return Err(ENODEV);
         }
-        let sb = fwsec_frts::run_sb(pdev, bar, chip, &self.vbios);
-        let unload = if fwsec_frts::read_wpr2(bar).is_some() {
+        let sb = fwsec::run_sb(pdev, bar, chip, &self.vbios);
+        let unload = if fwsec::read_wpr2(bar).is_some() {
             booter::run(
                 pdev,
                 bar,
@@ -170,7 +178,7 @@ impl Unload {
                 self.booter_unload.data(),
                 (0xff, 0xff),
             )
-            .and_then(|()| match fwsec_frts::read_wpr2(bar) {
+            .and_then(|()| match fwsec::read_wpr2(bar) {
                 None => Ok(()),
                 Some((start, end)) => {
                     dev_err!(
@@ -362,7 +370,7 @@ fn remove_stale_wpr2(
     chip: &Chip,
     unload: &Unload,
 ) -> Result {
-    let Some((start, end)) = fwsec_frts::read_wpr2(bar) else {
+    let Some((start, end)) = fwsec::read_wpr2(bar) else {
         return Ok(());
     };
     dev_info!(
@@ -420,7 +428,7 @@ fn boot_steps(
             gsp_fw::BOOTLOADER,
             Booter::Load.file(),
             Booter::Unload.file(),
-            fwsec_frts::GEN_BOOTLOADER,
+            fwsec::GEN_BOOTLOADER,
         ],
     )?;
     let fw = KBox::pin_init(GspFirmware::new(dev, chip), GFP_KERNEL)
@@ -502,9 +510,9 @@ fn boot_steps(
         e
     };
     let (start, end) =
-        fwsec_frts::run_frts(pdev, bar, chip, &unload.vbios, &layout.frts).map_err(|e| {
+        fwsec::run_frts(pdev, bar, chip, &unload.vbios, &layout.frts).map_err(|e| {
             // A FWSEC that failed after setting WPR2 up leaves it behind.
-            if fwsec_frts::read_wpr2(bar).is_some() {
+            if fwsec::read_wpr2(bar).is_some() {
                 undo(e)
             } else {
                 e

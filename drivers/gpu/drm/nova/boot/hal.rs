@@ -10,7 +10,7 @@ use kernel::io::Io;
 
 use crate::{
     falcon::FalconGen,
-    fb_layout::Libos,
+    boot::fb_layout::Libos,
     gpu::Bar0,
     regs, //
 };

@@ -14,12 +14,12 @@ use kernel::{
 };
 
 use crate::{
-    drm_device::{
+    drm::device::{
         NovaDevice,
         NovaRegistrationData, //
     },
-    file::NovaFile,
-    gem,
+    drm::file::NovaFile,
+    drm::gem as gem,
     gpu::GpuInfo,
     gsp::GspStaticInfo, //
 };

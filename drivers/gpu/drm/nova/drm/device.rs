@@ -15,11 +15,11 @@ use kernel::{
 };
 
 use crate::{
-    file::File,
-    gem::NovaObject,
+    drm::file::File,
+    drm::gem::NovaObject,
     gpu::GpuInfo,
     gsp::GspStaticInfo,
-    params, //
+    drm::params, //
 };
 
 /// The DRM driver type.

@@ -18,16 +18,16 @@ use kernel::{
 };
 
 use crate::{
-    drm_device::{
+    drm::device::{
         NovaDevice,
         NovaDrmDriver,
         NovaRegistrationData, //
     },
-    gem::{
+    drm::gem::{
         self,
         Bo, //
     },
-    params,
+    drm::params,
 };
 
 /// Per-client state (none yet: objects live in the DRM core's handle table).

@@ -33,8 +33,8 @@ use kernel::{
 };
 
 use crate::{
-    gsp_boot::Gsp,
-    libos::Log, //
+    boot::Gsp,
+    gsp::libos::Log, //
 };
 
 kernel::sync::global_lock! {

@@ -27,7 +27,7 @@ use kernel::{
 };
 
 use crate::{
-    fwparse::{
+    firmware::parse::{
         self,
         fwsec::Fwsec,
         vbios::{

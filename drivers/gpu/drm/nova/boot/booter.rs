@@ -2,13 +2,13 @@
 
 //! booter_load (step 6) and booter_unload (step 8) on SEC2.
 //!
-//! Both are heavy-secure images ([`crate::fwparse::hs`]): the signature
+//! Both are heavy-secure images ([`crate::firmware::parse::hs`]): the signature
 //! the SEC2 fuses select is patched into a copy of the ucode at the
 //! image's patch location, then the image is loaded as the generation
 //! wants (facts from nova-core `firmware/booter.rs`, `falcon.rs`,
 //! `falcon/hal/*.rs` and nouveau `nvkm/falcon/fw.c`):
 //!
-//! * Turing and GA100 ([`crate::hal::Hal::booter_pio`]): by PIO, the OS
+//! * Turing and GA100 ([`crate::boot::hal::Hal::booter_pio`]): by PIO, the OS
 //!   code as non-secure IMEM, the first application as secure IMEM (both
 //!   tagged with their IMEM address), the OS data at DMEM 0; the CPU
 //!   starts at the OS code. The signature is the last one (the fuse
@@ -43,7 +43,7 @@ use crate::{
         DMA_BLOCK, //
     },
     firmware,
-    fwparse::hs::HsImage,
+    firmware::parse::hs::HsImage,
     gpu::Bar0,
 };
 

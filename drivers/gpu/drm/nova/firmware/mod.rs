@@ -4,12 +4,19 @@
 //! their list in the module's `.modinfo` (for `modinfo nova` and initramfs
 //! tools).
 //!
-//! Every file goes through the shared parsers of [`crate::fwparse`] before
+//! Every file goes through the shared parsers of [`crate::firmware::parse`] before
 //! nova uses anything in it, so a corrupt or truncated file fails probe with
 //! a message naming the file and the problem, never a crash. Each boot step
 //! loads the files it uses ([`request_checked`]); [`check_others`] checks
 //! the chip's files no step uses yet, and [`check_all`] every file where
 //! the GSP boot is not run at all.
+
+pub(crate) mod gsp;
+// The parsers are shared with host crates (tools/fwparse), which is why their
+// API is `pub` and only partly used by the driver.
+#[allow(unreachable_pub, dead_code)]
+pub(crate) mod parse;
+pub(crate) mod radix3;
 
 use kernel::{
     device::{
@@ -29,7 +36,7 @@ use crate::{
         Chip,
         CHIPS, //
     },
-    fwparse::{
+    firmware::parse::{
         self,
         bl::GenericBootloader,
         fmc::FmcImage,

@@ -28,7 +28,7 @@ use kernel::{
     sync::Arc,
 };
 
-use crate::radix3::PAGE_SIZE;
+use crate::firmware::radix3::PAGE_SIZE;
 
 /// Pages of one log buffer.
 const LOG_PAGES: usize = 16;

@@ -5,7 +5,7 @@
 //! `gsp-570.144.bin` is loaded, checked, and its `.fwimage` section copied
 //! into vmalloc'ed pages mapped for the GPU through a scatter-gather table
 //! (the image is about 60 MiB, far beyond what one coherent allocation
-//! gets); the radix3 tables ([`crate::radix3`]) that map it from GSP
+//! gets); the radix3 tables ([`crate::firmware::radix3`]) that map it from GSP
 //! address 0 are built the same way, level 0 in one coherent page. The
 //! chip's `.fwsignature_*` section and the bootloader's payload
 //! (`bootloader-570.144.bin`) go to coherent buffers. All of it stays
@@ -33,11 +33,11 @@ use kernel::{
 use crate::{
     chip::Chip,
     firmware,
-    fwparse::{
+    firmware::parse::{
         gsp::GspImage,
         riscv::RiscvFirmware, //
     },
-    radix3,
+    firmware::radix3 as radix3,
 };
 
 /// The GSP-RM image file.

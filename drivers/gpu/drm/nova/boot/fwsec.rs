@@ -41,7 +41,7 @@ use crate::{
         DMA_BLOCK, //
     },
     firmware,
-    fwparse::{
+    firmware::parse::{
         bl::GenericBootloader,
         fwsec::{
             UcodeDesc,
@@ -50,7 +50,7 @@ use crate::{
     },
     gpu::Bar0,
     regs,
-    vbios::VbiosImage,
+    boot::vbios::VbiosImage,
 };
 
 /// `init_cmd` value selecting the FRTS command.

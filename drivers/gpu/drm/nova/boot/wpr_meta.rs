@@ -17,7 +17,7 @@
 
 use kernel::prelude::*;
 
-use crate::fb_layout::FbLayout;
+use crate::boot::fb_layout::FbLayout;
 
 /// Size of `GspFwWprMeta`.
 pub(crate) const SIZE: usize = 256;
@@ -97,7 +97,7 @@ pub(crate) fn build(images: &SysmemImages, layout: &FbLayout) -> Result<[u8; SIZ
 #[kunit_tests(nova_wpr_meta)]
 mod tests {
     use super::*;
-    use crate::fb_layout::{
+    use crate::boot::fb_layout::{
         FbParams,
         GspSizes, //
     };

@@ -12,7 +12,7 @@ use kernel::{
     sync::aref::ARef, //
 };
 
-use crate::drm_device::{
+use crate::drm::device::{
     NovaDevice,
     NovaDrmDriver, //
 };
