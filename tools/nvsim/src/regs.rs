@@ -16,14 +16,24 @@
 //! | 0x118234 | NV_PGC6_AON_SECURE_SCRATCH_GROUP_05(0) | 0xff: GFW boot ("devinit") done | same |
 //! | 0x1183a4 | NV_PGC6_AON_SECURE_SCRATCH_GROUP_42 | usable FB in MiB (GA102+) | nova-core `NV_USABLE_FB_SIZE_IN_MB`, `fb/hal/ga102.rs` |
 //! | 0x100ce0 | NV_PFB_PRI_MMU_LOCAL_MEMORY_RANGE | VRAM as mag 9:4 << scale 3:0 MiB | nova-core `fb/regs.rs`, `fb/hal/tu102.rs` |
-//! | 0x100c10/0x100c40 | NV_PFB_NISO_FLUSH_SYSMEM_ADDR(_HI) | sysmem flush page >> 8 / >> 40 (TU102: low only) | nova-core `fb/hal/{tu102,ga100}.rs` |
-//! | 0x100a34/0x100a38 | NV_PFB_FBHUB_PCIE_FLUSH_SYSMEM_ADDR_LO/HI | raw address (GH100) | nova-core `fb/hal/gh100.rs` |
-//! | 0x8a1d58/0x8a1d5c | NV_PFB_FBHUB0_PCIE_FLUSH_SYSMEM_ADDR_LO/HI | raw address (GB20x) | nova-core `fb/hal/gb202.rs` |
+//! | 0x100c10/0x100c40 | NV_PFB_NISO_FLUSH_SYSMEM_ADDR(_HI) | sysmem flush page: low = address bits 39:8 (address >> 8), _HI 23:0 = bits 63:40 (TU102: low only); read/write, 0 at power-on | nova-core `fb/regs.rs`, `fb/hal/{tu102,ga100}.rs`; nouveau `fb/gf100.c`; open-gpu `kern_mem_sys_{gm107,ga100}.c`, `ga100/dev_fb.h` |
+//! | 0x100a34/0x100a38 | NV_PFB_FBHUB_PCIE_FLUSH_SYSMEM_ADDR_LO/HI | raw address: LO bits 31:0 (7:0 ignored), HI 19:0 = bits 51:32 (GH100) | nova-core `fb/hal/gh100.rs`; open-gpu `kern_mem_sys_gh100.c`, `gh100/dev_fb.h` |
+//! | 0x8a1d58/0x8a1d5c | NV_PFB_FBHUB0_PCIE_FLUSH_SYSMEM_ADDR_LO/HI | raw address, as GH100 (GB20x) | nova-core `fb/hal/gb202.rs`; nouveau `fb/gb202.c`; open-gpu `kern_mem_sys_gb10b.c`, `gb10b/dev_fbhub.h` |
 //! | 0x1fa824/0x1fa828 | NV_PFB_PRI_MMU_WPR2_ADDR_LO/HI | 0 until FWSEC-FRTS runs | nova-core `fb/regs.rs` |
 //! | 0x021c04 / 0x820c04 | NV_FUSE_STATUS_OPT_DISPLAY | bit 0: display disabled (TU102 / GA100+) | nova-core `regs.rs` gm107/ga100, nouveau `bios/shadowramin.c` |
 //! | 0x824100/0x824140/0x8241c0 +4i | NV_FUSE_OPT_FPF_{NVDEC,SEC2,GSP}_UCODE{i+1}_VERSION | GSP UCODE1 = 0b11 (FWSEC signature version 2) | nova-core `regs.rs`, `falcon/hal/ga102.rs` |
 //! | 0x625f04 | NV_PDISP_VGA_WORKSPACE_BASE | FB end - 1 MiB, valid, in VRAM | nova-core `fb/regs.rs`, nouveau `bios/shadowramin.c` |
 //! | 0x0200bc / 0xad00bc | NV_THERM_I2CS_SCRATCH | 0xff: FSP boot complete (GH100 / GB20x) | nova-core `regs.rs` gh100/gb202 |
+//!
+//! The sysmem flush page is the page of system memory the GPU writes to
+//! when a falcon or the host asks for a `sysmembar`; a falcon's reset
+//! handshake depends on it, so drivers register it at probe before they
+//! reset any falcon (nova-core `fb.rs` `SysmemFlush`, registered in
+//! `gpu.rs` right after the GFW-boot wait; nouveau `nvkm_fb_preinit`).
+//! nvsim's FWSEC and booter models refuse to run while the address it
+//! decodes to is 0 ([`RegFile::sysmem_flush_missing`]). GB10x's HSHUB
+//! registers (0x870e50/0x870e54, egress pair 0x8706c0/0x8706c4) are not
+//! modelled: nvsim has no GB10x chip.
 
 use std::collections::BTreeMap;
 
@@ -289,6 +299,72 @@ impl RegFile {
             (lo << 8) | (hi << 40)
         } else {
             (lo & !0xff) | (hi << 32)
+        }
+    }
+
+    /// `None` if a sysmem flush page is registered, else why not, naming
+    /// the registers (for the log line of a refused falcon run).
+    pub fn sysmem_flush_missing(&self, arch: Arch) -> Option<String> {
+        if self.sysmem_flush_page(arch) != 0 {
+            return None;
+        }
+        let (lo, hi, _, _) = sysmem_flush_regs(arch);
+        let lo = self.name(lo).unwrap_or("?");
+        Some(match hi.and_then(|h| self.name(h)) {
+            None => format!("no sysmem flush page registered ({lo} is 0)"),
+            Some(hi) => format!("no sysmem flush page registered ({lo} and {hi} are 0)"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn regs(name: &str) -> (RegFile, Arch) {
+        let chip = Chip::by_name(name).expect("chip");
+        (RegFile::new(chip, chip.vram), chip.arch)
+    }
+
+    #[test]
+    fn sysmem_flush_page_encodings() {
+        let page = 0x000f_1234_5678_9000u64;
+        // Turing: address >> 8 in one register; no _HI.
+        let (mut r, arch) = regs("tu102");
+        assert!(r.sysmem_flush_missing(arch).is_some());
+        assert!(r.write(0x0010_0c10, 0x0012_3456));
+        assert_eq!(r.read(0x0010_0c10), Some(0x0012_3456));
+        assert_eq!(r.sysmem_flush_page(arch), 0x1234_5600);
+        assert!(r.sysmem_flush_missing(arch).is_none());
+        assert!(!r.write(0x0010_0c40, 1), "no _HI register on Turing");
+        // Ampere/Ada: bits 39:8 low, 63:40 in _HI 23:0.
+        let (mut r, arch) = regs("ga102");
+        let why = r.sysmem_flush_missing(arch).expect("missing");
+        assert_eq!(
+            why,
+            "no sysmem flush page registered (NV_PFB_NISO_FLUSH_SYSMEM_ADDR and \
+             NV_PFB_NISO_FLUSH_SYSMEM_ADDR_HI are 0)"
+        );
+        r.write(0x0010_0c40, (page >> 40) as u32);
+        r.write(0x0010_0c10, (page >> 8) as u32);
+        assert_eq!(r.sysmem_flush_page(arch), page);
+        r.write(0x0010_0c40, 0xffff_ffff);
+        assert_eq!(r.read(0x0010_0c40), Some(0x00ff_ffff), "_HI is 24 bits");
+        // Hopper and GB20x: the raw address, LO bits 7:0 ignored, HI 19:0.
+        for (name, lo, hi) in [
+            ("gh100", 0x0010_0a34, 0x0010_0a38),
+            ("gb202", 0x008a_1d58, 0x008a_1d5c),
+        ] {
+            let (mut r, arch) = regs(name);
+            r.write(lo, 0xff);
+            assert!(
+                r.sysmem_flush_missing(arch).is_some(),
+                "{name}: bits 7:0 only"
+            );
+            r.write(hi, (page >> 32) as u32);
+            r.write(lo, page as u32);
+            assert_eq!(r.read(lo), Some(page as u32), "{name}: read back");
+            assert_eq!(r.sysmem_flush_page(arch), page, "{name}");
         }
     }
 }

@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 
 use common::boot::*;
-use common::rig::{fwsec_frts, Rig, FRTS_24G, SEC2};
+use common::rig::{fwsec_frts, Rig, FRTS_24G};
 use nvsim::booter::BAD_WPR_META;
 use nvsim::fwsec::BROM_ERROR;
 
@@ -96,30 +96,12 @@ fn missing_booter_files_are_reported_once_and_the_falcon_keeps_running() {
 fn turing_booter_by_pio() {
     let dir = fw_dir("tu102");
     let mut r = Rig::with_firmware("tu102", &dir);
-    let mut img = image(0x20);
-    let at = SIG_LOC as usize;
-    img[at..at + SIG_LEN].copy_from_slice(&sigs(0x20)[1]);
-    r.reset_falcon(SEC2, true);
-    r.update(SEC2 + 0x624, |v| v | 0x80);
-    r.wr(SEC2 + 0x10c, 0);
-    for ((off, size), secure) in [(OS_CODE, false), (APP0, true)] {
-        r.wr(SEC2 + 0x180, (u32::from(secure) << 28) | (1 << 24) | off);
-        let part = &img[off as usize..(off + size) as usize];
-        for (n, block) in part.chunks(256).enumerate() {
-            r.wr(SEC2 + 0x188, (off >> 8) + n as u32);
-            for w in block.chunks(4) {
-                r.wr(SEC2 + 0x184, u32::from_le_bytes([w[0], w[1], w[2], w[3]]));
-            }
-        }
-    }
-    r.wr(SEC2 + 0x1c0, 1 << 24);
-    let data = &img[OS_DATA.0 as usize..(OS_DATA.0 + OS_DATA.1) as usize];
-    for w in data.chunks(4) {
-        r.wr(SEC2 + 0x1c4, u32::from_le_bytes([w[0], w[1], w[2], w[3]]));
-    }
-    r.wr(SEC2 + 0x104, OS_CODE.0);
-    assert!(r.boot(SEC2, 0xff, 0xff), "{:?}", r.trace.lines());
-    assert_eq!(r.rd(SEC2 + 0x40), 0);
+    assert_eq!(
+        run_booter_pio(&mut r, 0x20, (0xff, 0xff)),
+        (true, 0),
+        "{:?}",
+        r.trace.lines()
+    );
     assert_eq!(r.logged("booter_unload: WPR2 removed"), 1);
     cleanup(&dir);
 }

@@ -280,7 +280,10 @@ fn the_real_image_verifies_through_radix3() {
         .into_iter()
         .find(|d| d.join("nvidia/ga102/gsp/gsp-570.144.bin").exists())
     else {
-        eprintln!("no real GSP-RM firmware; skipped");
+        common::skip(
+            "nvsim::gsprm::the_real_image_verifies_through_radix3",
+            "no nvidia/ga102/gsp/gsp-570.144.bin under NOVA_FW_DIR or /usr/lib/firmware",
+        );
         return;
     };
     let f = std::fs::read(dir.join("nvidia/ga102/gsp/gsp-570.144.bin")).expect("read");

@@ -19,9 +19,11 @@
 //! GSP-RM model to its power-on state.
 //!
 //! MAILBOX0 on failure: [`crate::fwsec::BROM_ERROR`] if the image was not
-//! accepted, [`BAD_WPR_META`] if the metadata is wrong, [`BAD_GSP_IMAGE`]
-//! if the GSP-RM image or bootloader does not verify (nvsim's values); the
-//! RISC-V core then stays inactive.
+//! accepted, [`NO_SYSMEM_FLUSH`] if no sysmem flush page is registered
+//! (`regs.rs`; both booters), [`BAD_WPR_META`] if the metadata is wrong,
+//! [`BAD_GSP_IMAGE`] if the GSP-RM image or bootloader does not verify
+//! (nvsim's values); the RISC-V core then stays inactive, and a refused
+//! `booter_unload` leaves WPR2 and GSP-RM as they were.
 
 pub mod gsp;
 pub mod image;
@@ -44,6 +46,9 @@ pub const BAD_WPR_META: u32 = 0xb0_07e1;
 /// MAILBOX0 after `booter_load` refused the GSP-RM image or bootloader
 /// (nvsim's value).
 pub const BAD_GSP_IMAGE: u32 = 0xb0_07e2;
+/// MAILBOX0 after a booter refused to run without a sysmem flush page
+/// (nvsim's value).
+pub const NO_SYSMEM_FLUSH: u32 = 0xb0_07e3;
 
 /// Which booter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,6 +250,15 @@ impl Program for Booter {
         }
         bus.trace
             .trace(|| format!("{name}: image recognised, signature ok"));
+        if let Some(why) = bus.regs.sysmem_flush_missing(cpu.arch) {
+            let what = match self.kind {
+                Kind::Load => "GSP-RM is not started, the RISC-V core stays inactive",
+                Kind::Unload => "WPR2 and GSP-RM stay as they are",
+            };
+            bus.trace.log(format!("{name} refused: {why}; {what}"));
+            cpu.mailbox[0] = NO_SYSMEM_FLUSH;
+            return Some(Outcome::Halted);
+        }
         cpu.mailbox[0] = match self.kind {
             Kind::Load => {
                 let addr = u64::from(cpu.mailbox[0]) | (u64::from(cpu.mailbox[1]) << 32);

@@ -18,6 +18,11 @@
 //! says what was wrong. FWSEC returns 0 in MAILBOX0 once it ran, whatever
 //! the command's status; an unknown command leaves [`ERR_UNKNOWN_COMMAND`]
 //! there as well.
+//!
+//! FRTS and SB need the sysmem flush page (`regs.rs`): while none is
+//! registered the command is refused with [`ERR_NO_SYSMEM_FLUSH`], both as
+//! the command's status and in MAILBOX0, so a driver sees the failure
+//! whichever it reads, and a log line names the registers.
 
 use nvsim_vbios::fwsec as img;
 
@@ -33,6 +38,8 @@ pub const ERR_BAD_REGION: u32 = 0x2;
 pub const ERR_WPR2_SET: u32 = 0x3;
 /// Status and MAILBOX0: `init_cmd` is not a command FWSEC knows.
 pub const ERR_UNKNOWN_COMMAND: u32 = 0x4;
+/// Status and MAILBOX0: no sysmem flush page is registered.
+pub const ERR_NO_SYSMEM_FLUSH: u32 = 0x5;
 
 const FRTS_STATUS: u32 = NV_PBUS_SW_SCRATCH + 4 * 0xe;
 const SB_STATUS: u32 = NV_PBUS_SW_SCRATCH + 4 * 0x15;
@@ -54,6 +61,18 @@ pub fn run(cpu: &mut Cpu, bus: &mut Bus<'_>, vram: u64, rom: &[u8]) {
     let dmem = &cpu.mem.dmem;
     let init_cmd = le32(dmem, img::DMAP_OFFSET as usize + 0x2c);
     cpu.mailbox[0] = 0;
+    let status = match init_cmd {
+        img::DMAP_CMD_FRTS => Some(("FWSEC-FRTS", FRTS_STATUS, 16)),
+        img::DMAP_CMD_SB => Some(("FWSEC-SB", SB_STATUS, 0)),
+        _ => None,
+    };
+    if let (Some((name, reg, shift)), Some(why)) = (status, bus.regs.sysmem_flush_missing(cpu.arch))
+    {
+        bus.trace.log(format!("fwsec: {name} refused: {why}"));
+        cpu.mailbox[0] = ERR_NO_SYSMEM_FLUSH;
+        set_status(bus, reg, shift, ERR_NO_SYSMEM_FLUSH);
+        return;
+    }
     match init_cmd {
         img::DMAP_CMD_FRTS => {
             let code = match frts(dmem, bus, vram, rom) {

@@ -18,8 +18,9 @@
 //! non-secure IMEM, the secure half secure.
 //!
 //! A BROM refusal halts the falcon with [`BROM_ERROR`] in MAILBOX0, as the
-//! HS ucode never ran (the value is nvsim's own). Command errors are
-//! reported by FWSEC itself (`cmd.rs`).
+//! HS ucode never ran (the value is nvsim's own). Command errors, and a
+//! run without a registered sysmem flush page, are reported by FWSEC
+//! itself (`cmd.rs`).
 
 mod cmd;
 
@@ -34,7 +35,9 @@ use crate::falcon::hs::{Outcome, Program};
 use crate::falcon::{Cpu, Engine};
 use crate::gbl::Gbl;
 
-pub use cmd::{ERR_BAD_COMMAND, ERR_BAD_REGION, ERR_UNKNOWN_COMMAND, ERR_WPR2_SET};
+pub use cmd::{
+    ERR_BAD_COMMAND, ERR_BAD_REGION, ERR_NO_SYSMEM_FLUSH, ERR_UNKNOWN_COMMAND, ERR_WPR2_SET,
+};
 
 /// MAILBOX0 after the boot ROM refused to start FWSEC (nvsim's value).
 pub const BROM_ERROR: u32 = 0xb0_0e77;

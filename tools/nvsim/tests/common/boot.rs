@@ -134,6 +134,37 @@ pub fn run_booter(
     (halted, r.rd(SEC2 + 0x40))
 }
 
+/// Loads the booter with tag `tag` as nova-core does on Turing (PIO: the
+/// OS code non-secure at its offset, the application secure, the OS data
+/// with the last signature at DMEM 0; no BROM registers), boots it at the
+/// OS code with `mbox`.
+pub fn run_booter_pio(r: &mut Rig, tag: u8, mbox: (u32, u32)) -> (bool, u32) {
+    let mut img = image(tag);
+    let at = SIG_LOC as usize;
+    img[at..at + SIG_LEN].copy_from_slice(&sigs(tag)[1]);
+    r.reset_falcon(SEC2, true);
+    r.update(SEC2 + 0x624, |v| v | 0x80);
+    r.wr(SEC2 + 0x10c, 0);
+    for ((off, size), secure) in [(OS_CODE, false), (APP0, true)] {
+        r.wr(SEC2 + 0x180, (u32::from(secure) << 28) | (1 << 24) | off);
+        let part = &img[off as usize..(off + size) as usize];
+        for (n, block) in part.chunks(256).enumerate() {
+            r.wr(SEC2 + 0x188, (off >> 8) + n as u32);
+            for w in block.chunks(4) {
+                r.wr(SEC2 + 0x184, u32::from_le_bytes([w[0], w[1], w[2], w[3]]));
+            }
+        }
+    }
+    r.wr(SEC2 + 0x1c0, 1 << 24);
+    let data = &img[OS_DATA.0 as usize..(OS_DATA.0 + OS_DATA.1) as usize];
+    for w in data.chunks(4) {
+        r.wr(SEC2 + 0x1c4, u32::from_le_bytes([w[0], w[1], w[2], w[3]]));
+    }
+    r.wr(SEC2 + 0x104, OS_CODE.0);
+    let halted = r.boot(SEC2, mbox.0, mbox.1);
+    (halted, r.rd(SEC2 + 0x40))
+}
+
 /// The signature offset the booter tests use.
 pub fn sig_at() -> u32 {
     SIG_LOC - OS_DATA.0

@@ -18,6 +18,9 @@ pub const RAM_SIZE: u64 = 0x10_0000;
 
 pub const GSP: u32 = 0x0011_0000;
 pub const SEC2: u32 = 0x0084_0000;
+/// The sysmem flush page: the last page of the guest memory window, which
+/// no test uses for anything else.
+pub const FLUSH_PAGE: u64 = RAM + RAM_SIZE - 0x1000;
 
 pub struct Rig {
     pub gpu: Gpu,
@@ -33,7 +36,16 @@ impl Rig {
         Self::with_faults(chip, fw, Faults::none())
     }
 
+    /// A GPU with the sysmem flush page registered, as a driver's probe
+    /// does before it touches a falcon (nova-core `SysmemFlush::register`).
     pub fn with_faults(chip: &str, fw: &Path, faults: Faults) -> Rig {
+        let mut r = Self::unregistered(chip, fw, faults);
+        r.register_flush_page(FLUSH_PAGE);
+        r
+    }
+
+    /// A GPU as it comes out of reset: no sysmem flush page registered.
+    pub fn unregistered(chip: &str, fw: &Path, faults: Faults) -> Rig {
         let chip = Chip::by_name(chip).expect("chip");
         let trace = Trace::memory(true);
         let gpu = Gpu::with_faults(chip, chip.vram, trace.clone(), fw, faults);
@@ -45,6 +57,31 @@ impl Rig {
         ram.set_len(RAM_SIZE).expect("size");
         gpu.dma.map(true, 0, RAM, RAM_SIZE, Some(ram)).expect("map");
         Rig { gpu, trace }
+    }
+
+    /// Writes the sysmem flush page registers of the chip's generation
+    /// (0 unregisters it): Turing `NV_PFB_NISO_FLUSH_SYSMEM_ADDR` (0x100c10)
+    /// = address >> 8; Ampere/Ada also `_HI` (0x100c40) = address >> 40,
+    /// written first; Hopper `NV_PFB_FBHUB_PCIE_FLUSH_SYSMEM_ADDR_HI/LO`
+    /// (0x100a38/0x100a34) and GB20x `NV_PFB_FBHUB0_..._HI/LO`
+    /// (0x8a1d5c/0x8a1d58) = address bits 51:32 and 31:0, HI first
+    /// (nova-core `fb/hal/*.rs`, open-gpu-kernel-modules `kern_mem_sys_*.c`).
+    pub fn register_flush_page(&mut self, addr: u64) {
+        match self.gpu.chip().name {
+            "tu102" => self.wr(0x0010_0c10, (addr >> 8) as u32),
+            "gh100" => {
+                self.wr(0x0010_0a38, (addr >> 32) as u32);
+                self.wr(0x0010_0a34, addr as u32);
+            }
+            "gb202" => {
+                self.wr(0x008a_1d5c, (addr >> 32) as u32);
+                self.wr(0x008a_1d58, addr as u32);
+            }
+            _ => {
+                self.wr(0x0010_0c40, (addr >> 40) as u32);
+                self.wr(0x0010_0c10, (addr >> 8) as u32);
+            }
+        }
     }
 
     pub fn rd(&mut self, off: u32) -> u32 {
