@@ -5,7 +5,7 @@
 #   make bench   nova against upstream nova-core, modprobe to GSP-RM ready
 #
 # Variables: CHIP (ga102, tu102, ad102, gh100, gb202), DRIVER (nova,
-# nova-core), NOVA_CACHE (default ~/.cache/nova), JOBS.
+# nova-core), NOVA_CACHE (default ~/.cache/nova), JOBS, CMD (make vm).
 
 CHIP ?= ga102
 DRIVER ?= nova
@@ -40,8 +40,13 @@ igt: buildroot
 run: kernel tools
 	@$(INROOT) /src/scripts/vm.sh run
 
+# An interactive root shell in the VM; with CMD='...', that shell command
+# runs in the guest (bash, from /src: the repository) instead, its output
+# is shown, the VM powers off and the exit status is the command's. Write
+# a `$$` for each `$` in CMD (make expands it), or put the commands in a
+# script of the repository: make vm CMD='bash my-test.sh'.
 vm shell: kernel tools
-	@$(INROOT) /src/scripts/vm.sh shell
+	@VM_CMD="$$CMD" $(INROOT) /src/scripts/vm.sh $(if $(CMD),cmd,shell)
 
 test:
 	@scripts/test.sh

@@ -9,12 +9,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 chip=${CHIP:-ga102}
-out=$WORK/vm-bench
+name=bench-$chip
+out=$WORK/vm/$name
 results=$NOVA_CACHE/results
 mkdir -p "$results"
 
-DRIVER=nova CHIP=$chip VM_OUT=/cache/vm-bench VM_ARGS="novatest.rounds=${BENCH_ROUNDS:-3}" \
-	"$here/inroot.sh" /src/scripts/vm.sh bench >"$results/bench-vm.log" 2>&1 ||
+DRIVER=nova CHIP=$chip VM_ARGS="novatest.rounds=${BENCH_ROUNDS:-3}" \
+	"$here/inroot.sh" /src/scripts/vm.sh bench "$name" >"$results/bench-vm.log" 2>&1 ||
 	{ tail -30 "$results/bench-vm.log" >&2; die "the bench VM failed (see $results/bench-vm.log)"; }
 [ "$(cat "$out/bench.rc" 2>/dev/null)" = 0 ] ||
 	{ grep -a 'bench:' "$results/bench-vm.log" >&2; die "a bench sample failed (see $results/bench-vm.log)"; }

@@ -22,6 +22,8 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 fi
 
 need_root
+MIRROR=$(debian_mirror) || die "no Debian mirror for the build root"
+log "Debian mirror: $MIRROR"
 if ! command -v debootstrap >/dev/null; then
 	log "installing debootstrap on the host (the only host package nova needs)"
 	apt-get update -qq

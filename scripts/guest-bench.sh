@@ -5,7 +5,7 @@
 # against the same nvsim in the same VM, alternating, several rounds each.
 # Writes one line a sample to $out/bench.txt: "DRIVER SECONDS".
 set -uo pipefail
-out=${1:-/cache/vm}
+out=${1:-/run/nova-out}
 rounds=$(sed -n 's/.*\bnovatest.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
 rounds=${rounds:-3}
 : >"$out/bench.txt"

@@ -5,7 +5,7 @@
 # Writes $out/fault.txt: the failed probe's nova lines, then "bound: yes|no"
 # after each attempt.
 set -uo pipefail
-out=${1:-/cache/vm}
+out=${1:-/run/nova-out}
 sysdrv=/sys/bus/pci/drivers/nova
 res=$out/fault.txt
 : >"$res"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # PID 1 of the test VM: mount what userspace needs on the read-only 9p root,
-# run scripts/guest.sh for the mode on the kernel command line, record its
-# exit status in /cache/vm/rc and power off.
+# mount the run's output directory (scripts/vm.sh) at /run/nova-out, run
+# scripts/guest.sh for the mode on the kernel command line, record its exit
+# status in <output>/rc and power off.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb LANG=C.UTF-8
 
 mount -t proc proc /proc
@@ -16,13 +17,16 @@ mount -t tmpfs tmpfs /root
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 # /var and /etc stay read-only but for what tools write.
 mount -t tmpfs tmpfs /var/tmp
-mount -t 9p -o trans=virtio,version=9p2000.L,access=any nova-out /cache/vm
+# The run's own output directory (vm.sh: /cache/vm/NAME on the build root).
+export NOVA_OUT=/run/nova-out
+mkdir -p "$NOVA_OUT"
+mount -t 9p -o trans=virtio,version=9p2000.L,access=any nova-out "$NOVA_OUT"
 
 # Modules of the booted kernel, installed by vm.sh into <output>/modroot.
 rel=$(uname -r)
 mount -t tmpfs tmpfs /lib/modules
 mkdir -p "/lib/modules/$rel"
-mount --bind "/cache/vm/modroot/lib/modules/$rel" "/lib/modules/$rel"
+mount --bind "$NOVA_OUT/modroot/lib/modules/$rel" "/lib/modules/$rel"
 
 arg() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 mode=$(arg novatest.mode)
@@ -39,10 +43,10 @@ if [ "$mode" = shell ]; then
 	setsid -c bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
 	rc=0
 else
-	/src/scripts/guest.sh "$mode" /cache/vm
+	/src/scripts/guest.sh "$mode" "$NOVA_OUT"
 	rc=$?
 fi
-echo "$rc" >/cache/vm/rc
+echo "$rc" >"$NOVA_OUT/rc"
 sync
 busybox poweroff -f
 sleep 30

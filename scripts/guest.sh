@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Runs inside the VM guest: load the driver and show it (run), or run the
-# in-VM tests (test). The guest's root filesystem is the build root, with
-# the repository at /src and the output directory given as $2.
+# Runs inside the VM guest: load the driver and show it (run), run the
+# in-VM tests (test), or run the command vm.sh was given (cmd). The guest's
+# root filesystem is the build root, with the repository at /src and the
+# run's output directory given as $2 (guest-init.sh: /run/nova-out).
+# Exit status: the command's for cmd, else 0.
 set -uo pipefail
 mode=${1:-run}
-out=${2:-/cache/vm}
+out=${2:-/run/nova-out}
+status=0
 chip=${CHIP:-ga102}
 driver=${DRIVER:-nova}
 section() { printf '\n=== %s\n' "$*"; }
@@ -80,6 +83,15 @@ bench | fault)
 	"/src/scripts/guest-$mode.sh" "$out"
 	echo "$?" >"$out/$mode.rc"
 	;;
+cmd)
+	# `make vm CMD='...'`: the command vm.sh wrote to $out/cmd.sh, run by
+	# bash from the repository, with NOVA_OUT naming the output directory.
+	section "\$ $(head -n 1 "$out/cmd.sh")"
+	(cd /src && NOVA_OUT=$out bash "$out/cmd.sh")
+	status=$?
+	section "exit status $status"
+	;;
 esac
 dmesg >"$out/dmesg.txt"
 section "done"
+exit "$status"

@@ -24,9 +24,13 @@ exec unshare --mount --propagation private --pid --fork --kill-child -- /bin/bas
 	mount --bind "$1" "$r'"$IN_REPO"'"
 	mount --bind "$2" "$r'"$IN_WORK"'"
 	shift 2
-	# A clean environment, but for the settings of the nova scripts.
+	# A clean environment, but for the settings of the nova scripts run in
+	# the build root: vm.sh (CHIP ... NVSIM), kernel.sh (JOBS),
+	# firmware/nova-core-tlv.sh (FW_SRC, FW_VERSION, NVFW),
+	# tools/nvsim/qemu-smoke.sh (NVSIM).
 	pass=()
-	for v in CI CHIP DRIVER VRAM NVSIM_ARGS VM_ARGS VM_OUT VM_TIMEOUT VM_MEM JOBS FW_PATH; do
+	for v in CI CHIP DRIVER VRAM NVSIM NVSIM_ARGS VM_ARGS VM_OUT VM_CMD VM_TIMEOUT VM_MEM \
+		JOBS FW_SRC FW_VERSION NVFW; do
 		[ -n "${!v+x}" ] && pass+=("$v=${!v}")
 	done
 	exec chroot "$r" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" \

@@ -8,7 +8,12 @@
 #    and the IGT tests of igt-tests/, for the default chip; then nova's
 #    probe on every other simulated chip.
 #
-# Results: $NOVA_CACHE/results/ (summary, per-test lines, VM logs).
+# Counting: every test binary runs (--no-fail-fast); one that crashed or
+# never ran is one failure; a host test that printed "SKIP: <test>: <why>"
+# (its input is missing) is skipped, not passed.
+#
+# Results: $NOVA_CACHE/results/ (summary, per-test lines, VM logs; each VM
+# run's own output directory is $NOVA_CACHE/work/vm/<name>, see vm.sh).
 # Exit status: non-zero on any failure, on any kernel warning/oops/lockdep/
 # KASAN report in a guest log, or on a VM that did not finish.
 set -uo pipefail
@@ -48,11 +53,52 @@ scripts/buildroot.sh || { record setup:buildroot fail; finish 1; }
 # --- host tests ------------------------------------------------------------
 step "host: cargo test"
 export NOVA_FW_DIR=${NOVA_FW_DIR:-$ROOTFS/usr/lib/firmware/nvidia}
-if cargo test --workspace --release 2>&1 | tee "$results/cargo-test.log"; then :; else
-	grep -q 'test result:' "$results/cargo-test.log" || record host:cargo-test fail "did not build"
-fi
-read -r p f i < <(awk '/^test result:/ {p+=$4; f+=$6; i+=$8} END {print p+0, f+0, i+0}' \
-	"$results/cargo-test.log")
+# --no-fail-fast: every test binary runs, also after one failed.
+cargo test --workspace --release --no-fail-fast 2>&1 | tee "$results/cargo-test.log"
+grep -qE '^ +(Running|Doc-tests) ' "$results/cargo-test.log" ||
+	record host:cargo-test fail "nothing ran, see $results/cargo-test.log"
+sed -n 's/.*could not compile `\([^`]*\)`.*/\1/p' "$results/cargo-test.log" | sort -u \
+	>"$results/cargo-unbuilt.txt"
+while read -r crate; do
+	record "host:cargo-test:$crate" fail "did not build, see $results/cargo-test.log"
+done <"$results/cargo-unbuilt.txt"
+# Totals of the "test result:" lines. A test binary (or doc-test run) whose
+# section, from cargo's "Running"/"Doc-tests" line to the next, has no
+# "test result:" line crashed or never ran; one that reported no failure
+# but did not exit successfully (a signal, an exit status) crashed after
+# its tests: each is one failure, on a line of cargo-crashed.txt.
+crashed=$results/cargo-crashed.txt
+: >"$crashed"
+read -r p f i < <(awk -v crashed="$crashed" '
+	function close_section() {
+		if (name != "" && (!result || (!failed && bad_exit)))
+			print name "\t" (why != "" ? why : "no test result") >crashed
+		name = ""; result = 0; failed = 0; bad_exit = 0; why = ""
+	}
+	# "Running tests/x.rs (target/release/deps/x-HASH)": "x (tests/x.rs)";
+	# "Doc-tests CRATE": "doc-tests CRATE".
+	/^ +Running / {
+		close_section()
+		src = $0; sub(/^ +Running /, "", src); sub(/ \(.*/, "", src)
+		bin = $NF; sub(/.*\//, "", bin); sub(/-[0-9a-f]+\)$/, "", bin)
+		name = bin " (" src ")"; next
+	}
+	/^ +Doc-tests / { close_section(); name = "doc-tests " $2; next }
+	/^test result:/ { result = 1; p += $4; f += $6; i += $8; failed += $6; next }
+	/process didn.t exit successfully/ {
+		bad_exit = 1; why = $0; sub(/.*\(/, "", why); sub(/\)$/, "", why)
+	}
+	END { close_section(); print p + 0, f + 0, i + 0 }' "$results/cargo-test.log")
+while IFS=$'\t' read -r bin why; do
+	record "host:cargo-test:$bin" fail "crashed or did not run: $why"
+done <"$crashed"
+# Tests that lack their input (the real firmware files) return early and
+# pass; they say so with a "SKIP: <test>: <why>" line (see
+# tools/nvsim/tests/common/mod.rs): each counts as skipped, not passed.
+while IFS=$'\t' read -r name why; do
+	record "host:$name" skip "$why"
+	p=$((p - 1))
+done < <(sed -n 's/.*SKIP: \([^ ]*\): \(.*\)$/\1\t\2/p' "$results/cargo-test.log" | sort -u -t$'\t' -k1,1)
 count "$p" "$f" "$i" "cargo test"
 
 step "host: rustfmt, clippy"
@@ -106,18 +152,24 @@ check_log() { # check_log NAME FILE
 	fi
 }
 
+# vm_outputs NAME DIR: copy what the VM run NAME left in its own output
+# directory ($WORK/vm/NAME, see scripts/vm.sh) to DIR, but for the modules.
+vm_outputs() {
+	cp -r "$WORK/vm/$1/." "$2/" 2>/dev/null
+	rm -rf "$2/modroot"
+}
+
 vm_test() { # vm_test CHIP: full in-VM test run
 	local chip=$1 dir=$results/vm-$1
 	step "VM tests on simulated $chip"
 	mkdir -p "$dir"
-	if CHIP=$chip scripts/inroot.sh /src/scripts/vm.sh test >"$dir/vm.log" 2>&1; then
+	if CHIP=$chip scripts/inroot.sh /src/scripts/vm.sh test "test-$chip" >"$dir/vm.log" 2>&1; then
 		record "vm-$chip:boot" pass
 	else
 		record "vm-$chip:boot" fail "VM did not finish cleanly, see $dir/vm.log"
 		tail -30 "$dir/vm.log" >&2
 	fi
-	cp -r "$WORK/vm/." "$dir/" 2>/dev/null
-	rm -rf "$dir/modroot"
+	vm_outputs "test-$chip" "$dir"
 	local dmesg=$dir/dmesg.txt
 	[ -f "$dmesg" ] || dmesg=$dir/vm.log
 	# KUnit: every test case of nova's suites (KTAP, indented "ok N name").
@@ -159,9 +211,10 @@ vm_probe() { # vm_probe CHIP NAME ARCH GSP-LINE...: nova binds, names the chip, 
 	local chip=$1 dir=$results/vm-$1
 	step "VM probe on simulated $chip"
 	mkdir -p "$dir"
-	if CHIP=$chip scripts/inroot.sh /src/scripts/vm.sh run >"$dir/vm.log" 2>&1; then :; else
+	if CHIP=$chip scripts/inroot.sh /src/scripts/vm.sh run "run-$chip" >"$dir/vm.log" 2>&1; then :; else
 		record "vm-$chip:boot" fail "see $dir/vm.log"
 	fi
+	vm_outputs "run-$chip" "$dir"
 	if grep -qE "nova [0-9a-f:.]+: NVIDIA $2 \\($3\\)" "$dir/vm.log"; then
 		record "vm-$chip:identified" pass
 	else
@@ -182,7 +235,8 @@ vm_reference() { # vm_reference CHIP NAME: upstream nova-core on nvsim, the simu
 	local chip=$1 dir=$results/ref-$1
 	step "VM: upstream nova-core on simulated $chip"
 	mkdir -p "$dir"
-	DRIVER=nova-core CHIP=$chip scripts/inroot.sh /src/scripts/vm.sh run >"$dir/vm.log" 2>&1
+	DRIVER=nova-core CHIP=$chip scripts/inroot.sh /src/scripts/vm.sh run "ref-$chip" >"$dir/vm.log" 2>&1
+	vm_outputs "ref-$chip" "$dir"
 	# nova-core identifies the chip, passes its GFW-boot wait and parses the
 	# VBIOS; FWSEC-FRTS sets up WPR2, booter_load on SEC2 starts GSP-RM
 	# (nvsim verifies the radix3-mapped image), the RPC conversation and the
@@ -243,11 +297,10 @@ vm_fault() { # vm_fault FAULT STEP-RE: nova's probe under an nvsim fault on ga10
 	dir=$results/$name res=$results/$name/fault.txt
 	step "VM: nova on simulated ga102 with nvsim --fault $fault"
 	mkdir -p "$dir"
-	CHIP=ga102 NVSIM_ARGS="--fault $fault" VM_OUT=/cache/vm-fault VM_TIMEOUT=600 \
-		scripts/inroot.sh /src/scripts/vm.sh fault >"$dir/vm.log" 2>&1 ||
+	CHIP=ga102 NVSIM_ARGS="--fault $fault" VM_TIMEOUT=600 \
+		scripts/inroot.sh /src/scripts/vm.sh fault "$name" >"$dir/vm.log" 2>&1 ||
 		record "$name:boot" fail "VM did not finish cleanly, see $dir/vm.log"
-	cp -r "$WORK/vm-fault/." "$dir/" 2>/dev/null
-	rm -rf "$dir/modroot"
+	vm_outputs "$name" "$dir"
 	if grep -qx "first: bound: no" "$res" 2>/dev/null && grep -qE "$2" "$res"; then
 		record "$name:probe-fails-at-step" pass
 	else

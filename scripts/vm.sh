@@ -3,16 +3,26 @@
 # build root; see scripts/inroot.sh, whose PID namespace reaps nvsim and QEMU
 # whatever happens here).
 #
-#   vm.sh run|test|bench|fault|shell
+#   vm.sh run|test|bench|fault|shell|cmd [NAME]
 #
 # The guest's root filesystem is the build root itself, read-only over 9p,
-# with the repository at /src and the kernel build at /cache/kbuild; the
-# guest writes its results to /cache/vm. Its init is scripts/guest-init.sh.
+# with the repository at /src and the kernel build at /cache/kbuild. Each run
+# has its own output directory, /cache/vm/NAME ($NOVA_CACHE/work/vm/NAME on
+# the host; NAME is the second argument, else $VM_OUT, else MODE-CHIP, with
+# -DRIVER when it is not nova): only that directory is wiped at the start,
+# so the outputs of different runs coexist. The guest sees it at
+# /run/nova-out ($NOVA_OUT) and writes its results there. Its init is
+# scripts/guest-init.sh.
+#
+# cmd runs the shell command in $VM_CMD in the guest (bash, from /src),
+# prints its output and powers off; the exit status is the command's
+# (`make vm CMD='...'`).
 #
 # Environment: CHIP (default ga102), DRIVER (nova or nova-core), VRAM,
-# VM_OUT (output directory under /cache, default /cache/vm),
-# NVSIM_ARGS (extra simulator flags), VM_ARGS (extra kernel arguments), VM_TIMEOUT (seconds), VM_MEM (MiB),
-# NVSIM (binary).
+# VM_OUT (output name, see above), VM_CMD (cmd's command),
+# NVSIM_ARGS (extra simulator flags), VM_ARGS (extra kernel arguments),
+# VM_TIMEOUT (seconds), VM_MEM (MiB), NVSIM (simulator binary, default
+# /src/target/release/nvsim).
 set -euo pipefail
 mode=${1:-run}
 chip=${CHIP:-ga102}
@@ -21,15 +31,30 @@ timeout_s=${VM_TIMEOUT:-1500}
 mem=${VM_MEM:-2048}
 nvsim=${NVSIM:-/src/target/release/nvsim}
 kbuild=/cache/kbuild
-out=${VM_OUT:-/cache/vm}
+name=${2:-${VM_OUT:-}}
+if [ -z "$name" ]; then
+	name=$mode-$chip
+	[ "$driver" = nova ] || name+=-$driver
+fi
+out=/cache/vm/$name
 modroot=$out/modroot
 log() { printf '[nova] %s\n' "$*" >&2; }
 die() { printf '[nova] error: %s\n' "$*" >&2; exit 1; }
 
+case "$name" in
+'' | . | .. | *[!A-Za-z0-9._-]*) die "bad output name '$name' (letters, digits, '.', '_', '-')" ;;
+esac
+case "$mode" in
+cmd) [ -n "${VM_CMD:-}" ] || die "vm.sh cmd: no command in VM_CMD (make vm CMD='...')" ;;
+run | test | bench | fault | shell) ;;
+*) die "usage: vm.sh run|test|bench|fault|shell|cmd [NAME]" ;;
+esac
 [ -x "$nvsim" ] || die "no simulator at $nvsim (make nvsim)"
 [ -f "$kbuild/arch/x86/boot/bzImage" ] || die "no kernel in $kbuild (make kernel)"
 rm -rf "$out"
 mkdir -p "$out"
+log "output: $out"
+if [ "$mode" = cmd ]; then printf '%s\n' "$VM_CMD" >"$out/cmd.sh"; fi
 
 # Modules as the guest's /lib/modules/<release> (bind-mounted by guest-init).
 flock -s /cache/.kbuild.lock make -s -C /cache/linux-source-7.3 O="$kbuild" LLVM=1 \
@@ -64,7 +89,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# TCG: KVM does not run guests on these machines (DESIGN.md). Guest RAM is a
+# TCG: KVM does not run guests on these machines (docs/design.md). Guest RAM is a
 # shared memfd so that nvsim can map it for DMA. The root is 9p, not
 # virtiofs: under TCG, pages that virtiofsd fills behind QEMU's back can
 # hold stale translated code, and userspace then crashes at random.
@@ -87,7 +112,7 @@ case "$mode" in
 shell)
 	"${qemu[@]}"
 	;;
-run | test | bench | fault)
+run | test | bench | fault | cmd)
 	log "booting the VM (TCG, timeout ${timeout_s}s)"
 	set +e
 	timeout --kill-after=10 "$timeout_s" "${qemu[@]}" </dev/null 2>&1 | tee "$out/console.log"
@@ -98,5 +123,4 @@ run | test | bench | fault)
 	[ -f "$out/rc" ] || die "the guest did not finish (no $out/rc)"
 	exit "$(cat "$out/rc")"
 	;;
-*) die "usage: vm.sh run|test|bench|fault|shell" ;;
 esac
