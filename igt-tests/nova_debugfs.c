@@ -9,6 +9,16 @@
  * Where nova does not boot GSP-RM (Hopper and Blackwell for now) boot_step
  * says gsp-boot-skipped and there are no log files. Elsewhere a boot_step
  * other than gsp-rm-running skips the log subtests unless NOVA_EXPECT_GSP=1.
+ *
+ * An open file of nova's debugfs directory keeps the nova module loaded:
+ * the file's operations, which live in the module, name it as their owner,
+ * so opening the file takes a reference to the module (fs/debugfs/file.c,
+ * full_proxy_open_regular(): fops_get()) and releasing it drops the
+ * reference after the module's release code ran. Unloading the module
+ * meanwhile fails as "in use" (kernel/module/main.c, delete_module():
+ * -EWOULDBLOCK while the reference count is not zero). Without an owner the
+ * module could go while the file is open, and releasing the file would run
+ * the unloaded module's code.
  */
 
 #include <dirent.h>
@@ -19,6 +29,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +41,7 @@ IGT_TEST_DESCRIPTION("nova's debugfs directory: the GSP boot step reached "
 		     "after bind.");
 
 #define DEBUGFS "/sys/kernel/debug"
+#define MODULE_DIR "/sys/module/" NOVA_DRIVER_NAME
 #define GSP_PAGE 4096u
 /* What nova allocates per log buffer; a decoder must not depend on it. */
 #define MAX_LOG_SIZE (1u << 20)
@@ -267,6 +279,170 @@ static void test_unbind_rebind(void)
 		test_log_buffers();
 }
 
+/* --- the module under open files ------------------------------------------ */
+
+static bool module_loaded(void)
+{
+	return dir_exists(MODULE_DIR);
+}
+
+/* nova's module reference count; -1 if it cannot be read. */
+static int module_refcnt(void)
+{
+	uint64_t value;
+
+	if (!nova_read_u64_file(MODULE_DIR "/refcnt", &value))
+		return -1;
+	return (int)value;
+}
+
+/* Unloads nova as rmmod does (delete_module(2), O_NONBLOCK); 0 or -errno. */
+static int unload_module(void)
+{
+	if (syscall(SYS_delete_module, NOVA_DRIVER_NAME, O_NONBLOCK))
+		return -errno;
+	return 0;
+}
+
+/* Runs "modprobe nova"; its exit status, or -errno if it could not run. */
+static int load_module(char *out, size_t len)
+{
+	char *const argv[] = { "modprobe", NOVA_DRIVER_NAME, NULL };
+
+	return nova_run_capture(argv, out, len, 120);
+}
+
+/* Exit handler: never leave nova unloaded for the tests after us. */
+static void restore_module(int sig)
+{
+	char out[256];
+
+	(void)sig;
+
+	if (!module_loaded())
+		load_module(out, sizeof(out));
+}
+
+/*
+ * Loads nova again and waits until it has bound the device: boot_step
+ * readable and the render node there and nova's.
+ */
+static void reload_module(void)
+{
+	uint64_t timeout_s = 60, deadline;
+	char out[1024], step[128], node[64];
+	int ret, fd;
+
+	nova_env_u64("NOVA_BIND_TIMEOUT", &timeout_s);
+
+	igt_kmsg(KMSG_INFO "nova_debugfs: modprobe nova\n");
+	ret = load_module(out, sizeof(out));
+	igt_assert_f(ret == 0, "modprobe nova: %d (%s)\n%s\n", ret,
+		     ret < 0 ? strerror(-ret) : "exit status", out);
+	igt_assert(module_loaded());
+
+	deadline = now_ms() + timeout_s * 1000;
+	for (;;) {
+		if (read_boot_step(step, sizeof(step)) &&
+		    nova_render_node_of(pci, node, sizeof(node))) {
+			fd = __nova_open_node(node);
+			if (fd >= 0) {
+				close(fd);
+				break;
+			}
+		}
+		igt_assert_f(now_ms() < deadline,
+			     "%s not bound again %" PRIu64 "s after modprobe\n",
+			     pci, timeout_s);
+		usleep(20 * 1000);
+	}
+}
+
+/*
+ * Opens boot_step and, where GSP-RM runs, loginit, and tries to unload nova
+ * with them open: it must fail as in use, with the directory and the files
+ * still working. Once both are closed nova unloads (its debugfs directory
+ * goes), and modprobe brings the device back.
+ */
+static void test_log_open_across_rmmod(void)
+{
+	const char *names[] = { "loginit", "boot_step" };
+	const size_t first = gsp_skipped_arch ? 1 : 0;
+	int fds[ARRAY_SIZE(names)], refcnt, ret;
+	char path[PATH_MAX + 32], c;
+	size_t i;
+
+	igt_require_f(module_loaded() && module_refcnt() >= 0,
+		      "nova is not a loaded module\n");
+	if (!gsp_skipped_arch)
+		require_gsp_running();
+	refcnt = module_refcnt();
+	igt_require_f(refcnt == 0, "nova is in use (reference count %d)\n",
+		      refcnt);
+	igt_install_exit_handler(restore_module);
+
+	for (i = first; i < ARRAY_SIZE(names); i++) {
+		file_path(path, sizeof(path), names[i]);
+		fds[i] = open(path, O_RDONLY);
+		igt_assert_f(fds[i] >= 0, "open %s: %s\n", path,
+			     strerror(errno));
+		igt_assert_f(read(fds[i], &c, 1) == 1, "read %s: %s\n", path,
+			     strerror(errno));
+	}
+	/* Each open file holds a reference to the module. */
+	igt_assert_eq(module_refcnt(), (int)(ARRAY_SIZE(names) - first));
+
+	for (i = first; i < ARRAY_SIZE(names); i++) {
+		igt_kmsg(KMSG_INFO "nova_debugfs: rmmod nova with %s open\n",
+			 names[i]);
+		ret = unload_module();
+		if (ret == 0) {
+			/*
+			 * Without an owner the module goes: the files must
+			 * fail to read, and closing them must not oops (the
+			 * runner checks the kernel log). The test fails
+			 * either way; the exit handler loads nova again.
+			 */
+			for (size_t j = i; j < ARRAY_SIZE(names); j++) {
+				igt_assert_f(read(fds[j], &c, 1) < 0,
+					     "%s read after rmmod\n", names[j]);
+				close(fds[j]);
+			}
+			igt_assert_f(false, "rmmod nova succeeded with %s "
+				     "open: the file does not hold the "
+				     "module\n", names[i]);
+		}
+		igt_assert_f(ret == -EWOULDBLOCK,
+			     "rmmod nova with %s open: %s, expected \"in "
+			     "use\" (EWOULDBLOCK)\n", names[i],
+			     strerror(-ret));
+		/* Nothing was torn down: the files still read. */
+		igt_assert(module_loaded() && is_bound());
+		igt_assert(dir_exists(dev_dir));
+		igt_assert_f(pread(fds[i], &c, 1, 0) == 1,
+			     "%s unreadable after a failed rmmod: %s\n",
+			     names[i], strerror(errno));
+
+		igt_assert_eq(close(fds[i]), 0);
+		igt_assert_eq(module_refcnt(),
+			      (int)(ARRAY_SIZE(names) - i - 1));
+	}
+
+	/* No file open: the module goes, and its directory with it. */
+	igt_kmsg(KMSG_INFO "nova_debugfs: rmmod nova\n");
+	ret = unload_module();
+	igt_assert_f(ret == 0, "rmmod nova with no file open: %s\n",
+		     strerror(-ret));
+	igt_assert(!module_loaded());
+	igt_assert_f(!dir_exists(DEBUGFS "/nova"),
+		     DEBUGFS "/nova still there after rmmod\n");
+
+	reload_module();
+	test_boot_step();
+	if (!gsp_skipped_arch)
+		test_log_buffers();
+}
+
 igt_main
 {
 	igt_fixture {
@@ -315,4 +491,11 @@ igt_main
 		     "(which then fails to read); bind brings it back.");
 	igt_subtest("unbind-rebind")
 		test_unbind_rebind();
+
+	igt_describe("An open log file (and boot_step) keeps the nova module "
+		     "loaded: rmmod fails as in use while one is open, "
+		     "succeeds once both are closed, and modprobe brings the "
+		     "device back.");
+	igt_subtest("log-open-across-rmmod")
+		test_log_open_across_rmmod();
 }

@@ -27,6 +27,13 @@
  * other signal, or a crash fails it. The file and the mapping must also be
  * releasable in either order, and binding the driver again must bring back
  * a working render node.
+ *
+ * ioctls-during-unbind unbinds while other processes keep calling nova's
+ * ioctls: every ioctl runs inside drm_dev_enter()/drm_dev_exit() (the
+ * kernel crate's declare_drm_ioctls!), and drm_dev_unplug() waits for the
+ * running ones, so each call either completes normally or fails with
+ * -ENODEV, never with another error or a hang, and every call made after
+ * unbind returned fails with -ENODEV.
  */
 
 #include <errno.h>
@@ -338,6 +345,208 @@ static void test_unbind_loop(void)
 	}
 }
 
+/* --- ioctls-during-unbind ------------------------------------------------ */
+
+#define RACE_CHILDREN 3
+/* Rounds each child runs after it saw the unbind finished. */
+#define RACE_ROUNDS_AFTER 3
+
+/* What one ioctl child did, in memory shared with the parent. */
+struct race_child {
+	uint64_t rounds;
+	uint64_t ok;
+	uint64_t enodev;
+};
+
+/*
+ * Shared by the parent and the children of ioctls-during-unbind (an
+ * anonymous shared mapping, set up before the fork).
+ */
+struct race {
+	int ready;	/* children that opened the node and did one round */
+	int unbound;	/* set by the parent once unbind returned */
+	struct race_child child[RACE_CHILDREN];
+};
+
+static struct race *race;
+
+/*
+ * Checks the outcome of one ioctl of a round: success or -ENODEV while the
+ * device goes away, and only -ENODEV in a round started after the parent
+ * said unbind returned.
+ */
+static void race_check(struct race_child *me, const char *what, int ret,
+		       bool after_unbind)
+{
+	igt_assert_f(ret == 0 || ret == -ENODEV,
+		     "%s while unbinding: %s (%d), expected success or "
+		     "ENODEV\n", what, strerror(-ret), ret);
+	igt_assert_f(!after_unbind || ret == -ENODEV,
+		     "%s after unbind: %s, expected ENODEV\n", what,
+		     ret ? strerror(-ret) : "success");
+	if (ret)
+		me->enodev++;
+	else
+		me->ok++;
+}
+
+/*
+ * One round of nova ioctls: GETPARAM of a PCI value and of the VRAM size
+ * GSP-RM reported, GEM_CREATE and GEM_CLOSE, and GETPARAM_STRING of the GPU
+ * name (its length, then the name). Child @child starts at a different
+ * ioctl than the others, so that each kind runs while the device goes.
+ */
+static void race_round(int fd, int child, bool after_unbind)
+{
+	struct race_child *me = &race->child[child];
+
+	for (int i = 0; i < 4; i++) {
+		switch ((i + child) % 4) {
+		case 0: {
+			uint64_t value = 0;
+			int ret = __nova_getparam(fd,
+						  NOVA_GETPARAM_PCI_VENDOR_ID,
+						  &value);
+
+			race_check(me, "GETPARAM(PCI_VENDOR_ID)", ret,
+				   after_unbind);
+			igt_assert(ret || value == NOVA_PCI_VENDOR_NVIDIA);
+			break;
+		}
+		case 1: {
+			uint64_t value = 0;
+			int ret = __nova_getparam(fd, NOVA_GETPARAM_VRAM_SIZE,
+						  &value);
+
+			/* -ENODEV also where GSP-RM does not run. */
+			race_check(me, "GETPARAM(VRAM_SIZE)", ret,
+				   after_unbind);
+			igt_assert(ret || value > 0);
+			break;
+		}
+		case 2: {
+			struct drm_nova_gem_create create = {
+				.size = page_size,
+			};
+			int ret = __nova_gem_create(fd, &create);
+
+			race_check(me, "GEM_CREATE", ret, after_unbind);
+			if (ret)
+				break;
+			/*
+			 * ENODEV if the device went meanwhile; the handle
+			 * then goes with the file.
+			 */
+			ret = __gem_close(fd, create.handle);
+			race_check(me, "GEM_CLOSE", ret, after_unbind);
+			break;
+		}
+		case 3: {
+			char name[256];
+			struct drm_nova_getparam_string arg = {
+				.param = NOVA_GETPARAM_STRING_GPU_NAME,
+			};
+			int ret = nova_ioctl(fd, DRM_IOCTL_NOVA_GETPARAM_STRING,
+					     &arg);
+
+			race_check(me, "GETPARAM_STRING(GPU_NAME) length", ret,
+				   after_unbind);
+			if (ret)
+				break;
+			igt_assert(arg.size > 1 && arg.size <= sizeof(name));
+			arg.pointer = (uintptr_t)name;
+			ret = nova_ioctl(fd, DRM_IOCTL_NOVA_GETPARAM_STRING,
+					 &arg);
+			race_check(me, "GETPARAM_STRING(GPU_NAME)", ret,
+				   after_unbind);
+			igt_assert(ret || name[arg.size - 1] == '\0');
+			break;
+		}
+		}
+	}
+	me->rounds++;
+}
+
+/*
+ * An ioctl child: opens the render node, does a round while the device is
+ * surely bound (GETPARAM of the vendor ID must succeed then), tells the
+ * parent, and keeps doing rounds until it has done RACE_ROUNDS_AFTER of
+ * them after the parent said unbind returned.
+ */
+static void race_child(int child)
+{
+	uint64_t deadline = now_ms() + 120 * 1000, after = 0;
+	struct race_child *me = &race->child[child];
+	int fd = __nova_open_render();
+
+	igt_assert_f(fd >= 0, "child %d: no nova render node\n", child);
+	race_round(fd, child, false);
+	igt_assert_f(me->ok > 0, "child %d: nothing succeeded before unbind\n",
+		     child);
+	__atomic_add_fetch(&race->ready, 1, __ATOMIC_SEQ_CST);
+
+	while (after < RACE_ROUNDS_AFTER) {
+		bool unbound = __atomic_load_n(&race->unbound,
+					       __ATOMIC_SEQ_CST);
+
+		race_round(fd, child, unbound);
+		if (unbound)
+			after++;
+		igt_assert_f(now_ms() < deadline,
+			     "child %d: unbind did not finish\n", child);
+	}
+	igt_assert_eq(close(fd), 0);
+}
+
+static void test_ioctls_during_unbind(void)
+{
+	uint64_t deadline, ok = 0, enodev = 0;
+	int fd;
+
+	race = mmap(NULL, sizeof(*race), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	igt_assert(race != MAP_FAILED);
+	memset(race, 0, sizeof(*race));
+
+	igt_fork(child, RACE_CHILDREN)
+		race_child(child);
+
+	/* All children are in their loops before the device goes. */
+	deadline = now_ms() + 60 * 1000;
+	while (__atomic_load_n(&race->ready, __ATOMIC_SEQ_CST) <
+	       RACE_CHILDREN) {
+		igt_assert_f(now_ms() < deadline,
+			     "only %d of %d ioctl children started\n",
+			     __atomic_load_n(&race->ready, __ATOMIC_SEQ_CST),
+			     RACE_CHILDREN);
+		usleep(1000);
+	}
+	usleep(100 * 1000);
+
+	unbind();
+	__atomic_store_n(&race->unbound, 1, __ATOMIC_SEQ_CST);
+	igt_waitchildren_timeout(60, "ioctl children hung after unbind");
+
+	for (int i = 0; i < RACE_CHILDREN; i++) {
+		const struct race_child *c = &race->child[i];
+
+		igt_info("child %d: %" PRIu64 " rounds, %" PRIu64
+			 " ioctls succeeded, %" PRIu64 " got ENODEV\n", i,
+			 c->rounds, c->ok, c->enodev);
+		igt_assert(c->ok > 0 && c->enodev > 0);
+		ok += c->ok;
+		enodev += c->enodev;
+	}
+	igt_info("%" PRIu64 " ioctls succeeded, %" PRIu64 " got ENODEV\n", ok,
+		 enodev);
+	igt_assert_eq(munmap(race, sizeof(*race)), 0);
+	race = NULL;
+
+	fd = rebind_and_open();
+	check_working(fd);
+	igt_assert_eq(close(fd), 0);
+}
+
 igt_main
 {
 	igt_fixture {
@@ -391,5 +600,16 @@ igt_main
 	igt_subtest("unbind-rebind-loop") {
 		ensure_bound();
 		test_unbind_loop();
+	}
+
+	igt_describe("Unbinding while other processes keep calling GETPARAM "
+		     "(also of a GSP-RM value), GEM_CREATE/GEM_CLOSE and "
+		     "GETPARAM_STRING: every call succeeds or fails with "
+		     "ENODEV, nothing hangs, every call after unbind fails "
+		     "with ENODEV, and bind brings back a working render "
+		     "node.");
+	igt_subtest("ioctls-during-unbind") {
+		ensure_bound();
+		test_ioctls_during_unbind();
 	}
 }
