@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The PCI driver: binds NVIDIA display-class functions, identifies the GPU,
-//! boots GSP-RM and registers its DRM device; at unbind it stops GSP-RM.
+//! registers the sysmem flush page, boots GSP-RM and registers its DRM
+//! device; at unbind it unplugs the DRM device, then stops GSP-RM.
 
 use kernel::{
     device::Core,
-    drm,
+    drm, new_mutex,
     pci::{
         self,
         Class,
@@ -13,11 +14,21 @@ use kernel::{
         Vendor, //
     },
     prelude::*,
-    sync::Arc,
+    sync::{
+        Arc,
+        Mutex, //
+    },
 };
 
 use crate::{
-    drm::debugfs::DeviceDir,
+    boot::{
+        self,
+        Gsp, //
+    },
+    drm::debugfs::{
+        BootStep,
+        DeviceDir, //
+    },
     drm::device::{
         NovaDrmDriver,
         NovaRegistrationData, //
@@ -27,28 +38,35 @@ use crate::{
         GpuInfo, //
     },
     gsp::GspIrq,
-    boot::{
-        self,
-        Gsp, //
-    },
+    mm::sysmem_flush::SysmemFlush,
 };
 
 /// The PCI driver type.
 pub(crate) struct NovaPciDriver;
 
+/// The DRM registration, taken out (which unplugs the DRM device: ioctls
+/// then fail with `ENODEV` and none is running) at unbind before GSP-RM is
+/// stopped.
+type DrmReg<'bound> = Mutex<Option<drm::Registration<'bound, NovaDrmDriver>>>;
+
 /// What nova keeps while bound to a GPU. At unbind (and module unload)
-/// [`NovaPciDriver::unbind`] stops GSP-RM; dropping the data then removes
-/// the debugfs files, unplugs the DRM device, frees the GSP memory, frees
-/// the interrupt and unmaps BAR0, in this order.
+/// [`NovaPciDriver::unbind`] unplugs the DRM device, stops GSP-RM and
+/// unregisters the flush page; dropping the data then removes the debugfs
+/// files, frees the GSP memory, the flush page and the interrupt, and
+/// unmaps BAR0, in this order.
 #[pin_data]
 pub(crate) struct NovaPciData<'bound> {
-    /// `nova/<pci name>/` in debugfs; removed first.
-    _debugfs: DeviceDir,
-    _reg: drm::Registration<'bound, NovaDrmDriver>,
+    /// `nova/<pci name>/` in debugfs, if it could be created; removed first.
+    _debugfs: Option<DeviceDir>,
+    #[pin]
+    reg: DrmReg<'bound>,
     /// The running GSP-RM, where nova boots it.
     gsp: Option<Gsp>,
     /// The GSP interrupt; its handler shares the BAR.
     irq: GspIrq<'bound>,
+    /// The system-memory flush page, registered from before the first
+    /// falcon reset until GSP-RM is stopped.
+    flush: SysmemFlush,
     /// The register aperture, mapped (and its region claimed) while bound.
     bar: Arc<Bar0<'bound>>,
 }
@@ -88,8 +106,10 @@ impl pci::Driver for NovaPciDriver {
         _info: Option<&'bound Self::IdInfo>,
     ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
         pin_init::pin_init_scope(move || {
+            // debugfs is best effort: a probe never fails for it.
             let mut debugfs = DeviceDir::new(pdev.as_ref().name())
-                .inspect_err(|e| dev_err!(pdev, "create the debugfs directory: {:?}\n", e))?;
+                .inspect_err(|e| dev_warn!(pdev, "debugfs: no device directory: {:?}\n", e))
+                .ok();
             pdev.enable_device_mem()
                 .inspect_err(|e| dev_err!(pdev, "enable device: {:?}\n", e))?;
 
@@ -102,21 +122,24 @@ impl pci::Driver for NovaPciDriver {
             info.log(pdev);
 
             pdev.set_master();
-            let irq = GspIrq::new(pdev, &bar)?;
-            let gsp = gsp_boot::boot(pdev, &bar, info.id.chip, debugfs.step(), &irq)?;
+            let flush = SysmemFlush::register(pdev, &bar, info.id.chip)?;
+            let unregister_flush = |e: Error| {
+                flush.unregister(&bar);
+                e
+            };
+            let irq = GspIrq::new(pdev, &bar).map_err(unregister_flush)?;
+            let no_step = BootStep::new();
+            let step = debugfs.as_ref().map_or(&no_step, |d| d.step());
+            let gsp = boot::boot(pdev, &bar, info.id.chip, step, &irq).map_err(unregister_flush)?;
             let gsp_info = gsp.as_ref().map(|g| *g.info());
 
-            let logs = match &gsp {
-                Some(gsp) => debugfs
-                    .add_logs(gsp)
-                    .inspect_err(|e| dev_err!(pdev, "create the debugfs log files: {:?}\n", e)),
-                None => Ok(()),
-            };
-            let reg = logs
-                .and_then(|()| {
-                    drm::UnregisteredDevice::<NovaDrmDriver>::new(pdev, Ok(()))
-                        .inspect_err(|e| dev_err!(pdev, "allocate DRM device: {:?}\n", e))
-                })
+            if let (Some(dir), Some(gsp)) = (debugfs.as_mut(), &gsp) {
+                if let Err(e) = dir.add_logs(gsp) {
+                    dev_warn!(pdev, "debugfs: no GSP-RM log files: {:?}\n", e);
+                }
+            }
+            let reg = drm::UnregisteredDevice::<NovaDrmDriver>::new(pdev, Ok(()))
+                .inspect_err(|e| dev_err!(pdev, "allocate DRM device: {:?}\n", e))
                 .and_then(|drm| {
                     let reg_data = NovaRegistrationData::new(info, gsp_info);
                     // SAFETY: the registration is stored in `NovaPciData` and dropped when the
@@ -128,31 +151,35 @@ impl pci::Driver for NovaPciDriver {
                 Ok(reg) => reg,
                 Err(e) => {
                     if let Some(gsp) = &gsp {
-                        let _ = gsp.stop(pdev, &bar);
-                        irq.synchronize();
+                        let _ = gsp.stop(pdev, &bar, &irq);
                     }
-                    return Err(e);
+                    return Err(unregister_flush(e));
                 }
             };
 
             Ok(try_pin_init!(NovaPciData {
                 _debugfs: debugfs,
-                _reg: reg,
+                reg <- new_mutex!(Some(reg)),
                 gsp,
                 irq,
+                flush,
                 bar
             }))
         })
     }
 
     fn unbind<'bound>(pdev: &'bound pci::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
+        // Userspace first: once the DRM device is unplugged no ioctl runs
+        // and new ones fail with ENODEV, so none can reach a GSP-RM that is
+        // going away.
+        let reg = this.reg.lock().take();
+        drop(reg);
         if let Some(gsp) = &this.gsp {
             // Errors are logged by the steps; the memory is freed either way
-            // once the falcons were reset.
-            let _ = gsp.stop(pdev, &this.bar);
-            // GSP-RM's interrupt is masked; let a running handler finish
-            // before the queues go.
-            this.irq.synchronize();
+            // once the falcons were reset. The interrupt thread no longer
+            // uses the queues once this returns.
+            let _ = gsp.stop(pdev, &this.bar, &this.irq);
         }
+        this.flush.unregister(&this.bar);
     }
 }

@@ -11,17 +11,12 @@ use kernel::{
     sizes::SZ_16M, //
 };
 
-use crate::{
-    chip::{
-        self,
-        IdentifyError,
-        Identity, //
-    },
-    regs::{
-        self,
-        Boot0,
-        Boot42, //
-    },
+use crate::chip::{
+    self,
+    IdentifyError,
+    Identity,
+    NV_PMC_BOOT_0,
+    NV_PMC_BOOT_42, //
 };
 
 /// Size of BAR0, the register aperture, on every GSP-era chip.
@@ -62,15 +57,15 @@ impl GpuInfo {
     /// Fails with `ENODEV` (and says why) if the device is not a chip nova
     /// supports, or does not answer.
     pub(crate) fn read(pdev: &pci::Device<Bound>, bar: &Bar0<'_>) -> Result<Self> {
-        let boot0 = bar.read32(regs::NV_PMC_BOOT_0);
-        let boot42 = bar.read32(regs::NV_PMC_BOOT_42);
-        let id = chip::identify(Boot0(boot0), Boot42(boot42)).map_err(|e| {
+        let boot0 = bar.read(NV_PMC_BOOT_0);
+        let boot42 = bar.read(NV_PMC_BOOT_42);
+        let id = chip::identify(boot0, boot42).map_err(|e| {
             match e {
                 IdentifyError::NotResponding => dev_err!(
                     pdev,
                     "identify: the device does not answer (BOOT_0 {:#010x}, BOOT_42 {:#010x})\n",
-                    boot0,
-                    boot42
+                    boot0.into_raw(),
+                    boot42.into_raw()
                 ),
                 IdentifyError::PreTuring { architecture } => dev_err!(
                     pdev,
@@ -81,7 +76,7 @@ impl GpuInfo {
                     pdev,
                     "identify: unknown chipset {:#x} (BOOT_42 {:#010x})\n",
                     chipset,
-                    boot42
+                    boot42.into_raw()
                 ),
             }
             ENODEV
@@ -89,8 +84,8 @@ impl GpuInfo {
 
         Ok(Self {
             id,
-            boot0,
-            boot42,
+            boot0: boot0.into_raw(),
+            boot42: boot42.into_raw(),
             vendor_id: pdev.vendor_id().as_raw(),
             device_id: pdev.device_id(),
             pci_revision: pdev.revision_id(),
@@ -115,8 +110,8 @@ impl GpuInfo {
             "BOOT_0 {:#010x}, BOOT_42 {:#010x}, HAL {} ({:?}), VRAM BAR {} MiB\n",
             self.boot0,
             self.boot42,
-            chip.hal.name(),
-            chip.hal.boot_method(),
+            chip.hal().name(),
+            chip.hal().boot_method(),
             self.vram_bar_size >> 20
         );
     }

@@ -15,10 +15,10 @@ mod chip;
 mod driver;
 mod drm;
 mod falcon;
-mod firmware;
+pub mod firmware;
 mod gpu;
 mod gsp;
-mod regs;
+mod mm;
 
 /// The module: the debugfs root, then the PCI driver, which is
 /// unregistered (unbinding every device) before the root goes.

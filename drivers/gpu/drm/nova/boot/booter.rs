@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! booter_load (step 6) and booter_unload (step 8) on SEC2.
+//! booter_load (step 7) and booter_unload (step 9) on SEC2.
 //!
 //! Both are heavy-secure images ([`crate::firmware::parse::hs`]): the signature
 //! the SEC2 fuses select is patched into a copy of the ucode at the
@@ -40,6 +40,7 @@ use crate::{
         BromParams,
         Falcon,
         Mem,
+        Sec2,
         DMA_BLOCK, //
     },
     firmware,
@@ -93,7 +94,7 @@ fn patched(hs: &HsImage<'_>, fuse: u32) -> Result<KVVec<u8>> {
 }
 
 /// Loads `hs` into `sec2` by PIO (Turing, GA100); returns the boot vector.
-fn load_pio(sec2: &Falcon<'_, '_>, hs: &HsImage<'_>) -> Result<u32> {
+fn load_pio(sec2: &Falcon<'_, '_, Sec2>, hs: &HsImage<'_>) -> Result<u32> {
     let l = hs.falcon_load(true).map_err(|_| EINVAL)?;
     let ucode = patched(hs, 0)?;
     let part = |src: u32, len: u32| {
@@ -116,7 +117,7 @@ fn load_pio(sec2: &Falcon<'_, '_>, hs: &HsImage<'_>) -> Result<u32> {
 /// buffer, which must outlive the run, and the boot vector.
 fn load_dma(
     pdev: &pci::Device<Bound>,
-    sec2: &Falcon<'_, '_>,
+    sec2: &Falcon<'_, '_, Sec2>,
     hs: &HsImage<'_>,
 ) -> Result<(Coherent<[u8]>, u32)> {
     let meta = hs.meta.ok_or(EINVAL)?;
@@ -167,7 +168,7 @@ pub(crate) fn run(
     let name = which.name();
     let hs = HsImage::parse(data).map_err(|_| EINVAL)?;
     let sec2 = Falcon::sec2(bar);
-    let gen = chip.hal.falcon_gen();
+    let gen = chip.hal().falcon_gen();
 
     // The DMA copy (GA102 and later) must outlive SEC2's use of it: it is
     // dropped only after SEC2 halted or was reset.
@@ -175,7 +176,7 @@ pub(crate) fn run(
     let result = (|| -> Result<(u32, u32)> {
         sec2.reset(gen)?;
         sec2.setup_dma()?;
-        let bootvec = if chip.hal.booter_pio() {
+        let bootvec = if chip.hal().booter_pio() {
             load_pio(&sec2, &hs)?
         } else {
             let (buf, bootvec) = load_dma(pdev, &sec2, &hs)?;

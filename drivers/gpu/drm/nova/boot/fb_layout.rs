@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Step 3 of the GSP boot: where things go at the top of VRAM.
+//! Step 4 of the GSP boot: where things go at the top of VRAM.
 //!
 //! From the end of VRAM down (the layout GSP-RM and its boot firmware
 //! expect, as OpenRM and nova-core lay it out):

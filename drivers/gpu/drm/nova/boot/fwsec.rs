@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! FWSEC, the VBIOS's heavy-secure ucode, on the GSP falcon: FWSEC-FRTS
-//! (step 4 of the GSP boot) copies the VBIOS tables into the FRTS region
+//! (step 6 of the GSP boot) copies the VBIOS tables into the FRTS region
 //! and sets up WPR2 around it; FWSEC-SB (at teardown) returns the GSP
 //! falcon to its pre-libos state.
 //!
@@ -33,10 +33,12 @@ use kernel::{
 };
 
 use crate::{
+    boot::vbios::VbiosImage,
     chip::Chip,
     falcon::{
         BromParams,
         Falcon,
+        Gsp,
         Mem,
         DMA_BLOCK, //
     },
@@ -49,16 +51,19 @@ use crate::{
         },
     },
     gpu::Bar0,
-    regs,
-    boot::vbios::VbiosImage,
+};
+
+use super::regs::{
+    NV_PBUS_SW_SCRATCH_FRTS_STATUS,
+    NV_PBUS_SW_SCRATCH_SB_STATUS,
+    NV_PFB_PRI_MMU_WPR2_ADDR_HI,
+    NV_PFB_PRI_MMU_WPR2_ADDR_LO, //
 };
 
 /// `init_cmd` value selecting the FRTS command.
 const CMD_FRTS: u32 = 0x15;
 /// `init_cmd` value selecting the SB command.
 const CMD_SB: u32 = 0x19;
-/// `NV_PBUS_SW_SCRATCH(0x15)`: the SB command's status in bits 15:0.
-const NV_PBUS_SW_SCRATCH_SB_STATUS: usize = 0x0000_1400 + 4 * 0x15;
 
 /// What FWSEC is asked to do.
 #[derive(Clone)]
@@ -100,12 +105,13 @@ fn put32(buf: &mut [u8], at: usize, v: u32) -> Result {
     Ok(())
 }
 
-/// Reads WPR2 from its registers.
+/// Reads WPR2 from its registers: `None` if it is not set up, else its
+/// (start, end) byte addresses, end exclusive.
 pub(crate) fn read_wpr2(bar: &Bar0<'_>) -> Option<(u64, u64)> {
-    regs::wpr2_range(
-        bar.read32(regs::NV_PFB_PRI_MMU_WPR2_ADDR_LO),
-        bar.read32(regs::NV_PFB_PRI_MMU_WPR2_ADDR_HI),
-    )
+    let lo = bar.read(NV_PFB_PRI_MMU_WPR2_ADDR_LO).lo_val().get();
+    let hi = bar.read(NV_PFB_PRI_MMU_WPR2_ADDR_HI).hi_val().get();
+    let end = u64::from(hi) << 12;
+    (end != 0).then(|| (u64::from(lo) << 12, end))
 }
 
 /// How a patched image gets into the falcon.
@@ -142,7 +148,7 @@ impl Image {
     /// Copies and patches FWSEC from `vbios` to run `cmd`.
     fn build(
         pdev: &pci::Device<Bound>,
-        falcon: &Falcon<'_, '_>,
+        falcon: &Falcon<'_, '_, Gsp>,
         vbios: &VbiosImage,
         cmd: &Command,
     ) -> Result<Self> {
@@ -333,10 +339,10 @@ fn bootloader_desc(img: &Image) -> Result<[u8; BL_DESC_SIZE]> {
 fn load_and_run(
     pdev: &pci::Device<Bound>,
     chip: &Chip,
-    falcon: &Falcon<'_, '_>,
+    falcon: &Falcon<'_, '_, Gsp>,
     img: &Image,
 ) -> Result<u32> {
-    falcon.reset(chip.hal.falcon_gen())?;
+    falcon.reset(chip.hal().falcon_gen())?;
     falcon.setup_dma()?;
     match &img.load {
         Load::Brom {
@@ -385,7 +391,7 @@ fn run_cmd(
     let mbox0 = load_and_run(pdev, chip, &falcon, &img).inspect_err(|e| {
         dev_err!(pdev, "{}: loading or running FWSEC failed: {:?}\n", what, e);
         // Stop the falcon before its DMA buffer is freed.
-        let _ = falcon.reset(chip.hal.falcon_gen());
+        let _ = falcon.reset(chip.hal().falcon_gen());
     })?;
     // The falcon halted: it no longer reads the buffer.
     drop(img);
@@ -394,8 +400,8 @@ fn run_cmd(
         return Err(EIO);
     }
     let status = match cmd {
-        Command::Frts(_) => bar.read32(regs::NV_PBUS_SW_SCRATCH_FRTS_STATUS) >> 16,
-        Command::Sb => bar.read32(NV_PBUS_SW_SCRATCH_SB_STATUS) & 0xffff,
+        Command::Frts(_) => bar.read(NV_PBUS_SW_SCRATCH_FRTS_STATUS).status().get(),
+        Command::Sb => bar.read(NV_PBUS_SW_SCRATCH_SB_STATUS).status().get(),
     };
     if status != 0 {
         dev_err!(pdev, "{}: command failed, status {:#x}\n", what, status);

@@ -17,10 +17,21 @@ use kernel::{
     time::Delta, //
 };
 
-use crate::{
-    gpu::Bar0,
-    regs, //
+use super::regs::{
+    NV_PGC6_AON_SECURE_SCRATCH_GROUP_05_0,
+    NV_PGC6_AON_SECURE_SCRATCH_GROUP_05_PRIV_LEVEL_MASK, //
 };
+use crate::gpu::Bar0;
+
+/// GFW boot progress value meaning "complete".
+const GFW_BOOT_COMPLETE: u32 = 0xff;
+
+/// The GFW boot progress, once the CPU may read it.
+fn progress(bar: &Bar0<'_>) -> u32 {
+    bar.read(NV_PGC6_AON_SECURE_SCRATCH_GROUP_05_0)
+        .gfw_boot_progress()
+        .get()
+}
 
 /// How long GFW boot may take. It starts when the GPU leaves reset and
 /// normally finishes long before a driver probes; this bound only keeps a
@@ -33,9 +44,9 @@ pub(crate) fn wait_boot_complete(
     bar: &Bar0<'_>,
 ) -> Result {
     let done = || {
-        bar.read32(regs::NV_PGC6_AON_SECURE_SCRATCH_GROUP_05_PRIV_LEVEL_MASK) & 1 != 0
-            && bar.read32(regs::NV_PGC6_AON_SECURE_SCRATCH_GROUP_05_0) & 0xff
-                == regs::GFW_BOOT_COMPLETE
+        bar.read(NV_PGC6_AON_SECURE_SCRATCH_GROUP_05_PRIV_LEVEL_MASK)
+            .read_protection_level0()
+            && progress(bar) == GFW_BOOT_COMPLETE
     };
     read_poll_timeout(
         || Ok(done()),
@@ -48,7 +59,7 @@ pub(crate) fn wait_boot_complete(
             pdev,
             "GFW boot: not complete after {} ms (progress {:#x}): {:?}\n",
             GFW_BOOT_TIMEOUT.as_millis(),
-            bar.read32(regs::NV_PGC6_AON_SECURE_SCRATCH_GROUP_05_0) & 0xff,
+            progress(bar),
             e
         );
     })?;

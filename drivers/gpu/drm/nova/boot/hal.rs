@@ -6,13 +6,23 @@
 //! [`Hal`]; the chip table ([`crate::chip::CHIPS`]) points every chip at its
 //! implementation, so code elsewhere never matches on chip or architecture.
 
-use kernel::io::Io;
+use kernel::io::{
+    register::Register,
+    Io, //
+};
 
+use super::regs::{
+    NV_EP_PCFGM,
+    NV_FUSE_STATUS_OPT_DISPLAY_GA100,
+    NV_FUSE_STATUS_OPT_DISPLAY_TU102,
+    NV_PF0_PCFG_MIRROR,
+    NV_PFB_PRI_MMU_LOCAL_MEMORY_RANGE,
+    NV_PGC6_AON_SECURE_SCRATCH_GROUP_42, //
+};
 use crate::{
-    falcon::FalconGen,
     boot::fb_layout::Libos,
-    gpu::Bar0,
-    regs, //
+    falcon::FalconGen,
+    gpu::Bar0, //
 };
 
 /// How a generation brings GSP-RM up.
@@ -53,8 +63,11 @@ pub(crate) trait Hal: Sync {
     /// GFW boot completed.
     fn vram_size(&self, bar: &Bar0<'_>) -> u64;
 
-    /// BAR0 offset of `NV_FUSE_STATUS_OPT_DISPLAY` (bit 0 set: no display).
-    fn display_fuse(&self) -> usize;
+    /// Whether the chip has a display engine (its fuse does not disable
+    /// it).
+    fn has_display(&self, bar: &Bar0<'_>) -> bool {
+        !bar.read(NV_FUSE_STATUS_OPT_DISPLAY_GA100).disabled()
+    }
 
     /// Which reset sequence the falcons follow.
     fn falcon_gen(&self) -> FalconGen {
@@ -81,22 +94,31 @@ pub(crate) trait Hal: Sync {
     /// BAR0 offset of the mirror of the PCI configuration space GSP-RM is
     /// told about in SET_SYSTEM_INFO.
     fn pci_config_mirror(&self) -> u32 {
-        0x0008_8000
+        <NV_EP_PCFGM as Register>::OFFSET as u32
     }
 }
 
 /// VRAM size from `NV_PFB_PRI_MMU_LOCAL_MEMORY_RANGE` (Turing, GA100).
 fn vram_size_local_memory_range(bar: &Bar0<'_>) -> u64 {
-    let r = bar.read32(regs::NV_PFB_PRI_MMU_LOCAL_MEMORY_RANGE);
-    let mag = u64::from((r >> 4) & 0x3f);
-    let scale = r & 0xf;
+    let r = bar.read(NV_PFB_PRI_MMU_LOCAL_MEMORY_RANGE);
+    let mag = u64::from(r.lower_mag().get());
+    let scale = r.lower_scale().get();
     let size = (mag << scale) << 20;
-    if r & (1 << 30) != 0 {
+    if r.ecc_mode() {
         // ECC takes one unit in sixteen.
         size / 16 * 15
     } else {
         size
     }
+}
+
+/// VRAM size from the usable framebuffer size scratch (GA102 and later).
+fn usable_fb_size(bar: &Bar0<'_>) -> u64 {
+    u64::from(
+        bar.read(NV_PGC6_AON_SECURE_SCRATCH_GROUP_42)
+            .usable_fb_size_mib()
+            .get(),
+    ) << 20
 }
 
 /// Turing.
@@ -127,8 +149,8 @@ impl Hal for Tu1xx {
         vram_size_local_memory_range(bar)
     }
 
-    fn display_fuse(&self) -> usize {
-        0x0002_1c04
+    fn has_display(&self, bar: &Bar0<'_>) -> bool {
+        !bar.read(NV_FUSE_STATUS_OPT_DISPLAY_TU102).disabled()
     }
 }
 
@@ -165,10 +187,6 @@ impl Hal for Ga100 {
         vram_size_local_memory_range(bar)
     }
 
-    fn display_fuse(&self) -> usize {
-        0x0082_0c04
-    }
-
     fn frts_size(&self) -> u64 {
         // The region exists (its start is recorded) but is empty.
         0
@@ -188,11 +206,7 @@ impl Hal for Ga10x {
     }
 
     fn vram_size(&self, bar: &Bar0<'_>) -> u64 {
-        u64::from(bar.read32(regs::NV_USABLE_FB_SIZE_IN_MB)) << 20
-    }
-
-    fn display_fuse(&self) -> usize {
-        0x0082_0c04
+        usable_fb_size(bar)
     }
 }
 
@@ -213,15 +227,11 @@ impl Hal for Gh100 {
     }
 
     fn pci_config_mirror(&self) -> u32 {
-        0x0009_2000
+        <NV_PF0_PCFG_MIRROR as Register>::OFFSET as u32
     }
 
     fn vram_size(&self, bar: &Bar0<'_>) -> u64 {
-        u64::from(bar.read32(regs::NV_USABLE_FB_SIZE_IN_MB)) << 20
-    }
-
-    fn display_fuse(&self) -> usize {
-        0x0082_0c04
+        usable_fb_size(bar)
     }
 }
 

@@ -1,33 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The GSP boot sequence at probe and its undoing at unbind, one step per
-//! module:
+//! module, numbered in the order the code runs them:
 //!
-//! 1. GFW boot wait ([`crate::boot::gfw`]);
-//! 2. VBIOS and FWSEC ([`crate::boot::vbios`]);
-//! 3. framebuffer layout with the GSP-RM heaps ([`crate::boot::fb_layout`]);
-//! 4. FWSEC-FRTS ([`crate::boot::fwsec`]), which sets up WPR2;
+//! 1. GFW boot wait ([`gfw`]);
+//! 2. the firmware files, each loaded and checked once ([`crate::firmware`]);
+//! 3. VBIOS and FWSEC ([`vbios`]), for FWSEC-FRTS and FWSEC-SB;
+//! 4. framebuffer layout with the GSP-RM heaps ([`fb_layout`]);
 //! 5. GSP-RM and its bootloader in DMA memory behind radix3 tables
-//!    ([`crate::firmware::gsp`]), the WPR metadata ([`crate::boot::wpr_meta`]), the libos
+//!    ([`crate::firmware::gsp`]), the WPR metadata ([`wpr_meta`]), the libos
 //!    arguments and log buffers ([`crate::gsp::libos`]), the queues
 //!    ([`crate::gsp::GspQueues`]);
-//! 6. the GSP falcon given the libos address, booter_load on SEC2
-//!    ([`crate::boot::booter`]) with the WPR metadata, the OS version, and the
-//!    wait for the RISC-V core;
-//! 7. the RPCs up to the static info ([`crate::gsp::start_rm`]).
+//! 6. FWSEC-FRTS ([`fwsec`]), which sets up WPR2;
+//! 7. the GSP falcon given the libos address, booter_load on SEC2
+//!    ([`booter`]) with the WPR metadata, the OS version, and the wait for
+//!    the RISC-V core;
+//! 8. the RPCs up to the static info ([`crate::gsp::start_rm`]).
 //!
-//! [`Gsp::stop`] undoes it at unbind (step 8): `UNLOADING_GUEST_DRIVER`
+//! [`Gsp::stop`] undoes it at unbind (step 9): `UNLOADING_GUEST_DRIVER`
 //! ([`crate::gsp::stop_rm`]), FWSEC-SB, booter_unload (WPR2 gone), then the
 //! memory is freed. A probe that fails after WPR2 was set up runs FWSEC-SB
 //! and booter_unload before it frees anything, so that the next probe
 //! starts from a clean GPU; a probe that finds WPR2 already set up (a
-//! driver that did not unload) removes it the same way first.
+//! driver that did not unload) removes it the same way first. The system
+//! memory flush page every falcon relies on is registered before this
+//! sequence and unregistered after it ([`crate::mm::sysmem_flush`]).
 
 pub(crate) mod booter;
 pub(crate) mod fb_layout;
 pub(crate) mod fwsec;
 pub(crate) mod gfw;
 pub(crate) mod hal;
+pub(crate) mod regs;
 pub(crate) mod vbios;
 pub(crate) mod wpr_meta;
 
@@ -48,83 +52,80 @@ use kernel::{
     time::Delta, //
 };
 
+use booter::Booter;
+use fb_layout::{
+    FbLayout,
+    FbParams,
+    GspSizes, //
+};
+use regs::{
+    NV_PDISP_VGA_WORKSPACE_BASE,
+    NV_PGC6_BSI_SECURE_SCRATCH_14, //
+};
+use vbios::VbiosImage;
+use wpr_meta::SysmemImages;
+
 use crate::{
-    boot::booter::{
-        self,
-        Booter, //
+    chip::{
+        Chip,
+        MMIO_DEAD,
+        NV_PMC_BOOT_0, //
     },
-    chip::Chip,
     drm::debugfs::{
         BootStep,
         Step, //
     },
-    falcon::Falcon,
-    boot::fb_layout::{
+    falcon::{
         self,
-        FbLayout,
-        FbParams,
-        GspSizes, //
+        Falcon, //
     },
-    firmware,
-    firmware::parse::hs::HsImage,
-    boot::fwsec, boot::gfw,
+    firmware::{
+        self,
+        gsp::{
+            self as gsp_fw,
+            GspFirmware, //
+        },
+        parse::hs::HsImage,
+    },
     gpu::Bar0,
     gsp::{
         self,
+        libos::{
+            Libos,
+            Log, //
+        },
         GspIrq,
         GspQueues,
         GspStaticInfo,
         SequencerOps, //
     },
-    firmware::gsp::{
-        self,
-        GspFirmware, //
-    },
-    gsp::libos::{
-        Libos,
-        Log, //
-    },
-    regs,
-    boot::vbios::VbiosImage,
-    boot::wpr_meta::{
-        self,
-        SysmemImages, //
-    },
 };
 
-/// How long the GSP falcon may take to halt after its start (step 6).
+/// How long the GSP falcon may take to halt after its start (step 7).
 const GSP_HALT_TIMEOUT: Delta = Delta::from_secs(2);
 /// How long the RISC-V core may take to become active after booter_load.
 const RISCV_ACTIVE_TIMEOUT: Delta = Delta::from_secs(5);
 /// How long GSP-RM may take to reload when the sequencer resumes it.
 const RELOAD_TIMEOUT: Delta = Delta::from_secs(2);
-/// `NV_PGC6_BSI_SECURE_SCRATCH_14`: bit 26 set once boot stage 3 (the
-/// GSP-RM reload at a sequencer resume) handed off.
-const NV_PGC6_BSI_SECURE_SCRATCH_14: usize = 0x0011_80f8;
-const BOOT_STAGE_3_HANDOFF: u32 = 1 << 26;
 
 /// Reads what the framebuffer layout depends on.
 fn fb_params(chip: &Chip, bar: &Bar0<'_>) -> FbParams {
-    let has_display = bar
-        .try_read32(chip.hal.display_fuse())
-        .is_ok_and(|v| v & 1 == 0);
-    let vga_workspace = if has_display {
-        let v = bar.read32(regs::NV_PDISP_VGA_WORKSPACE_BASE);
-        (v & (1 << 3) != 0).then(|| u64::from(v >> 8) << 16)
+    let vga_workspace = if chip.hal().has_display(bar) {
+        let v = bar.read(NV_PDISP_VGA_WORKSPACE_BASE);
+        v.status_valid().then(|| u64::from(v.addr().get()) << 16)
     } else {
         None
     };
     FbParams {
-        vram_size: chip.hal.vram_size(bar),
+        vram_size: chip.hal().vram_size(bar),
         vga_workspace,
-        frts_size: chip.hal.frts_size(),
+        frts_size: chip.hal().frts_size(),
     }
 }
 
 /// Whether the GPU still answers register reads.
 fn answers(bar: &Bar0<'_>) -> bool {
-    bar.try_read32(regs::NV_PMC_BOOT_0)
-        .is_ok_and(|v| v != regs::MMIO_DEAD)
+    bar.read(NV_PMC_BOOT_0).into_raw() != MMIO_DEAD
 }
 
 /// Whether the GPU stopped answering (surprise removal, fatal bus error),
@@ -193,7 +194,7 @@ impl Unload {
         } else {
             Ok(())
         };
-        let gen = chip.hal.falcon_gen();
+        let gen = chip.hal().falcon_gen();
         let _ = Falcon::gsp(bar).reset(gen);
         let _ = Falcon::sec2(bar).reset(gen);
         sb.and(unload)
@@ -210,14 +211,14 @@ struct Sequencer<'a, 'b> {
 }
 
 impl Sequencer<'_, '_> {
-    fn gsp(&self) -> Falcon<'_, '_> {
+    fn gsp(&self) -> Falcon<'_, '_, falcon::Gsp> {
         Falcon::gsp(self.bar)
     }
 }
 
 impl SequencerOps for Sequencer<'_, '_> {
     fn core_reset(&self) -> Result {
-        self.gsp().reset(self.chip.hal.falcon_gen())?;
+        self.gsp().reset(self.chip.hal().falcon_gen())?;
         self.gsp().setup_dma()
     }
 
@@ -231,13 +232,13 @@ impl SequencerOps for Sequencer<'_, '_> {
 
     fn core_resume(&self) -> Result {
         let gsp = self.gsp();
-        gsp.reset(self.chip.hal.falcon_gen())?;
+        gsp.reset(self.chip.hal().falcon_gen())?;
         gsp.write_mailboxes(self.libos as u32, (self.libos >> 32) as u32)?;
         let sec2 = Falcon::sec2(self.bar);
         sec2.start()?;
         read_poll_timeout(
-            || self.bar.try_read32(NV_PGC6_BSI_SECURE_SCRATCH_14),
-            |v| v & BOOT_STAGE_3_HANDOFF != 0,
+            || Ok(self.bar.read(NV_PGC6_BSI_SECURE_SCRATCH_14)),
+            |v| v.boot_stage_3_handoff(),
             Delta::ZERO,
             RELOAD_TIMEOUT,
         )
@@ -248,7 +249,7 @@ impl SequencerOps for Sequencer<'_, '_> {
             return Err(EIO);
         }
         gsp.write_os(self.os_version)?;
-        if !gsp.riscv_active(self.chip.hal.falcon_gen())? {
+        if !gsp.riscv_active(self.chip.hal().falcon_gen())? {
             dev_err!(
                 self.pdev,
                 "sequencer resume: the GSP RISC-V core is not active\n"
@@ -266,7 +267,7 @@ pub(crate) struct Gsp {
     /// FWSEC-SB and booter_unload, for [`Gsp::stop`].
     unload: Unload,
     /// The RPC queues and RM arguments GSP-RM uses until it is stopped.
-    queues: Pin<KBox<GspQueues>>,
+    queues: Arc<GspQueues>,
     /// The libos arguments and the log buffers.
     libos: Libos,
     /// Read by booter_load; kept until WPR2 is removed.
@@ -287,13 +288,20 @@ impl Gsp {
         self.libos.log_buffer(log)
     }
 
-    /// Step 8: stops GSP-RM and removes WPR2; afterwards the GPU uses none
+    /// Step 9: stops GSP-RM and removes WPR2; afterwards the GPU uses none
     /// of this memory. Every part runs even if an earlier one failed.
-    pub(crate) fn stop(&self, pdev: &pci::Device<Bound>, bar: &Bar0<'_>) -> Result {
+    /// The GSP interrupt `irq` stops draining the queues.
+    pub(crate) fn stop(
+        &self,
+        pdev: &pci::Device<Bound>,
+        bar: &Bar0<'_>,
+        irq: &GspIrq<'_>,
+    ) -> Result {
         if gone(pdev, bar) {
+            irq.detach();
             return Err(ENODEV);
         }
-        let rm = gsp::stop_rm(pdev, bar, &self.queues)
+        let rm = gsp::stop_rm(pdev, bar, &self.queues, irq)
             .inspect_err(|e| dev_err!(pdev, "GSP unload: stopping GSP-RM failed: {:?}\n", e));
         let unload = self.unload.run(pdev, bar, self.chip);
         rm.and(unload)
@@ -301,7 +309,7 @@ impl Gsp {
     }
 }
 
-/// Step 3: the layout, with GSP-RM's sizes if known.
+/// Step 4: the layout, with GSP-RM's sizes if known.
 fn layout(pdev: &pci::Device<Bound>, params: FbParams, gsp: Option<GspSizes>) -> Result<FbLayout> {
     FbLayout::compute(params, gsp).inspect_err(|_| {
         dev_err!(
@@ -312,7 +320,7 @@ fn layout(pdev: &pci::Device<Bound>, params: FbParams, gsp: Option<GspSizes>) ->
     })
 }
 
-/// Step 6 up to the active RISC-V core: the GSP falcon gets the libos
+/// Step 7 up to the active RISC-V core: the GSP falcon gets the libos
 /// arguments, booter_load on SEC2 the WPR metadata.
 fn start_riscv(
     pdev: &pci::Device<Bound>,
@@ -323,7 +331,7 @@ fn start_riscv(
     wpr_meta: u64,
     os_version: u32,
 ) -> Result {
-    let gen = chip.hal.falcon_gen();
+    let gen = chip.hal().falcon_gen();
     let gsp = Falcon::gsp(bar);
     gsp.reset(gen)
         .and_then(|()| gsp.write_mailboxes(libos as u32, (libos >> 32) as u32))
@@ -404,7 +412,7 @@ fn boot_steps(
     step: &BootStep,
     irq: &GspIrq<'_>,
 ) -> Result<Option<Gsp>> {
-    if let Some(why) = chip.hal.gsp_boot_unsupported() {
+    if let Some(why) = chip.hal().gsp_boot_unsupported() {
         dev_info!(pdev, "{}; GSP boot skipped\n", why);
         step.set(Step::Firmware);
         firmware::check_all(pdev.as_ref(), chip)?;
@@ -417,7 +425,7 @@ fn boot_steps(
     step.set(Step::GfwBoot);
     gfw::wait_boot_complete(pdev, bar)?;
 
-    // Step 5, files: every file a step below uses is loaded (and checked)
+    // Step 2: every file a step below uses is loaded (and checked)
     // here, so that a bad one fails the probe before the GPU is touched.
     step.set(Step::Firmware);
     firmware::check_others(
@@ -434,18 +442,18 @@ fn boot_steps(
     let fw = KBox::pin_init(GspFirmware::new(dev, chip), GFP_KERNEL)
         .inspect_err(|e| dev_err!(pdev, "GSP boot: GSP-RM cannot be mapped: {:?}\n", e))?;
     let booter_load = booter::request(pdev, chip, Booter::Load)?;
-    // Step 2 (the VBIOS, for FWSEC-FRTS and FWSEC-SB) and booter_unload.
+    // Step 3: the VBIOS (for FWSEC-FRTS and FWSEC-SB) and booter_unload.
     step.set(Step::Vbios);
     let unload = Unload::load(pdev, bar, chip)?;
 
-    // Step 3.
+    // Step 4.
     step.set(Step::FbLayout);
     let params = fb_params(chip, bar);
     let bl_size = fw.bootloader.ucode.size() as u64;
     let sizes = GspSizes {
         bootloader: bl_size,
         elf: fw.image_size as u64,
-        wpr2_heap: fb_layout::wpr2_heap_size(chip.hal.libos(), params.vram_size),
+        wpr2_heap: fb_layout::wpr2_heap_size(chip.hal().libos(), params.vram_size),
         wpr_meta: wpr_meta::SIZE as u64,
     };
     let layout = layout(pdev, params, Some(sizes))?;
@@ -469,9 +477,10 @@ fn boot_steps(
         w.boot.start
     );
 
-    // Step 5, the rest.
+    // Step 5.
     step.set(Step::GspMemory);
-    let queues = KBox::pin_init(GspQueues::new(dev, Some(irq.wake().clone())), GFP_KERNEL)
+    let queues = Arc::pin_init(GspQueues::new(dev), GFP_KERNEL)
+        .and_then(|q| gsp::events::register_defaults(&q).map(|()| q))
         .inspect_err(|e| dev_err!(pdev, "GSP boot: the RPC queues: {:?}\n", e))?;
     let libos = Libos::new(dev, queues.rm_args())
         .inspect_err(|e| dev_err!(pdev, "GSP boot: the libos arguments: {:?}\n", e))?;
@@ -496,8 +505,8 @@ fn boot_steps(
         fw.image_size >> 10
     );
 
-    // Step 4.
-    if let Some(why) = chip.hal.frts_unsupported() {
+    // Step 6.
+    if let Some(why) = chip.hal().frts_unsupported() {
         dev_info!(pdev, "{}; GSP boot stops here\n", why);
         step.set(Step::FwsecFrtsSkipped);
         return Ok(None);
@@ -520,7 +529,7 @@ fn boot_steps(
         })?;
     dev_info!(pdev, "FWSEC-FRTS done, WPR2 {:#x}-{:#x}\n", start, end);
 
-    // Step 6.
+    // Step 7.
     step.set(Step::BooterLoad);
     let os_version = fw.bootloader.app_version;
     start_riscv(
@@ -535,7 +544,7 @@ fn boot_steps(
     .map_err(undo)?;
     drop(booter_load);
 
-    // Step 7.
+    // Step 8.
     step.set(Step::GspRmInit);
     let seq = Sequencer {
         pdev,
@@ -544,13 +553,15 @@ fn boot_steps(
         libos: libos.address(),
         os_version,
     };
+    irq.attach(queues.clone());
     let info = gsp::start_rm(pdev, bar, chip, &queues, &seq).map_err(|e| {
         dev_err!(pdev, "GSP boot: GSP-RM did not start: {:?}\n", e);
         if answers(bar) {
-            let _ = gsp::stop_rm(pdev, bar, &queues);
+            let _ = gsp::stop_rm(pdev, bar, &queues, irq);
         }
-        // SWGEN0 is masked: no handler runs once this returns.
-        irq.synchronize();
+        // SWGEN0 is masked and the queues detached: no handler uses them
+        // once this returns.
+        irq.detach();
         undo(e)
     })?;
     step.set(Step::GspRmRunning);

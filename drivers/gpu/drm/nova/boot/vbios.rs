@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Step 2 of the GSP boot: read the VBIOS through the PROM window and find
+//! Step 3 of the GSP boot: read the VBIOS through the PROM window and find
 //! FWSEC in it.
 //!
 //! The VBIOS is a chain of PCI expansion ROM images; its length is only
@@ -21,7 +21,13 @@
 
 use kernel::{
     device::Bound,
-    io::Io,
+    io::{
+        register::{
+            Array,
+            RegisterArray, //
+        },
+        Io, //
+    },
     pci,
     prelude::*, //
 };
@@ -35,9 +41,10 @@ use crate::{
             Vbios, //
         }, //
     },
-    gpu::Bar0,
-    regs, //
+    gpu::Bar0, //
 };
+
+use super::regs::NV_PROM_DATA;
 
 /// How much of the PROM window the fallback reads between two parse
 /// attempts.
@@ -47,8 +54,17 @@ const CHUNK: usize = 16 * 1024;
 /// round trip, yet enough for a ROM header or a BIT in one or two.
 const BLOCK: usize = 64;
 
+/// Size of the PROM window in bytes.
+const PROM_SIZE: usize = <NV_PROM_DATA as RegisterArray>::SIZE * 4;
+
 /// Number of blocks in the PROM window.
-const BLOCKS: usize = regs::NV_PROM_SIZE / BLOCK;
+const BLOCKS: usize = PROM_SIZE / BLOCK;
+
+/// Reads the PROM word at byte offset `at`.
+fn prom_word(bar: &Bar0<'_>, at: usize) -> Result<u32> {
+    let loc = NV_PROM_DATA::try_at(at / 4).ok_or(EINVAL)?;
+    Ok(bar.read(loc).into_raw())
+}
 
 /// A copy of the VBIOS, known to contain a well-formed FWSEC.
 pub(crate) struct VbiosImage {
@@ -56,7 +72,7 @@ pub(crate) struct VbiosImage {
 }
 
 /// Displays a parser error.
-struct Problem<'a>(&'a fwparse::ParseError);
+struct Problem<'a>(&'a parse::ParseError);
 
 impl kernel::fmt::Display for Problem<'_> {
     fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
@@ -80,7 +96,7 @@ impl<'a, 'b> Prom<'a, 'b> {
     fn new(bar: &'a Bar0<'b>) -> Result<Self> {
         Ok(Self {
             bar,
-            data: KVVec::zeroed(regs::NV_PROM_SIZE, GFP_KERNEL)?,
+            data: KVVec::zeroed(PROM_SIZE, GFP_KERNEL)?,
             loaded: KVec::zeroed(BLOCKS.div_ceil(64), GFP_KERNEL)?,
             read: 0,
         })
@@ -96,7 +112,7 @@ impl rom::RomWindow for Prom<'_, '_> {
 
     /// Reads the blocks of `[start, start + len)` not read yet.
     fn load(&mut self, start: usize, len: usize) -> Result<bool> {
-        let end = start.saturating_add(len).min(regs::NV_PROM_SIZE);
+        let end = start.saturating_add(len).min(PROM_SIZE);
         let mut read = false;
         if start >= end {
             return Ok(read);
@@ -110,7 +126,7 @@ impl rom::RomWindow for Prom<'_, '_> {
             let at = block * BLOCK;
             let dst = self.data.get_mut(at..at + BLOCK).ok_or(EINVAL)?;
             for (i, out) in dst.chunks_exact_mut(4).enumerate() {
-                let w = self.bar.try_read32(regs::NV_PROM_BASE + at + i * 4)?;
+                let w = prom_word(self.bar, at + i * 4)?;
                 out.copy_from_slice(&w.to_le_bytes());
             }
             *word |= bit;
@@ -150,12 +166,12 @@ impl VbiosImage {
     fn read_all(pdev: &pci::Device<Bound>, bar: &Bar0<'_>) -> Result<Self> {
         let mut data = KVVec::new();
         let mut last_err = None;
-        while data.len() < regs::NV_PROM_SIZE {
-            let end = (data.len() + CHUNK).min(regs::NV_PROM_SIZE);
+        while data.len() < PROM_SIZE {
+            let end = (data.len() + CHUNK).min(PROM_SIZE);
             data.reserve(end - data.len(), GFP_KERNEL)?;
             let mut at = data.len();
             while at < end {
-                let word = bar.try_read32(regs::NV_PROM_BASE + at)?;
+                let word = prom_word(bar, at)?;
                 data.extend_from_slice(&word.to_le_bytes(), GFP_KERNEL)?;
                 at += 4;
             }
@@ -177,7 +193,7 @@ impl VbiosImage {
             Some(e) => dev_err!(
                 pdev,
                 "VBIOS: no usable FWSEC in the {} KiB PROM window: {}\n",
-                regs::NV_PROM_SIZE / 1024,
+                PROM_SIZE / 1024,
                 Problem(&e)
             ),
             None => dev_err!(pdev, "VBIOS: nothing read from the PROM window\n"),

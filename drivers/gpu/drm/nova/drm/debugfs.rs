@@ -40,7 +40,7 @@ use crate::{
 kernel::sync::global_lock! {
     // `Root::create` initialises it at module init, before the PCI driver
     // is registered.
-    unsafe(uninit) static ROOT: Mutex<Option<Dir>> = None;
+    unsafe(uninit) static ROOT: Mutex<Option<Dir<crate::LocalModule>>> = None;
 }
 
 /// The module's `nova/` directory, in [`ROOT`] from module init until this
@@ -56,7 +56,9 @@ impl Root {
         // registers the PCI driver, the only user of `ROOT`; so `ROOT` is
         // initialised exactly once and before any other use.
         unsafe { ROOT.init() };
-        *ROOT.lock() = Some(Dir::new(c"nova"));
+        // Owned by this module: an open file pins it, so `rmmod` waits
+        // for (refuses while) any of its debugfs files is open.
+        *ROOT.lock() = Some(Dir::for_module(c"nova"));
         Self(())
     }
 }
@@ -77,19 +79,19 @@ pub(crate) enum Step {
     Probe,
     /// Step 1: waiting for the GFW boot.
     GfwBoot,
-    /// Loading and checking the firmware files.
+    /// Step 2: loading and checking the firmware files.
     Firmware,
-    /// Step 2: reading the VBIOS (FWSEC), booter_unload.
+    /// Step 3: reading the VBIOS (FWSEC), booter_unload.
     Vbios,
-    /// Step 3: the framebuffer layout.
+    /// Step 4: the framebuffer layout.
     FbLayout,
     /// Step 5: GSP-RM, the WPR metadata, libos and queues in host memory.
     GspMemory,
-    /// Step 4: FWSEC-FRTS (and removing a stale WPR2 first).
+    /// Step 6: FWSEC-FRTS (and removing a stale WPR2 first).
     FwsecFrts,
-    /// Step 6: the GSP falcon, booter_load, the RISC-V core.
+    /// Step 7: the GSP falcon, booter_load, the RISC-V core.
     BooterLoad,
-    /// Step 7: the first RPCs, up to the static information.
+    /// Step 8: the first RPCs, up to the static information.
     GspRmInit,
     /// GSP-RM answered; the boot is done.
     GspRmRunning,
@@ -142,7 +144,8 @@ const FAILED: u32 = 0x80;
 pub(crate) struct BootStep(Atomic<u32>);
 
 impl BootStep {
-    fn new() -> Self {
+    /// A boot at [`Step::Probe`].
+    pub(crate) fn new() -> Self {
         Self(Atomic::new(Step::Probe as u32))
     }
 
@@ -184,7 +187,7 @@ pub(crate) struct DeviceDir {
     // Declared (and so dropped) before the directory.
     logs: KVec<LogFile>,
     step: Pin<KBox<File<BootStep>>>,
-    dir: Dir,
+    dir: Dir<crate::LocalModule>,
 }
 
 impl DeviceDir {

@@ -17,9 +17,9 @@ use kernel::{
 use crate::{
     drm::file::File,
     drm::gem::NovaObject,
+    drm::params, //
     gpu::GpuInfo,
     gsp::GspStaticInfo,
-    drm::params, //
 };
 
 /// The DRM driver type.

@@ -19,7 +19,7 @@ use crate::{
         NovaRegistrationData, //
     },
     drm::file::NovaFile,
-    drm::gem as gem,
+    drm::gem,
     gpu::GpuInfo,
     gsp::GspStaticInfo, //
 };
@@ -35,7 +35,7 @@ pub(crate) fn value(info: &GpuInfo, gsp: Option<&GspStaticInfo>, param: u64) -> 
         uapi::NOVA_GETPARAM_PCI_VENDOR_ID => info.vendor_id.into(),
         uapi::NOVA_GETPARAM_PCI_DEVICE_ID => info.device_id.into(),
         uapi::NOVA_GETPARAM_CHIPSET => info.id.chip.chipset.into(),
-        uapi::NOVA_GETPARAM_ARCHITECTURE => (info.id.chip.arch as u32).into(),
+        uapi::NOVA_GETPARAM_ARCHITECTURE => info.id.chip.architecture().into(),
         uapi::NOVA_GETPARAM_REVISION => info.id.revision.into(),
         uapi::NOVA_GETPARAM_PCI_REVISION => info.pci_revision.into(),
         uapi::NOVA_GETPARAM_PCI_SUBSYSTEM => {

@@ -9,6 +9,8 @@
 //! nova-core `regs.rs`, `falcon.rs`, `falcon/hal/{tu102,ga102}.rs` and
 //! nouveau `nvkm/falcon/`).
 
+use core::marker::PhantomData;
+
 use kernel::{
     dma::{
         Coherent,
@@ -16,6 +18,11 @@ use kernel::{
     },
     io::{
         poll::read_poll_timeout,
+        register::{
+            Array,
+            RegisterBase,
+            WithBase, //
+        },
         Io, //
     },
     prelude::*,
@@ -26,79 +33,49 @@ use kernel::{
 };
 
 use crate::{
-    gpu::Bar0,
-    regs, //
+    chip::NV_PMC_BOOT_0,
+    gpu::Bar0, //
 };
 
-/// BAR0 base of the GSP falcon.
-const GSP_BASE: usize = 0x0011_0000;
-/// BAR0 base of the SEC2 falcon.
-const SEC2_BASE: usize = 0x0084_0000;
+pub(crate) mod regs;
 
-const IRQSCLR: usize = 0x004;
-const IRQSTAT: usize = 0x008;
-const IRQMSET: usize = 0x010;
-const IRQMCLR: usize = 0x014;
-const IRQDEST: usize = 0x01c;
-/// IRQSTAT/IRQMASK/IRQDEST bit 6, SWGEN0: the software interrupt GSP-RM
-/// raises when it writes a message to the status queue.
-const IRQ_SWGEN0: u32 = 1 << 6;
-const MAILBOX0: usize = 0x040;
-const MAILBOX1: usize = 0x044;
-const OS: usize = 0x080;
-const RM: usize = 0x084;
-const HWCFG2: usize = 0x0f4;
-const HWCFG2_MEM_SCRUBBING: u32 = 1 << 12;
-const HWCFG2_RESET_READY: u32 = 1 << 31;
-const CPUCTL: usize = 0x100;
-const CPUCTL_STARTCPU: u32 = 1 << 1;
-const CPUCTL_HALTED: u32 = 1 << 4;
-const CPUCTL_ALIAS_EN: u32 = 1 << 6;
-const BOOTVEC: usize = 0x104;
-const DMACTL: usize = 0x10c;
-const DMATRFBASE: usize = 0x110;
-const DMATRFMOFFS: usize = 0x114;
-const DMATRFCMD: usize = 0x118;
-const DMATRFCMD_IDLE: u32 = 1 << 1;
-const DMATRFCMD_IMEM: u32 = 1 << 4;
-const DMATRFCMD_SECURE: u32 = 1 << 2;
-/// Transfer size field: 4 << 6 = 256 bytes.
-const DMATRFCMD_SIZE_256: u32 = 6 << 8;
-const DMATRFFBOFFS: usize = 0x11c;
-const DMATRFBASE1: usize = 0x128;
-const CPUCTL_ALIAS: usize = 0x130;
-const ENGINE: usize = 0x3c0;
-const ENGINE_RESET: u32 = 1 << 0;
-const FBIF_TRANSCFG0: usize = 0x600;
-/// TRANSCFG: coherent system memory, physical addressing.
-const TRANSCFG_SYSMEM_PHYS: u32 = 1 | (1 << 2);
-const FBIF_CTL: usize = 0x624;
-const FBIF_CTL_ALLOW_PHYS_NO_CTX: u32 = 1 << 7;
-const MOD_SEL: usize = 0x1180;
-const MOD_SEL_RSA3K: u32 = 1;
-const BROM_CURR_UCODE_ID: usize = 0x1198;
-const BROM_ENGIDMASK: usize = 0x119c;
-const BROM_PARAADDR0: usize = 0x1210;
-const RISCV_BCR_CTRL: usize = 0x1668;
-const BCR_CTRL_CORE_RISCV: u32 = 1 << 4;
-const BCR_CTRL_VALID: u32 = 1 << 0;
-/// `NV_PRISCV_RISCV_CORE_SWITCH_RISCV_STATUS` (Turing, GA100): bit 0 active.
-const RISCV_CORE_SWITCH_STATUS: usize = 0x1240;
-/// `NV_PRISCV_RISCV_CPUCTL` (GA102 and later): bit 7 active.
-const RISCV_CPUCTL: usize = 0x1388;
-const RISCV_CPUCTL_ACTIVE: u32 = 1 << 7;
+use regs::*;
 
-const IMEMC0: usize = 0x180;
-const IMEMD0: usize = 0x184;
-const IMEMT0: usize = 0x188;
-const DMEMC0: usize = 0x1c0;
-const DMEMD0: usize = 0x1c4;
-/// IMEMC/DMEMC: auto-increment the offset after each data write.
-const MEMC_AINCW: u32 = 1 << 24;
-/// IMEMC: the written blocks are secure.
-const IMEMC_SECURE: u32 = 1 << 28;
-/// DMACTL bits 2:1: IMEM/DMEM scrubbing in progress (Turing).
-const DMACTL_SCRUBBING: u32 = 0x6;
+/// A falcon engine: its register base and its ucode fuse-version registers.
+pub(crate) trait FalconEngine: RegisterBase<PFalconBase> {
+    /// Raw value of the fuse-version register of ucode `ucode_id` (1..16).
+    fn fuse(bar: &Bar0<'_>, ucode_id: u8) -> Result<u32>;
+}
+
+/// The GSP falcon.
+pub(crate) struct Gsp;
+
+impl RegisterBase<PFalconBase> for Gsp {
+    const BASE: usize = 0x0011_0000;
+}
+
+impl FalconEngine for Gsp {
+    fn fuse(bar: &Bar0<'_>, ucode_id: u8) -> Result<u32> {
+        let idx = usize::from(ucode_id).checked_sub(1).ok_or(EINVAL)?;
+        let loc = NV_FUSE_OPT_FPF_GSP_UCODE_VERSION::try_at(idx).ok_or(EINVAL)?;
+        Ok(bar.read(loc).data().get())
+    }
+}
+
+/// The SEC2 falcon.
+pub(crate) struct Sec2;
+
+impl RegisterBase<PFalconBase> for Sec2 {
+    const BASE: usize = 0x0084_0000;
+}
+
+impl FalconEngine for Sec2 {
+    fn fuse(bar: &Bar0<'_>, ucode_id: u8) -> Result<u32> {
+        let idx = usize::from(ucode_id).checked_sub(1).ok_or(EINVAL)?;
+        let loc = NV_FUSE_OPT_FPF_SEC2_UCODE_VERSION::try_at(idx).ok_or(EINVAL)?;
+        Ok(bar.read(loc).data().get())
+    }
+}
 
 /// Which falcon generation's reset sequence applies.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -112,12 +89,6 @@ pub(crate) enum FalconGen {
 
 /// Unit of a falcon DMA transfer.
 pub(crate) const DMA_BLOCK: usize = 256;
-
-/// `NV_FUSE_OPT_FPF_GSP_UCODE1_VERSION`: fuse versions of GSP ucodes, one
-/// register per ucode id (1..16).
-const FUSE_GSP_UCODE1_VERSION: usize = 0x0082_41c0;
-/// `NV_FUSE_OPT_FPF_SEC2_UCODE1_VERSION`: the same for SEC2.
-const FUSE_SEC2_UCODE1_VERSION: usize = 0x0082_4140;
 
 /// Which falcon memory a transfer fills.
 #[derive(Clone, Copy)]
@@ -139,82 +110,95 @@ pub(crate) struct BromParams {
 }
 
 /// One falcon (GSP or SEC2) of a bound GPU.
-pub(crate) struct Falcon<'a, 'b> {
+pub(crate) struct Falcon<'a, 'b, E: FalconEngine> {
     bar: &'a Bar0<'b>,
-    /// BAR0 offset of the engine's registers.
-    base: usize,
-    /// BAR0 offset of the engine's first ucode fuse-version register.
-    fuse_base: usize,
+    _engine: PhantomData<E>,
 }
 
-impl<'a, 'b> Falcon<'a, 'b> {
+impl<'a, 'b> Falcon<'a, 'b, Gsp> {
     /// The GSP falcon behind `bar`.
     pub(crate) fn gsp(bar: &'a Bar0<'b>) -> Self {
-        Self {
-            bar,
-            base: GSP_BASE,
-            fuse_base: FUSE_GSP_UCODE1_VERSION,
-        }
+        Self::new(bar)
     }
+}
 
+impl<'a, 'b> Falcon<'a, 'b, Sec2> {
     /// The SEC2 falcon behind `bar`.
     pub(crate) fn sec2(bar: &'a Bar0<'b>) -> Self {
+        Self::new(bar)
+    }
+}
+
+impl<'a, 'b, E: FalconEngine> Falcon<'a, 'b, E> {
+    /// Engine `E` behind `bar`.
+    pub(crate) fn new(bar: &'a Bar0<'b>) -> Self {
         Self {
             bar,
-            base: SEC2_BASE,
-            fuse_base: FUSE_SEC2_UCODE1_VERSION,
+            _engine: PhantomData,
         }
-    }
-
-    fn rd(&self, reg: usize) -> Result<u32> {
-        self.bar.try_read32(self.base + reg)
-    }
-
-    fn wr(&self, reg: usize, v: u32) -> Result {
-        self.bar.try_write32(v, self.base + reg)
     }
 
     /// Resets the falcon, selects its falcon (not RISC-V) core where there
     /// is a choice, and waits for IMEM/DMEM scrubbing.
     pub(crate) fn reset(&self, gen: FalconGen) -> Result {
+        let bar = self.bar;
         if gen == FalconGen::Ga102 {
             // The reset-ready bit may never rise on some parts; waiting for
             // it is advisory, so its timeout is not an error.
             let _ = read_poll_timeout(
-                || self.rd(HWCFG2),
-                |v| v & HWCFG2_RESET_READY != 0,
+                || Ok(bar.read(NV_PFALCON_FALCON_HWCFG2::of::<E>())),
+                |v| v.reset_ready(),
                 Delta::ZERO,
                 Delta::from_micros(150),
             );
         }
-        let engine = self.rd(ENGINE)?;
-        self.wr(ENGINE, engine | ENGINE_RESET)?;
+        bar.update(NV_PFALCON_FALCON_ENGINE::of::<E>(), |v| v.with_reset(true));
         fsleep(Delta::from_micros(10));
-        self.wr(ENGINE, engine & !ENGINE_RESET)?;
+        bar.update(NV_PFALCON_FALCON_ENGINE::of::<E>(), |v| v.with_reset(false));
         self.wait_scrubbing(gen)?;
 
-        if gen == FalconGen::Ga102 && self.rd(RISCV_BCR_CTRL)? & BCR_CTRL_CORE_RISCV != 0 {
-            self.wr(RISCV_BCR_CTRL, 0)?;
+        if gen == FalconGen::Ga102
+            && bar
+                .read(NV_PRISCV_RISCV_BCR_CTRL::of::<E>())
+                .core_select_riscv()
+        {
+            bar.write(
+                WithBase::of::<E>(),
+                NV_PRISCV_RISCV_BCR_CTRL::zeroed().with_core_select_riscv(false),
+            );
             read_poll_timeout(
-                || self.rd(RISCV_BCR_CTRL),
-                |v| v & BCR_CTRL_VALID != 0,
+                || Ok(bar.read(NV_PRISCV_RISCV_BCR_CTRL::of::<E>())),
+                |v| v.valid(),
                 Delta::ZERO,
                 Delta::from_millis(10),
             )?;
             self.wait_scrubbing(gen)?;
         }
         // The falcon expects BOOT_0 in its RM register.
-        self.wr(RM, self.bar.read32(regs::NV_PMC_BOOT_0))
+        let boot0 = bar.read(NV_PMC_BOOT_0).into_raw();
+        bar.write(
+            WithBase::of::<E>(),
+            NV_PFALCON_FALCON_RM::zeroed().with_value(boot0),
+        );
+        Ok(())
     }
 
     fn wait_scrubbing(&self, gen: FalconGen) -> Result {
-        let (reg, busy) = match gen {
-            FalconGen::Tu102 => (DMACTL, DMACTL_SCRUBBING),
-            FalconGen::Ga102 => (HWCFG2, HWCFG2_MEM_SCRUBBING),
+        let bar = self.bar;
+        let scrubbing = || match gen {
+            FalconGen::Tu102 => {
+                bar.read(NV_PFALCON_FALCON_DMACTL::of::<E>())
+                    .mem_scrubbing()
+                    .get()
+                    != 0
+            }
+            FalconGen::Ga102 => bar
+                .read(NV_PFALCON_FALCON_HWCFG2::of::<E>())
+                .mem_scrubbing(),
         };
         read_poll_timeout(
-            || self.rd(reg),
-            |v| v & busy == 0,
+            || Ok(scrubbing()),
+            |busy| !busy,
             Delta::ZERO,
             Delta::from_millis(20),
         )
@@ -223,36 +207,50 @@ impl<'a, 'b> Falcon<'a, 'b> {
 
     /// Allows physical DMA without an instance block and clears DMACTL.
     pub(crate) fn setup_dma(&self) -> Result {
-        let ctl = self.rd(FBIF_CTL)?;
-        self.wr(FBIF_CTL, ctl | FBIF_CTL_ALLOW_PHYS_NO_CTX)?;
-        self.wr(DMACTL, 0)
+        self.bar.update(NV_PFALCON_FBIF_CTL::of::<E>(), |v| {
+            v.with_allow_phys_no_ctx(true)
+        });
+        self.bar
+            .write(WithBase::of::<E>(), NV_PFALCON_FALCON_DMACTL::zeroed());
+        Ok(())
     }
 
     /// Points DMA context `ctx` (0..7) at physical, coherent system memory.
     pub(crate) fn set_dma_target(&self, ctx: usize) -> Result {
-        if ctx > 7 {
-            return Err(EINVAL);
-        }
-        let reg = FBIF_TRANSCFG0 + 4 * ctx;
-        let t = self.rd(reg)?;
-        self.wr(reg, (t & !0x7) | TRANSCFG_SYSMEM_PHYS)
+        let loc = NV_PFALCON_FBIF_TRANSCFG::of::<E>()
+            .try_at(ctx)
+            .ok_or(EINVAL)?;
+        self.bar.update(loc, |v| {
+            v.with_const_target::<1>().with_mem_type_physical(true)
+        });
+        Ok(())
     }
 
     /// Writes `code` to IMEM (secure if `secure`) at `dst` through PIO port
     /// 0, its 256-byte blocks tagged from `tag` on. A partial last block is
     /// padded with zeros.
     pub(crate) fn pio_load_imem(&self, code: &[u8], dst: u32, tag: u16, secure: bool) -> Result {
-        let sec = if secure { IMEMC_SECURE } else { 0 };
-        self.wr(IMEMC0, (dst & 0xfffc) | MEMC_AINCW | sec)?;
+        let bar = self.bar;
+        let imemc = NV_PFALCON_FALCON_IMEMC::zeroed()
+            .try_with_offs(dst & 0xfffc)?
+            .with_aincw(true)
+            .with_secure(secure);
+        bar.write(NV_PFALCON_FALCON_IMEMC::of::<E>().at(0), imemc);
         for (n, block) in code.chunks(DMA_BLOCK).enumerate() {
             let t = tag.checked_add(u16::try_from(n)?).ok_or(ERANGE)?;
-            self.wr(IMEMT0, u32::from(t))?;
+            bar.write(
+                NV_PFALCON_FALCON_IMEMT::of::<E>().at(0),
+                NV_PFALCON_FALCON_IMEMT::zeroed().with_tag(t),
+            );
             for i in (0..DMA_BLOCK).step_by(4) {
                 let mut w = [0u8; 4];
                 for (j, b) in w.iter_mut().enumerate() {
                     *b = block.get(i + j).copied().unwrap_or(0);
                 }
-                self.wr(IMEMD0, u32::from_le_bytes(w))?;
+                bar.write(
+                    NV_PFALCON_FALCON_IMEMD::of::<E>().at(0),
+                    NV_PFALCON_FALCON_IMEMD::zeroed().with_data(u32::from_le_bytes(w)),
+                );
             }
         }
         Ok(())
@@ -264,9 +262,17 @@ impl<'a, 'b> Falcon<'a, 'b> {
         if data.len() % 4 != 0 {
             return Err(EINVAL);
         }
-        self.wr(DMEMC0, (dst & 0xfffc) | MEMC_AINCW)?;
+        let bar = self.bar;
+        let dmemc = NV_PFALCON_FALCON_DMEMC::zeroed()
+            .try_with_offs(dst & 0xfffc)?
+            .with_aincw(true);
+        bar.write(NV_PFALCON_FALCON_DMEMC::of::<E>().at(0), dmemc);
         for w in data.chunks_exact(4) {
-            self.wr(DMEMD0, u32::from_le_bytes([w[0], w[1], w[2], w[3]]))?;
+            bar.write(
+                NV_PFALCON_FALCON_DMEMD::of::<E>().at(0),
+                NV_PFALCON_FALCON_DMEMD::zeroed()
+                    .with_data(u32::from_le_bytes([w[0], w[1], w[2], w[3]])),
+            );
         }
         Ok(())
     }
@@ -282,6 +288,7 @@ impl<'a, 'b> Falcon<'a, 'b> {
         dst: u32,
         len: u32,
     ) -> Result {
+        let bar = self.bar;
         let block = DMA_BLOCK as u32;
         let count = len.div_ceil(block);
         let span = count.checked_mul(block).ok_or(EOVERFLOW)?;
@@ -290,29 +297,39 @@ impl<'a, 'b> Falcon<'a, 'b> {
             return Err(EINVAL);
         }
         // IMEM: the base is the image start and the offset its tag. DMEM:
-        // the source offset is folded into the base.
+        // the source offset is folded into the base. Transfers are 256
+        // bytes (size 6: 4 << 6).
+        let cmd = NV_PFALCON_FALCON_DMATRFCMD::zeroed().with_const_size::<6>();
         let (base_off, fb_off, cmd) = match mem {
-            Mem::ImemSecure => (
-                0u64,
-                src,
-                DMATRFCMD_IMEM | DMATRFCMD_SECURE | DMATRFCMD_SIZE_256,
-            ),
-            Mem::Dmem => (u64::from(src), 0, DMATRFCMD_SIZE_256),
+            Mem::ImemSecure => (0u64, src, cmd.with_imem(true).with_sec(true)),
+            Mem::Dmem => (u64::from(src), 0, cmd),
         };
         let addr: DmaAddress = buf.dma_address() + base_off;
         if addr % DMA_BLOCK as u64 != 0 {
             return Err(EINVAL);
         }
-        self.wr(DMATRFBASE, (addr >> 8) as u32)?;
-        self.wr(DMATRFBASE1, ((addr >> 40) as u32) & 0x1ff)?;
+        bar.write(
+            WithBase::of::<E>(),
+            NV_PFALCON_FALCON_DMATRFBASE::zeroed().with_base((addr >> 8) as u32),
+        );
+        bar.write(
+            WithBase::of::<E>(),
+            NV_PFALCON_FALCON_DMATRFBASE1::zeroed().try_with_base(((addr >> 40) as u32) & 0x1ff)?,
+        );
         for i in 0..count {
             let pos = i * block;
-            self.wr(DMATRFMOFFS, dst + pos)?;
-            self.wr(DMATRFFBOFFS, fb_off + pos)?;
-            self.wr(DMATRFCMD, cmd)?;
+            bar.write(
+                WithBase::of::<E>(),
+                NV_PFALCON_FALCON_DMATRFMOFFS::zeroed().try_with_offs(dst + pos)?,
+            );
+            bar.write(
+                WithBase::of::<E>(),
+                NV_PFALCON_FALCON_DMATRFFBOFFS::zeroed().with_offs(fb_off + pos),
+            );
+            bar.write(WithBase::of::<E>(), cmd);
             read_poll_timeout(
-                || self.rd(DMATRFCMD),
-                |v| v & DMATRFCMD_IDLE != 0,
+                || Ok(bar.read(NV_PFALCON_FALCON_DMATRFCMD::of::<E>())),
+                |v| v.idle(),
                 Delta::ZERO,
                 Delta::from_secs(2),
             )?;
@@ -323,57 +340,92 @@ impl<'a, 'b> Falcon<'a, 'b> {
     /// The signature version the engine's fuses require for ucode `ucode_id`
     /// (the highest set fuse bit, 0 if none).
     pub(crate) fn fuse_version(&self, ucode_id: u8) -> Result<u32> {
-        if !(1..=16).contains(&ucode_id) {
-            return Err(EINVAL);
-        }
-        let reg = self.fuse_base + 4 * (usize::from(ucode_id) - 1);
-        let fuse = self.bar.try_read32(reg)? & 0xffff;
+        let fuse = E::fuse(self.bar, ucode_id)?;
         Ok(u32::BITS - fuse.leading_zeros())
     }
 
     /// Programs the boot ROM parameters.
     pub(crate) fn program_brom(&self, p: &BromParams) -> Result {
-        self.wr(BROM_PARAADDR0, p.pkc_data_offset)?;
-        self.wr(BROM_ENGIDMASK, u32::from(p.engine_id_mask))?;
-        self.wr(BROM_CURR_UCODE_ID, u32::from(p.ucode_id))?;
-        self.wr(MOD_SEL, MOD_SEL_RSA3K)
+        let bar = self.bar;
+        bar.write(
+            WithBase::of::<E>(),
+            NV_PFALCON2_FALCON_BROM_PARAADDR0::zeroed().with_value(p.pkc_data_offset),
+        );
+        bar.write(
+            WithBase::of::<E>(),
+            NV_PFALCON2_FALCON_BROM_ENGIDMASK::zeroed().with_value(u32::from(p.engine_id_mask)),
+        );
+        bar.write(
+            WithBase::of::<E>(),
+            NV_PFALCON2_FALCON_BROM_CURR_UCODE_ID::zeroed().with_ucode_id(p.ucode_id),
+        );
+        // RSA-3K.
+        bar.write(
+            WithBase::of::<E>(),
+            NV_PFALCON2_FALCON_MOD_SEL::zeroed().with_const_algo::<1>(),
+        );
+        Ok(())
     }
 
     /// Writes the two mailbox registers.
     pub(crate) fn write_mailboxes(&self, mailbox0: u32, mailbox1: u32) -> Result {
-        self.wr(MAILBOX0, mailbox0)?;
-        self.wr(MAILBOX1, mailbox1)
+        self.bar.write(
+            WithBase::of::<E>(),
+            NV_PFALCON_FALCON_MAILBOX0::zeroed().with_value(mailbox0),
+        );
+        self.bar.write(
+            WithBase::of::<E>(),
+            NV_PFALCON_FALCON_MAILBOX1::zeroed().with_value(mailbox1),
+        );
+        Ok(())
     }
 
     /// Reads MAILBOX0.
     pub(crate) fn mailbox0(&self) -> Result<u32> {
-        self.rd(MAILBOX0)
+        Ok(self
+            .bar
+            .read(NV_PFALCON_FALCON_MAILBOX0::of::<E>())
+            .value()
+            .get())
     }
 
     /// Reads MAILBOX0 and MAILBOX1.
     pub(crate) fn mailboxes(&self) -> Result<(u32, u32)> {
-        Ok((self.rd(MAILBOX0)?, self.rd(MAILBOX1)?))
+        let mbox1 = self.bar.read(NV_PFALCON_FALCON_MAILBOX1::of::<E>());
+        Ok((self.mailbox0()?, mbox1.value().get()))
     }
 
     /// Sets the address the CPU starts at.
     pub(crate) fn set_bootvec(&self, bootvec: u32) -> Result {
-        self.wr(BOOTVEC, bootvec)
+        self.bar.write(
+            WithBase::of::<E>(),
+            NV_PFALCON_FALCON_BOOTVEC::zeroed().with_value(bootvec),
+        );
+        Ok(())
     }
 
     /// Starts the falcon CPU, without waiting.
     pub(crate) fn start(&self) -> Result {
-        if self.rd(CPUCTL)? & CPUCTL_ALIAS_EN != 0 {
-            self.wr(CPUCTL_ALIAS, CPUCTL_STARTCPU)
+        let bar = self.bar;
+        if bar.read(NV_PFALCON_FALCON_CPUCTL::of::<E>()).alias_en() {
+            bar.write(
+                WithBase::of::<E>(),
+                NV_PFALCON_FALCON_CPUCTL_ALIAS::zeroed().with_startcpu(true),
+            );
         } else {
-            self.wr(CPUCTL, CPUCTL_STARTCPU)
+            bar.write(
+                WithBase::of::<E>(),
+                NV_PFALCON_FALCON_CPUCTL::zeroed().with_startcpu(true),
+            );
         }
+        Ok(())
     }
 
     /// Waits up to `timeout` for the falcon CPU to halt.
     pub(crate) fn wait_halted(&self, timeout: Delta) -> Result {
         read_poll_timeout(
-            || self.rd(CPUCTL),
-            |v| v & CPUCTL_HALTED != 0,
+            || Ok(self.bar.read(NV_PFALCON_FALCON_CPUCTL::of::<E>())),
+            |v| v.halted(),
             Delta::from_micros(100),
             timeout,
         )
@@ -399,42 +451,82 @@ impl<'a, 'b> Falcon<'a, 'b> {
     /// Writes the OS register (the RISC-V bootloader's application version
     /// on the GSP).
     pub(crate) fn write_os(&self, value: u32) -> Result {
-        self.wr(OS, value)
-    }
-
-    /// Clears a stale SWGEN0, routes it to the host (IRQDEST) and unmasks
-    /// it (IRQMSET): from now on a message from GSP-RM interrupts the host.
-    pub(crate) fn swgen0_enable(&self) -> Result {
-        self.wr(IRQSCLR, IRQ_SWGEN0)?;
-        let dest = self.rd(IRQDEST)?;
-        self.wr(IRQDEST, dest | IRQ_SWGEN0)?;
-        self.wr(IRQMSET, IRQ_SWGEN0)
-    }
-
-    /// Masks SWGEN0 (IRQMCLR) and routes it back to the falcon.
-    pub(crate) fn swgen0_disable(&self) -> Result {
-        self.wr(IRQMCLR, IRQ_SWGEN0)?;
-        let dest = self.rd(IRQDEST)?;
-        self.wr(IRQDEST, dest & !IRQ_SWGEN0)
-    }
-
-    /// Whether SWGEN0 is pending; if so it is acknowledged (IRQSCLR). Safe
-    /// in interrupt context. A register reading all ones (the device is
-    /// gone) does not count as pending.
-    pub(crate) fn swgen0_ack(&self) -> Result<bool> {
-        let stat = self.rd(IRQSTAT)?;
-        if stat == u32::MAX || stat & IRQ_SWGEN0 == 0 {
-            return Ok(false);
-        }
-        self.wr(IRQSCLR, IRQ_SWGEN0)?;
-        Ok(true)
+        self.bar.write(
+            WithBase::of::<E>(),
+            NV_PFALCON_FALCON_OS::zeroed().with_value(value),
+        );
+        Ok(())
     }
 
     /// Whether the engine's RISC-V core is active.
     pub(crate) fn riscv_active(&self, gen: FalconGen) -> Result<bool> {
         Ok(match gen {
-            FalconGen::Tu102 => self.rd(RISCV_CORE_SWITCH_STATUS)? & 1 != 0,
-            FalconGen::Ga102 => self.rd(RISCV_CPUCTL)? & RISCV_CPUCTL_ACTIVE != 0,
+            FalconGen::Tu102 => self
+                .bar
+                .read(NV_PRISCV_RISCV_CORE_SWITCH_RISCV_STATUS::of::<E>())
+                .active_stat(),
+            FalconGen::Ga102 => self
+                .bar
+                .read(NV_PRISCV_RISCV_CPUCTL::of::<E>())
+                .active_stat(),
         })
+    }
+}
+
+impl Falcon<'_, '_, Gsp> {
+    /// Clears a stale SWGEN0, routes it to the host (IRQDEST) and unmasks
+    /// it (IRQMSET): from now on a message from GSP-RM interrupts the host.
+    pub(crate) fn swgen0_enable(&self) -> Result {
+        let bar = self.bar;
+        bar.write(
+            WithBase::of::<Gsp>(),
+            NV_PFALCON_FALCON_IRQSCLR::zeroed().with_swgen0(true),
+        );
+        bar.update(NV_PFALCON_FALCON_IRQDEST::of::<Gsp>(), |v| {
+            v.with_swgen0(true)
+        });
+        bar.write(
+            WithBase::of::<Gsp>(),
+            NV_PFALCON_FALCON_IRQMSET::zeroed().with_swgen0(true),
+        );
+        Ok(())
+    }
+
+    /// Masks SWGEN0 (IRQMCLR) and routes it back to the falcon.
+    pub(crate) fn swgen0_disable(&self) -> Result {
+        let bar = self.bar;
+        bar.write(
+            WithBase::of::<Gsp>(),
+            NV_PFALCON_FALCON_IRQMCLR::zeroed().with_swgen0(true),
+        );
+        bar.update(NV_PFALCON_FALCON_IRQDEST::of::<Gsp>(), |v| {
+            v.with_swgen0(false)
+        });
+        Ok(())
+    }
+
+    /// Whether SWGEN0 is pending and enabled; if so it is acknowledged
+    /// (IRQSCLR). Safe in interrupt context. Only an interrupt nova enabled
+    /// in IRQMASK is claimed, and registers reading all ones (the device is
+    /// gone) claim nothing.
+    pub(crate) fn swgen0_ack(&self) -> bool {
+        let bar = self.bar;
+        let stat = bar.read(NV_PFALCON_FALCON_IRQSTAT::of::<Gsp>());
+        let mask = bar.read(NV_PFALCON_FALCON_IRQMASK::of::<Gsp>());
+        if stat.into_raw() == u32::MAX || !(stat.swgen0() && mask.swgen0()) {
+            return false;
+        }
+        bar.write(
+            WithBase::of::<Gsp>(),
+            NV_PFALCON_FALCON_IRQSCLR::zeroed().with_swgen0(true),
+        );
+        true
+    }
+
+    /// Whether GSP-RM reported in MAILBOX0 that it suspended.
+    pub(crate) fn rm_suspended(&self) -> bool {
+        self.bar
+            .read(NV_PFALCON_FALCON_MAILBOX0_GSP::of::<Gsp>())
+            .suspended()
     }
 }

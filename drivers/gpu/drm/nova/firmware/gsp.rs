@@ -37,7 +37,7 @@ use crate::{
         gsp::GspImage,
         riscv::RiscvFirmware, //
     },
-    firmware::radix3 as radix3,
+    firmware::radix3,
 };
 
 /// The GSP-RM image file.

@@ -12,10 +12,10 @@
 //! the GSP boot is not run at all.
 
 pub(crate) mod gsp;
-// The parsers are shared with host crates (tools/fwparse), which is why their
-// API is `pub` and only partly used by the driver.
-#[allow(unreachable_pub, dead_code)]
-pub(crate) mod parse;
+// The parsers are shared with host crates (tools/fwparse): their API is
+// `pub`, reachable from the crate root, so what the driver does not use is
+// not dead code.
+pub mod parse;
 pub(crate) mod radix3;
 
 use kernel::{
@@ -31,19 +31,16 @@ use kernel::{
     str::CString,
 };
 
-use crate::{
-    chip::{
-        Chip,
-        CHIPS, //
-    },
-    firmware::parse::{
-        self,
-        bl::GenericBootloader,
-        fmc::FmcImage,
-        gsp::GspImage,
-        hs::HsImage,
-        riscv::RiscvFirmware, //
-    },
+use crate::chip::{
+    Chip,
+    CHIPS, //
+};
+use parse::{
+    bl::GenericBootloader,
+    fmc::FmcImage,
+    gsp::GspImage,
+    hs::HsImage,
+    riscv::RiscvFirmware, //
 };
 
 /// Which parser checks a firmware file, from the file's name.
@@ -81,7 +78,7 @@ impl Format {
 
     /// Parses `data` as this format; for GSP-RM, also requires the
     /// signature section of `chip`.
-    fn check(self, data: &[u8], chip: &Chip) -> fwparse::Result<()> {
+    fn check(self, data: &[u8], chip: &Chip) -> parse::Result<()> {
         match self {
             Self::GspRm => GspImage::parse(data)?.signature(chip.fw_dir).map(drop),
             Self::RiscvBootloader => RiscvFirmware::parse(data).map(drop),
@@ -93,7 +90,7 @@ impl Format {
 }
 
 /// Shows a parser error with its own (`core`) `Display` in kernel messages.
-struct Problem<'a>(&'a fwparse::ParseError);
+struct Problem<'a>(&'a parse::ParseError);
 
 impl kernel::fmt::Display for Problem<'_> {
     fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
@@ -189,7 +186,7 @@ mod tests {
 
     #[test]
     fn every_listed_file_has_a_parser() {
-        for chip in CHIPS {
+        for chip in CHIPS.iter() {
             for name in chip.firmware {
                 assert!(Format::of(name).is_some());
             }

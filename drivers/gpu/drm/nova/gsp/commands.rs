@@ -37,16 +37,6 @@ pub(crate) mod function {
     pub(crate) const GSP_RUN_CPU_SEQUENCER: u32 = 0x1002;
 }
 
-/// Whether `function` is that of a command nova sends without waiting for
-/// its reply: GSP-RM still answers those, and the answer arrives while nova
-/// waits for something else.
-pub(crate) fn reply_unawaited(function: u32) -> bool {
-    matches!(
-        function,
-        function::GSP_SET_SYSTEM_INFO | function::SET_REGISTRY
-    )
-}
-
 /// What `GSP_SET_SYSTEM_INFO` tells GSP-RM about the PCI function.
 pub(crate) struct SetSystemInfo {
     /// Bus address of BAR0 (registers).

@@ -5,15 +5,15 @@
 //! routed and unmasked it, it reaches the host as the GPU's PCI interrupt
 //! (one vector: MSI, or a shared INTx line).
 //!
-//! [`GspIrq`] owns the vector and the handler; the handler acknowledges
-//! SWGEN0 and wakes the receiver through [`RxWake`], which the command
-//! queue sleeps on with a short timeout (the fallback: a lost interrupt
-//! costs one timeout, never a hang).
+//! [`GspIrq`] owns the vector and a threaded handler: the hard handler
+//! acknowledges SWGEN0 (if nova enabled it) and wakes the thread, which
+//! drains the status queue of the attached [`GspQueues`], delivering
+//! replies to their callers and events to their handlers.
 //!
-//! Locking: the handler takes only the [`RxWake`] spinlock (interrupts
-//! disabled, never held across a sleep except inside the condition
-//! variable's wait, which drops it). The receiver takes it while holding the
-//! queue mutex, never the other way round.
+//! Locking: the hard handler takes no lock but the interrupt counter's
+//! spinlock; the thread takes the attachment mutex, then the queues'
+//! receive lock (through [`GspQueues::drain`]). Detaching takes the
+//! attachment mutex alone.
 
 use core::ptr::NonNull;
 
@@ -22,9 +22,10 @@ use kernel::{
     irq::{
         self,
         IrqRequest,
-        IrqReturn, //
+        IrqReturn,
+        ThreadedIrqReturn, //
     },
-    new_condvar, new_spinlock_irq,
+    new_mutex, new_spinlock_irq,
     pci::{
         self,
         IrqType,
@@ -34,104 +35,71 @@ use kernel::{
     prelude::*,
     sync::{
         Arc,
-        CondVar,
-        CondVarTimeoutResult,
+        Mutex,
         SpinLockIrq, //
-    },
-    time::{
-        msecs_to_jiffies,
-        Delta, //
     },
 };
 
+use super::cmdq::{
+    DrainBy,
+    GspQueues, //
+};
 use crate::{
     falcon::Falcon,
     gpu::Bar0, //
 };
 
-/// What a wait for an interrupt ended with.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Wake {
-    /// An interrupt arrived after the count the waiter had seen.
-    Interrupt,
-    /// The timeout passed without one.
-    Timeout,
-    /// A signal is pending: the wait did not sleep.
-    Signal,
-}
-
-/// The receiver's wakeup: a count of the SWGEN0 interrupts taken and the
-/// condition variable the receiver sleeps on.
+/// What the hard handler and the thread share: the interrupt count and
+/// the queues the thread drains.
 #[pin_data]
 pub(crate) struct RxWake {
     /// SWGEN0 interrupts taken so far.
     #[pin]
     irqs: SpinLockIrq<u64>,
+    /// The queues to drain, while GSP-RM runs.
     #[pin]
-    cond: CondVar,
+    queues: Mutex<Option<Arc<GspQueues>>>,
 }
 
 impl RxWake {
-    /// A wakeup with no interrupt taken yet.
+    /// Nothing attached, no interrupt taken yet.
     pub(crate) fn new() -> impl PinInit<Self> {
         pin_init!(Self {
             irqs <- new_spinlock_irq!(0, "nova_gsp_irqs"),
-            cond <- new_condvar!("nova_gsp_rx"),
+            queues <- new_mutex!(None, "nova_gsp_queues"),
         })
-    }
-
-    /// Counts one interrupt and wakes the receiver. Called by the handler.
-    fn notify(&self) {
-        let mut irqs = self.irqs.lock();
-        *irqs = irqs.wrapping_add(1);
-        self.cond.notify_all();
     }
 
     /// The number of interrupts taken so far.
     pub(crate) fn irqs(&self) -> u64 {
         *self.irqs.lock()
     }
-
-    /// Sleeps until the interrupt count is no longer `seen`, for at most
-    /// `timeout` (rounded up to a jiffy). The count is checked under the
-    /// lock the handler takes, and the wait is queued before that lock is
-    /// dropped, so an interrupt cannot slip in between the check and the
-    /// sleep.
-    pub(crate) fn wait(&self, seen: u64, timeout: Delta) -> Wake {
-        let ms = u32::try_from(timeout.as_millis_ceil().max(0)).unwrap_or(u32::MAX);
-        let mut irqs = self.irqs.lock();
-        if *irqs != seen {
-            return Wake::Interrupt;
-        }
-        let res = self
-            .cond
-            .wait_interruptible_timeout(&mut irqs, msecs_to_jiffies(ms));
-        if *irqs != seen {
-            return Wake::Interrupt;
-        }
-        match res {
-            CondVarTimeoutResult::Signal { .. } => Wake::Signal,
-            _ => Wake::Timeout,
-        }
-    }
 }
 
 /// The interrupt handler: acknowledges the GSP falcon's SWGEN0 and wakes
-/// the receiver. Anything else on a shared line is not nova's.
+/// the thread, which drains the queues. Anything else on a shared line is
+/// not nova's.
 struct Handler<'a> {
     bar: Arc<Bar0<'a>>,
     wake: Arc<RxWake>,
 }
 
-impl irq::Handler for Handler<'_> {
-    fn handle(&self) -> IrqReturn {
-        match Falcon::gsp(&self.bar).swgen0_ack() {
-            Ok(true) => {
-                self.wake.notify();
-                IrqReturn::Handled
-            }
-            _ => IrqReturn::None,
+impl irq::ThreadedHandler for Handler<'_> {
+    fn handle(&self) -> ThreadedIrqReturn {
+        if Falcon::gsp(&self.bar).swgen0_ack() {
+            let mut irqs = self.wake.irqs.lock();
+            *irqs = irqs.wrapping_add(1);
+            ThreadedIrqReturn::WakeThread
+        } else {
+            ThreadedIrqReturn::None
         }
+    }
+
+    fn handle_threaded(&self) -> IrqReturn {
+        if let Some(queues) = self.wake.queues.lock().as_ref() {
+            queues.drain(DrainBy::Interrupt);
+        }
+        IrqReturn::Handled
     }
 }
 
@@ -171,7 +139,7 @@ impl Drop for Vectors<'_> {
 /// `pci_free_irq_vectors`, and nothing derived from the reference to the
 /// allocation outlives it. No field is ever moved out or forgotten.
 pub(crate) struct GspIrq<'a> {
-    reg: Pin<KBox<irq::Registration<'a, Handler<'a>>>>,
+    reg: Pin<KBox<irq::ThreadedRegistration<'a, Handler<'a>>>>,
     /// Only kept to be freed after `reg`.
     _vectors: Vectors<'a>,
     wake: Arc<RxWake>,
@@ -210,7 +178,9 @@ impl<'a> GspIrq<'a> {
             wake: wake.clone(),
         });
         // SAFETY: the registration is stored in `GspIrq` and dropped with it, never forgotten.
-        let init = unsafe { irq::Registration::new(request, irq::Flags::SHARED, c"nova", handler) };
+        let init = unsafe {
+            irq::ThreadedRegistration::new(request, irq::Flags::SHARED, c"nova", handler)
+        };
         let reg = KBox::pin_init(init, GFP_KERNEL)
             .inspect_err(|e| dev_err!(pdev, "GSP interrupt: request IRQ {}: {:?}\n", irq, e))?;
         dev_dbg!(pdev, "GSP interrupt: IRQ {} ({:?})\n", irq, kind);
@@ -221,14 +191,26 @@ impl<'a> GspIrq<'a> {
         })
     }
 
-    /// The receiver's wakeup.
-    pub(crate) fn wake(&self) -> &Arc<RxWake> {
-        &self.wake
+    /// Has the interrupt thread drain `queues` from now on.
+    pub(crate) fn attach(&self, queues: Arc<GspQueues>) {
+        queues.set_irq_driven(true);
+        *self.wake.queues.lock() = Some(queues);
     }
 
-    /// Waits for a running handler to finish. Called after SWGEN0 was
-    /// masked, before the GSP memory goes.
-    pub(crate) fn synchronize(&self) {
+    /// Stops the thread draining the queues (callers poll again) and waits
+    /// for a running handler to finish. Called after SWGEN0 was masked,
+    /// before the GSP memory goes.
+    pub(crate) fn detach(&self) {
+        let queues = self.wake.queues.lock().take();
+        if let Some(q) = &queues {
+            q.set_irq_driven(false);
+        }
         self.reg.synchronize();
+        drop(queues);
+    }
+
+    /// The number of SWGEN0 interrupts taken so far.
+    pub(crate) fn irqs(&self) -> u64 {
+        self.wake.irqs()
     }
 }

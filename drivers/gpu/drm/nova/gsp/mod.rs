@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The GSP-RM RPC layer: the shared-memory command and message queues, the
-//! RM arguments, and the first RPCs of a boot (step 7) and of a shutdown
-//! (the RPC part of step 8).
+//! RM arguments, and the first RPCs of a boot (step 8) and of a shutdown
+//! (the RPC part of step 9).
 //!
 //! [`GspQueues`] is allocated before GSP boots (its RM arguments go into the
 //! libos "RMARGS" region); once the RISC-V core runs, [`start_rm`] talks to
@@ -12,25 +12,19 @@
 
 mod cmdq;
 mod commands;
+pub(crate) mod events;
 mod irq;
 pub(crate) mod libos;
 mod queue;
+mod regs;
 mod ring;
 mod sequencer;
 mod shmem;
 
-use kernel::{
-    device,
-    io::{
-        poll::read_poll_timeout,
-        Io, //
-    },
-    pci,
-    prelude::*,
-    time::Delta,
-};
+use kernel::{device, io::poll::read_poll_timeout, pci, prelude::*, time::Delta};
 
 pub(crate) use cmdq::GspQueues;
+use cmdq::Waiter;
 use commands::{
     function,
     GetGspStaticInfo,
@@ -52,10 +46,6 @@ use crate::{
 const INIT_DONE_TIMEOUT_S: i64 = 10;
 /// How long GSP-RM may take to suspend after `UNLOADING_GUEST_DRIVER`.
 const SUSPEND_TIMEOUT: Delta = Delta::from_secs(5);
-/// `NV_PGSP_FALCON_MAILBOX0`.
-const GSP_MAILBOX0: usize = 0x0011_0040;
-/// MAILBOX0 bit GSP-RM sets once it has suspended.
-const MAILBOX0_SUSPENDED: u32 = 1 << 31;
 
 /// Falcon operations the GSP CPU sequencer (`RUN_CPU_SEQUENCER`) needs;
 /// implemented by the boot code.
@@ -103,23 +93,24 @@ fn system_info(pdev: &pci::Device<device::Bound>, chip: &Chip) -> Result<SetSyst
         subsystem_vendor: pdev.subsystem_vendor_id(),
         subsystem_device: pdev.subsystem_device_id(),
         revision: pdev.revision_id(),
-        config_mirror_base: chip.hal.pci_config_mirror(),
+        config_mirror_base: chip.hal().pci_config_mirror(),
         config_mirror_size: CONFIG_MIRROR_SIZE,
     })
 }
 
-/// Waits for `GSP_INIT_DONE`, running the CPU sequencer when GSP-RM asks for
-/// it and skipping other events.
+/// Waits for `GSP_INIT_DONE` on `w`, running the CPU sequencer when
+/// GSP-RM asks for it; other messages go to their handlers meanwhile.
 fn wait_init_done(
     dev: &device::Device,
     bar: &Bar0<'_>,
     queues: &GspQueues,
+    w: &Waiter,
     seq: &dyn SequencerOps,
 ) -> Result {
     use cmdq::Message;
     loop {
         let timeout = Delta::from_secs(INIT_DONE_TIMEOUT_S);
-        let msg = queues.receive(timeout).inspect_err(|e| {
+        let msg = queues.wait(w, timeout).inspect_err(|e| {
             if *e == ETIMEDOUT {
                 dev_err!(
                     dev,
@@ -128,26 +119,17 @@ fn wait_init_done(
                 );
             }
         })?;
-        match msg.header.function {
-            GspInitDone::FUNCTION => return GspInitDone::decode(msg.payload()).map(|_| ()),
-            function::GSP_RUN_CPU_SEQUENCER => {
-                sequencer::run(dev, bar, msg.payload(), seq)?;
-                // A GSP falcon reset in the sequence masked SWGEN0 again.
-                Falcon::gsp(bar).swgen0_enable()?;
-                dev_dbg!(dev, "GSP-RM: CPU sequencer done\n");
-            }
-            f if f >= cmdq::EVENT_BASE || commands::reply_unawaited(f) => {
-                cmdq::log_unawaited(dev, &msg)?
-            }
-            f => {
-                dev_err!(dev, "GSP-RM: reply to function {} while booting\n", f);
-                return Err(EPROTO);
-            }
+        if msg.header.function == GspInitDone::FUNCTION {
+            return GspInitDone::decode(msg.payload()).map(|_| ());
         }
+        sequencer::run(dev, bar, msg.payload(), seq)?;
+        // A GSP falcon reset in the sequence masked SWGEN0 again.
+        Falcon::gsp(bar).swgen0_enable()?;
+        dev_dbg!(dev, "GSP-RM: CPU sequencer done\n");
     }
 }
 
-/// Step 7: everything after the RISC-V core is active, up to and including
+/// Step 8: everything after the RISC-V core is active, up to and including
 /// `GET_GSP_STATIC_INFO` and its log line.
 pub(crate) fn start_rm(
     pdev: &pci::Device<device::Bound>,
@@ -175,14 +157,23 @@ fn start_rm_steps(
     let dev: &device::Device = pdev.as_ref();
     let info = system_info(pdev, chip)
         .inspect_err(|e| dev_err!(dev, "GSP-RM: read PCI resources: {:?}\n", e))?;
-    queues
+    // GSP-RM answers neither of the two commands below; what comes back
+    // is the sequencer and GSP_INIT_DONE, claimed before anything is sent.
+    let w = queues.waiter(function::GSP_INIT_DONE, function::GSP_RUN_CPU_SEQUENCER)?;
+    let res = queues
         .send(bar, &info)
-        .inspect_err(|e| dev_err!(dev, "GSP-RM: send GSP_SET_SYSTEM_INFO: {:?}\n", e))?;
-    queues
-        .send(bar, &SetRegistry)
-        .inspect_err(|e| dev_err!(dev, "GSP-RM: send SET_REGISTRY: {:?}\n", e))?;
-    wait_init_done(dev, bar, queues, seq)
-        .inspect_err(|e| dev_err!(dev, "GSP-RM: wait for GSP_INIT_DONE: {:?}\n", e))?;
+        .inspect_err(|e| dev_err!(dev, "GSP-RM: send GSP_SET_SYSTEM_INFO: {:?}\n", e))
+        .and_then(|()| {
+            queues
+                .send(bar, &SetRegistry)
+                .inspect_err(|e| dev_err!(dev, "GSP-RM: send SET_REGISTRY: {:?}\n", e))
+        })
+        .and_then(|()| {
+            wait_init_done(dev, bar, queues, &w, seq)
+                .inspect_err(|e| dev_err!(dev, "GSP-RM: wait for GSP_INIT_DONE: {:?}\n", e))
+        });
+    queues.forget(w);
+    res?;
     let reply = queues
         .rpc(bar, &GetGspStaticInfo)
         .inspect_err(|e| dev_err!(dev, "GSP-RM: GET_GSP_STATIC_INFO: {:?}\n", e))?;
@@ -199,18 +190,19 @@ fn start_rm_steps(
     Ok(info)
 }
 
-/// Step 8, RPC part: `UNLOADING_GUEST_DRIVER`, then waits for GSP MAILBOX0
-/// bit 31 (processor suspended). Masks the GSP interrupt either way (the
-/// caller synchronizes with the handler before freeing the queues) and logs
-/// how the messages arrived.
+/// Step 9, RPC part: `UNLOADING_GUEST_DRIVER`, then waits for GSP MAILBOX0
+/// bit 31 (processor suspended). Masks the GSP interrupt and detaches the
+/// queues from its thread either way, and logs how the messages arrived.
 pub(crate) fn stop_rm(
     pdev: &pci::Device<device::Bound>,
     bar: &Bar0<'_>,
     queues: &GspQueues,
+    irq: &GspIrq<'_>,
 ) -> Result {
     let res = stop_rm_steps(pdev, bar, queues);
     let _ = Falcon::gsp(bar).swgen0_disable();
-    queues.log_stats();
+    irq.detach();
+    queues.log_stats(irq.irqs());
     res
 }
 
@@ -220,8 +212,8 @@ fn stop_rm_steps(pdev: &pci::Device<device::Bound>, bar: &Bar0<'_>, queues: &Gsp
         .rpc(bar, &UnloadingGuestDriver)
         .inspect_err(|e| dev_err!(dev, "GSP-RM: UNLOADING_GUEST_DRIVER: {:?}\n", e))?;
     read_poll_timeout(
-        || bar.try_read32(GSP_MAILBOX0),
-        |v| v & MAILBOX0_SUSPENDED != 0,
+        || Ok(Falcon::gsp(bar).rm_suspended()),
+        |&suspended| suspended,
         Delta::from_micros(100),
         SUSPEND_TIMEOUT,
     )

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Per-chipset facts the parsers need, keyed by the chipset's lowercase
-//! name as used in firmware paths (`nvidia/<chip>/gsp/`).
+//! The GSP-era chips: the one table of per-chip facts, shared by the driver
+//! (identification, firmware files, which boot flow) and the host tools
+//! (firmware paths, signature sections).
+//!
+//! Chipset codes are `NV_PMC_BOOT_42` bits 29:20 (architecture and
+//! implementation); firmware directories are those of `nvidia/<chip>/gsp/`
+//! in linux-firmware and Debian's firmware-nvidia-graphics.
 
 /// GPU architecture of a GSP-era chipset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -14,7 +19,7 @@ pub enum Arch {
     Ada,
     /// GH100.
     Hopper,
-    /// GB1xx and GB2xx.
+    /// GB10x (data centre) and GB20x (client).
     Blackwell,
 }
 
@@ -31,86 +36,365 @@ impl Arch {
     }
 }
 
-/// One known chipset.
-struct ChipInfo {
-    /// Lowercase name, as in firmware paths.
-    name: &'static str,
-    /// Architecture.
-    arch: Arch,
-    /// Name of the GSP-RM ELF section holding this chipset's signatures.
-    gsp_sig_section: &'static str,
-    /// Whether the falcon HS images (booter) carry non-secure code loaded
-    /// into IMEM before the secure code (Turing and GA100), rather than only
-    /// a secure application (GA102 and later).
-    hs_ns_code: bool,
+/// How a chip's GSP-RM is booted: chips of one generation share the boot
+/// flow, the falcon reset sequence and the firmware set, and the driver
+/// gives each generation its own HAL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gen {
+    /// Turing: SEC2 runs booter after the generic falcon bootloader.
+    Tu1xx,
+    /// GA100: as Turing, with Ampere's fuses and an empty FRTS region.
+    Ga100,
+    /// GA10x (but GA100) and Ada: FWSEC-FRTS on the GSP, booter on SEC2.
+    Ga10x,
+    /// Hopper and Blackwell: the FSP boots the GSP through the FMC.
+    Gh100,
 }
 
-/// The chipsets with a GSP, in order.
-const CHIPS: &[ChipInfo] = &[
-    chip("tu102", Arch::Turing, ".fwsignature_tu10x", true),
-    chip("tu104", Arch::Turing, ".fwsignature_tu10x", true),
-    chip("tu106", Arch::Turing, ".fwsignature_tu10x", true),
-    chip("tu116", Arch::Turing, ".fwsignature_tu11x", true),
-    chip("tu117", Arch::Turing, ".fwsignature_tu11x", true),
-    chip("ga100", Arch::Ampere, ".fwsignature_ga100", true),
-    chip("ga102", Arch::Ampere, ".fwsignature_ga10x", false),
-    chip("ga103", Arch::Ampere, ".fwsignature_ga10x", false),
-    chip("ga104", Arch::Ampere, ".fwsignature_ga10x", false),
-    chip("ga106", Arch::Ampere, ".fwsignature_ga10x", false),
-    chip("ga107", Arch::Ampere, ".fwsignature_ga10x", false),
-    chip("ad102", Arch::Ada, ".fwsignature_ad10x", false),
-    chip("ad103", Arch::Ada, ".fwsignature_ad10x", false),
-    chip("ad104", Arch::Ada, ".fwsignature_ad10x", false),
-    chip("ad106", Arch::Ada, ".fwsignature_ad10x", false),
-    chip("ad107", Arch::Ada, ".fwsignature_ad10x", false),
-    chip("gh100", Arch::Hopper, ".fwsignature_gh100", false),
-    chip("gb100", Arch::Blackwell, ".fwsignature_gb10x", false),
-    chip("gb102", Arch::Blackwell, ".fwsignature_gb10x", false),
-    chip("gb202", Arch::Blackwell, ".fwsignature_gb20x", false),
-    chip("gb203", Arch::Blackwell, ".fwsignature_gb20x", false),
-    chip("gb205", Arch::Blackwell, ".fwsignature_gb20x", false),
-    chip("gb206", Arch::Blackwell, ".fwsignature_gb20x", false),
-    chip("gb207", Arch::Blackwell, ".fwsignature_gb20x", false),
+/// Firmware files of Turing and GA100, under `nvidia/<chip>/gsp/`.
+const FW_GEN_BOOTLOADER: &[&str] = &[
+    "bootloader-570.144.bin",
+    "booter_load-570.144.bin",
+    "booter_unload-570.144.bin",
+    "gen_bootloader-570.144.bin",
+    "gsp-570.144.bin",
 ];
 
-/// Builds a table entry.
-const fn chip(name: &'static str, arch: Arch, sig: &'static str, ns: bool) -> ChipInfo {
-    ChipInfo {
-        name,
-        arch,
-        gsp_sig_section: sig,
-        hs_ns_code: ns,
+/// Firmware files of GA10x (but GA100).
+const FW_BOOTER: &[&str] = &[
+    "bootloader-570.144.bin",
+    "booter_load-570.144.bin",
+    "booter_unload-570.144.bin",
+    "gsp-570.144.bin",
+];
+
+/// Firmware files of Ada: as GA10x, plus the FB scrubber.
+const FW_BOOTER_SCRUBBER: &[&str] = &[
+    "bootloader-570.144.bin",
+    "booter_load-570.144.bin",
+    "booter_unload-570.144.bin",
+    "gsp-570.144.bin",
+    "scrubber-570.144.bin",
+];
+
+/// Firmware files of Hopper and Blackwell.
+const FW_FMC: &[&str] = &[
+    "bootloader-570.144.bin",
+    "fmc-570.144.bin",
+    "gsp-570.144.bin",
+];
+
+/// One GSP-era chip.
+#[derive(Debug)]
+pub struct Chip {
+    /// Chipset code, `NV_PMC_BOOT_42` bits 29:20 (0x172 for GA102).
+    pub chipset: u32,
+    /// Chip name, upper case (`GA102`).
+    pub name: &'static str,
+    /// Firmware directory under `nvidia/`, lower case (`ga102`).
+    pub fw_dir: &'static str,
+    /// Architecture.
+    pub arch: Arch,
+    /// Boot generation.
+    pub gen: Gen,
+    /// Firmware files the chip needs, relative to `nvidia/<fw_dir>/gsp/`.
+    pub firmware: &'static [&'static str],
+    /// Name of the GSP-RM ELF section holding this chip's signatures.
+    pub gsp_sig_section: &'static str,
+}
+
+impl Chip {
+    /// Architecture code as `NV_PMC_BOOT_42` bits 29:24 hold it (0x17 for
+    /// Ampere; Blackwell is 0x1a for GB10x and 0x1b for GB20x).
+    pub const fn architecture(&self) -> u32 {
+        self.chipset >> 4
+    }
+
+    /// Whether the chip's falcon heavy-secure images (booter) carry
+    /// non-secure code loaded into IMEM before the secure code (Turing and
+    /// GA100), rather than only a secure application (GA102 and later).
+    pub const fn hs_ns_code(&self) -> bool {
+        matches!(self.gen, Gen::Tu1xx | Gen::Ga100)
     }
 }
 
-/// Looks a chipset up by name.
-fn info(name: &str) -> Option<&'static ChipInfo> {
-    CHIPS.iter().find(|c| c.name == name)
+/// Builds a table entry.
+const fn chip(
+    chipset: u32,
+    name: &'static str,
+    fw_dir: &'static str,
+    arch: Arch,
+    gen: Gen,
+    firmware: &'static [&'static str],
+    gsp_sig_section: &'static str,
+) -> Chip {
+    Chip {
+        chipset,
+        name,
+        fw_dir,
+        arch,
+        gen,
+        firmware,
+        gsp_sig_section,
+    }
+}
+
+use Arch::*;
+use Gen::*;
+
+/// Every GSP-era chip, oldest first.
+pub static CHIPS: [Chip; 24] = [
+    chip(
+        0x162,
+        "TU102",
+        "tu102",
+        Turing,
+        Tu1xx,
+        FW_GEN_BOOTLOADER,
+        ".fwsignature_tu10x",
+    ),
+    chip(
+        0x164,
+        "TU104",
+        "tu104",
+        Turing,
+        Tu1xx,
+        FW_GEN_BOOTLOADER,
+        ".fwsignature_tu10x",
+    ),
+    chip(
+        0x166,
+        "TU106",
+        "tu106",
+        Turing,
+        Tu1xx,
+        FW_GEN_BOOTLOADER,
+        ".fwsignature_tu10x",
+    ),
+    chip(
+        0x168,
+        "TU116",
+        "tu116",
+        Turing,
+        Tu1xx,
+        FW_GEN_BOOTLOADER,
+        ".fwsignature_tu11x",
+    ),
+    chip(
+        0x167,
+        "TU117",
+        "tu117",
+        Turing,
+        Tu1xx,
+        FW_GEN_BOOTLOADER,
+        ".fwsignature_tu11x",
+    ),
+    chip(
+        0x170,
+        "GA100",
+        "ga100",
+        Ampere,
+        Ga100,
+        FW_GEN_BOOTLOADER,
+        ".fwsignature_ga100",
+    ),
+    chip(
+        0x172,
+        "GA102",
+        "ga102",
+        Ampere,
+        Ga10x,
+        FW_BOOTER,
+        ".fwsignature_ga10x",
+    ),
+    chip(
+        0x173,
+        "GA103",
+        "ga103",
+        Ampere,
+        Ga10x,
+        FW_BOOTER,
+        ".fwsignature_ga10x",
+    ),
+    chip(
+        0x174,
+        "GA104",
+        "ga104",
+        Ampere,
+        Ga10x,
+        FW_BOOTER,
+        ".fwsignature_ga10x",
+    ),
+    chip(
+        0x176,
+        "GA106",
+        "ga106",
+        Ampere,
+        Ga10x,
+        FW_BOOTER,
+        ".fwsignature_ga10x",
+    ),
+    chip(
+        0x177,
+        "GA107",
+        "ga107",
+        Ampere,
+        Ga10x,
+        FW_BOOTER,
+        ".fwsignature_ga10x",
+    ),
+    chip(
+        0x192,
+        "AD102",
+        "ad102",
+        Ada,
+        Ga10x,
+        FW_BOOTER_SCRUBBER,
+        ".fwsignature_ad10x",
+    ),
+    chip(
+        0x193,
+        "AD103",
+        "ad103",
+        Ada,
+        Ga10x,
+        FW_BOOTER_SCRUBBER,
+        ".fwsignature_ad10x",
+    ),
+    chip(
+        0x194,
+        "AD104",
+        "ad104",
+        Ada,
+        Ga10x,
+        FW_BOOTER_SCRUBBER,
+        ".fwsignature_ad10x",
+    ),
+    chip(
+        0x196,
+        "AD106",
+        "ad106",
+        Ada,
+        Ga10x,
+        FW_BOOTER_SCRUBBER,
+        ".fwsignature_ad10x",
+    ),
+    chip(
+        0x197,
+        "AD107",
+        "ad107",
+        Ada,
+        Ga10x,
+        FW_BOOTER_SCRUBBER,
+        ".fwsignature_ad10x",
+    ),
+    chip(
+        0x180,
+        "GH100",
+        "gh100",
+        Hopper,
+        Gh100,
+        FW_FMC,
+        ".fwsignature_gh100",
+    ),
+    chip(
+        0x1a0,
+        "GB100",
+        "gb100",
+        Blackwell,
+        Gh100,
+        FW_FMC,
+        ".fwsignature_gb10x",
+    ),
+    chip(
+        0x1a2,
+        "GB102",
+        "gb102",
+        Blackwell,
+        Gh100,
+        FW_FMC,
+        ".fwsignature_gb10x",
+    ),
+    chip(
+        0x1b2,
+        "GB202",
+        "gb202",
+        Blackwell,
+        Gh100,
+        FW_FMC,
+        ".fwsignature_gb20x",
+    ),
+    chip(
+        0x1b3,
+        "GB203",
+        "gb203",
+        Blackwell,
+        Gh100,
+        FW_FMC,
+        ".fwsignature_gb20x",
+    ),
+    chip(
+        0x1b5,
+        "GB205",
+        "gb205",
+        Blackwell,
+        Gh100,
+        FW_FMC,
+        ".fwsignature_gb20x",
+    ),
+    chip(
+        0x1b6,
+        "GB206",
+        "gb206",
+        Blackwell,
+        Gh100,
+        FW_FMC,
+        ".fwsignature_gb20x",
+    ),
+    chip(
+        0x1b7,
+        "GB207",
+        "gb207",
+        Blackwell,
+        Gh100,
+        FW_FMC,
+        ".fwsignature_gb20x",
+    ),
+];
+
+/// The chip with chipset code `chipset`.
+pub fn by_chipset(chipset: u32) -> Option<&'static Chip> {
+    CHIPS.iter().find(|c| c.chipset == chipset)
+}
+
+/// The chip whose firmware directory is `name` (`ga102`).
+pub fn by_name(name: &str) -> Option<&'static Chip> {
+    CHIPS.iter().find(|c| c.fw_dir == name)
 }
 
 /// Whether `name` is a known GSP-era chipset.
 pub fn is_known(name: &str) -> bool {
-    info(name).is_some()
+    by_name(name).is_some()
 }
 
-/// The names of all known chipsets, oldest first.
+/// The firmware directory names of all known chipsets, oldest first.
 pub fn names() -> impl Iterator<Item = &'static str> {
-    CHIPS.iter().map(|c| c.name)
+    CHIPS.iter().map(|c| c.fw_dir)
 }
 
 /// Architecture of chipset `name`.
 pub fn arch(name: &str) -> Option<Arch> {
-    info(name).map(|c| c.arch)
+    by_name(name).map(|c| c.arch)
 }
 
 /// Name of the `.fwsignature_*` section of the GSP-RM ELF image that holds
 /// the signatures for chipset `name`, e.g. `.fwsignature_ga10x` for `ga104`.
 pub fn gsp_sig_section(name: &str) -> Option<&'static str> {
-    info(name).map(|c| c.gsp_sig_section)
+    by_name(name).map(|c| c.gsp_sig_section)
 }
 
 /// Whether chipset `name` loads the non-secure code of falcon HS images
 /// (Turing and GA100); see [`super::hs::HsImage::falcon_load`].
 pub fn hs_ns_code(name: &str) -> Option<bool> {
-    info(name).map(|c| c.hs_ns_code)
+    by_name(name).map(Chip::hs_ns_code)
 }
