@@ -28,7 +28,7 @@ use crate::{
     },
     gsp::GspIrq,
     boot::{
-        self,
+        self as gsp_boot,
         Gsp, //
     },
 };

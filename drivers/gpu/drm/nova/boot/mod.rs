@@ -49,10 +49,7 @@ use kernel::{
 };
 
 use crate::{
-    boot::booter::{
-        self,
-        Booter, //
-    },
+    boot::booter::Booter,
     chip::Chip,
     drm::debugfs::{
         BootStep,
@@ -60,14 +57,12 @@ use crate::{
     },
     falcon::Falcon,
     boot::fb_layout::{
-        self,
         FbLayout,
         FbParams,
         GspSizes, //
     },
     firmware,
     firmware::parse::hs::HsImage,
-    boot::fwsec, boot::gfw,
     gpu::Bar0,
     gsp::{
         self,
@@ -77,7 +72,7 @@ use crate::{
         SequencerOps, //
     },
     firmware::gsp::{
-        self,
+        self as gsp_fw,
         GspFirmware, //
     },
     gsp::libos::{
@@ -86,10 +81,7 @@ use crate::{
     },
     regs,
     boot::vbios::VbiosImage,
-    boot::wpr_meta::{
-        self,
-        SysmemImages, //
-    },
+    boot::wpr_meta::SysmemImages,
 };
 
 /// How long the GSP falcon may take to halt after its start (step 6).

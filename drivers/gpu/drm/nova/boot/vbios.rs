@@ -28,7 +28,7 @@ use kernel::{
 
 use crate::{
     firmware::parse::{
-        self,
+        self as fwparse,
         fwsec::Fwsec,
         vbios::{
             self as rom,

@@ -37,7 +37,7 @@ use crate::{
         CHIPS, //
     },
     firmware::parse::{
-        self,
+        self as fwparse,
         bl::GenericBootloader,
         fmc::FmcImage,
         gsp::GspImage,
