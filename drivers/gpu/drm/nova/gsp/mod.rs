@@ -12,6 +12,7 @@
 
 mod cmdq;
 mod commands;
+pub(crate) mod fw;
 mod irq;
 pub(crate) mod libos;
 mod queue;
