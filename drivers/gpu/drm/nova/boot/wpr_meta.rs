@@ -1,30 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Step 5, WPR metadata: `GspFwWprMeta` (r570), which booter_load reads to
-//! place GSP-RM in WPR2 and which the GSP bootloader then keeps there.
-//!
-//! Layout (nova-core `gsp/fw/r570_144/bindings.rs`, nouveau
-//! `nvkm/subdev/gsp/r535.c`), 256 bytes, little-endian: u64 fields from
-//! 0x00 (magic, revision, radix3 image address and size, bootloader address
-//! and size, its code/data/manifest offsets), a 16-byte union at 0x48 whose
-//! boot form is the signature address and size, u64 framebuffer offsets
-//! from 0x58 (`gspFwRsvdStart`, non-WPR heap offset/size, `gspFwWprStart`,
-//! heap offset/size, ELF offset, bootloader offset, FRTS offset/size,
-//! `gspFwWprEnd`, FB size, VGA workspace offset/size, boot count at 0xc8),
-//! a 32-byte union at 0xd0, then `gspFwHeapVfPartitionCount` (u8, 0xf0),
-//! flags (u8), two padding bytes, `pmuReservedSize` (u32, 0xf4) and
-//! `verified` (u64, 0xf8). Fields nova does not use stay zero.
+//! Step 5, WPR metadata: [`GspFwWprMeta`] (r570), which booter_load reads
+//! to place GSP-RM in WPR2 and which the GSP bootloader then keeps there.
+//! Fields nova does not use (boot count, the partition union, VF
+//! partitions, flags, PMU reserve, `verified`) stay zero.
 
-use kernel::prelude::*;
+use core::mem::size_of;
 
-use crate::boot::fb_layout::FbLayout;
+use kernel::{
+    prelude::*,
+    transmute::AsBytes, //
+};
+
+use crate::{
+    boot::fb_layout::FbLayout,
+    gsp::fw::{
+        GspFwWprMeta,
+        WprMetaBootResume,
+        WprMetaSignature,
+        GSP_FW_WPR_META_MAGIC,
+        GSP_FW_WPR_META_REVISION, //
+    },
+};
 
 /// Size of `GspFwWprMeta`.
-pub(crate) const SIZE: usize = 256;
-/// `GSP_FW_WPR_META_MAGIC`.
-const MAGIC: u64 = 0xdc3a_ae21_371a_60b3;
-/// `GSP_FW_WPR_META_REVISION`.
-const REVISION: u64 = 1;
+pub(crate) const SIZE: usize = size_of::<GspFwWprMeta>();
 
 /// System-memory addresses and sizes of what booter_load reads.
 #[derive(Clone, Copy, Debug)]
@@ -49,48 +49,46 @@ pub(crate) struct SysmemImages {
     pub(crate) signature_size: u64,
 }
 
-fn put(m: &mut [u8; SIZE], at: usize, v: u64) {
-    m[at..at + 8].copy_from_slice(&v.to_le_bytes());
-}
-
 /// Builds the metadata for `images` placed as `layout` says; `EINVAL` if
 /// the layout has no WPR2 part.
 pub(crate) fn build(images: &SysmemImages, layout: &FbLayout) -> Result<[u8; SIZE]> {
     let w = layout.wpr2.as_ref().ok_or(EINVAL)?;
+    let meta = GspFwWprMeta {
+        magic: GSP_FW_WPR_META_MAGIC,
+        revision: GSP_FW_WPR_META_REVISION,
+        sysmem_addr_of_radix3_elf: images.radix3,
+        size_of_radix3_elf: images.image_size,
+        sysmem_addr_of_bootloader: images.bootloader,
+        size_of_bootloader: images.bootloader_size,
+        bootloader_code_offset: images.code_offset,
+        bootloader_data_offset: images.data_offset,
+        bootloader_manifest_offset: images.manifest_offset,
+        boot_resume: WprMetaBootResume {
+            boot: WprMetaSignature {
+                sysmem_addr_of_signature: images.signature,
+                size_of_signature: images.signature_size,
+            },
+        },
+        gsp_fw_rsvd_start: w.non_wpr_heap.start,
+        non_wpr_heap_offset: w.non_wpr_heap.start,
+        non_wpr_heap_size: w.non_wpr_heap.end - w.non_wpr_heap.start,
+        gsp_fw_wpr_start: w.wpr2.start,
+        gsp_fw_heap_offset: w.heap.start,
+        gsp_fw_heap_size: w.heap.end - w.heap.start,
+        gsp_fw_offset: w.elf.start,
+        boot_bin_offset: w.boot.start,
+        frts_offset: layout.frts.start,
+        frts_size: layout.frts.end - layout.frts.start,
+        // WPR2 ends where the FRTS region does: the VGA workspace rounded
+        // down to 128 KiB.
+        gsp_fw_wpr_end: w.wpr2.end,
+        fb_size: layout.fb.end - layout.fb.start,
+        vga_workspace_offset: layout.vga_workspace.start,
+        vga_workspace_size: layout.vga_workspace.end - layout.vga_workspace.start,
+        ..Zeroable::zeroed()
+    };
     let mut m = [0u8; SIZE];
-    put(&mut m, 0x00, MAGIC);
-    put(&mut m, 0x08, REVISION);
-    put(&mut m, 0x10, images.radix3);
-    put(&mut m, 0x18, images.image_size);
-    put(&mut m, 0x20, images.bootloader);
-    put(&mut m, 0x28, images.bootloader_size);
-    put(&mut m, 0x30, images.code_offset);
-    put(&mut m, 0x38, images.data_offset);
-    put(&mut m, 0x40, images.manifest_offset);
-    put(&mut m, 0x48, images.signature);
-    put(&mut m, 0x50, images.signature_size);
-    put(&mut m, 0x58, w.non_wpr_heap.start);
-    put(&mut m, 0x60, w.non_wpr_heap.start);
-    put(&mut m, 0x68, w.non_wpr_heap.end - w.non_wpr_heap.start);
-    put(&mut m, 0x70, w.wpr2.start);
-    put(&mut m, 0x78, w.heap.start);
-    put(&mut m, 0x80, w.heap.end - w.heap.start);
-    put(&mut m, 0x88, w.elf.start);
-    put(&mut m, 0x90, w.boot.start);
-    put(&mut m, 0x98, layout.frts.start);
-    put(&mut m, 0xa0, layout.frts.end - layout.frts.start);
-    // WPR2 ends where the FRTS region does: the VGA workspace rounded
-    // down to 128 KiB.
-    put(&mut m, 0xa8, w.wpr2.end);
-    put(&mut m, 0xb0, layout.fb.end - layout.fb.start);
-    put(&mut m, 0xb8, layout.vga_workspace.start);
-    put(
-        &mut m,
-        0xc0,
-        layout.vga_workspace.end - layout.vga_workspace.start,
-    );
-    // Boot count, the partition union, VF partitions, flags, PMU reserve
-    // and `verified` stay zero.
+    m.copy_from_slice(meta.as_bytes());
     Ok(m)
 }
 
@@ -101,7 +99,9 @@ mod tests {
         FbParams,
         GspSizes, //
     };
+    use kernel::transmute::FromBytes;
 
+    /// The little-endian `u64` at byte `at` of `m`.
     fn get(m: &[u8; SIZE], at: usize) -> u64 {
         let mut b = [0u8; 8];
         b.copy_from_slice(&m[at..at + 8]);
@@ -138,7 +138,22 @@ mod tests {
         let l = FbLayout::compute(p, Some(g))?;
         let m = build(&images(), &l)?;
         let w = l.wpr2.as_ref().ok_or(EINVAL)?;
-        assert_eq!(get(&m, 0x00), MAGIC);
+        let meta = GspFwWprMeta::from_bytes_copy(&m).ok_or(EINVAL)?;
+        assert_eq!(meta.magic, GSP_FW_WPR_META_MAGIC);
+        assert_eq!(meta.revision, GSP_FW_WPR_META_REVISION);
+        assert_eq!(meta.sysmem_addr_of_radix3_elf, 0x1000);
+        assert_eq!(meta.gsp_fw_wpr_start, w.wpr2.start);
+        assert_eq!(meta.gsp_fw_wpr_end, l.frts.end);
+        assert_eq!(meta.boot_count, 0);
+        assert_eq!(meta.verified, 0);
+        // SAFETY: `build` fills in the boot form of the union, and every bit
+        // pattern is a valid `WprMetaSignature` anyway.
+        let sig = unsafe { meta.boot_resume.boot };
+        assert_eq!(sig.sysmem_addr_of_signature, 0x9000);
+        assert_eq!(sig.size_of_signature, 0x1000);
+        // The bytes booter reads, at the offsets nova wrote by hand before
+        // the structure was typed.
+        assert_eq!(get(&m, 0x00), GSP_FW_WPR_META_MAGIC);
         assert_eq!(get(&m, 0x08), 1);
         assert_eq!(get(&m, 0x10), 0x1000);
         assert_eq!(get(&m, 0x18), 0x3c9_9000);

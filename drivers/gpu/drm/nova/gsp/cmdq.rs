@@ -44,12 +44,19 @@ use kernel::{
         Instant,
         Monotonic, //
     },
+    transmute::AsBytes,
 };
 
 use super::{
     events::{
         EventHandler,
         Handlers, //
+    },
+    fw::{
+        function,
+        GspArgumentsCached,
+        MessageQueueInitArguments,
+        MsgqTxHeader, //
     },
     queue::{
         self,
@@ -80,7 +87,7 @@ const POLL_INTERVAL: Delta = Delta::from_micros(100);
 const WAIT_SLICE: Delta = Delta::from_millis(10);
 
 /// First function number of the events GSP-RM sends unprompted.
-pub(crate) const EVENT_BASE: u32 = 0x1000;
+pub(crate) const EVENT_BASE: u32 = function::FIRST_EVENT;
 
 /// A command nova sends to GSP-RM.
 pub(crate) trait Command {
@@ -228,46 +235,46 @@ pub(crate) struct Waiter {
 /// Writes the page table and the command queue's transmit header.
 fn init_shmem(shmem: &SharedMem) -> Result {
     let base = shmem.dma_address();
+    let mut ptes = KVec::with_capacity(queue::NUM_PTES, GFP_KERNEL)?;
     for i in 0..queue::NUM_PTES {
         let addr = base
             .checked_add((i * queue::PAGE) as u64)
             .ok_or(EOVERFLOW)?;
-        shmem.write32(i * 8, addr as u32)?;
-        shmem.write32(i * 8 + 4, (addr >> 32) as u32)?;
+        ptes.push(addr, GFP_KERNEL)?;
     }
-    let q = queue::CMDQ_OFFSET;
-    // msgqTxHeader: version, size, msgSize, msgCount, writePtr, flags,
-    // rxHdrOff, entryOff.
-    let tx = [
-        0,
-        queue::QUEUE_SIZE as u32,
-        queue::PAGE as u32,
-        queue::QUEUE_ENTRIES,
-        0,
-        1,
-        queue::RX_HDR_OFFSET as u32,
-        queue::ENTRY_OFFSET as u32,
-    ];
-    for (i, v) in tx.iter().enumerate() {
-        shmem.write32(q + i * 4, *v)?;
-    }
-    Ok(())
+    shmem.write_bytes(0, <[u64] as AsBytes>::as_bytes(&ptes))?;
+    let tx = MsgqTxHeader {
+        version: 0,
+        size: queue::QUEUE_SIZE as u32,
+        msg_size: queue::PAGE as u32,
+        msg_count: queue::QUEUE_ENTRIES,
+        write_ptr: 0,
+        // The queue may be written.
+        flags: 1,
+        rx_hdr_off: queue::RX_HDR_OFFSET as u32,
+        entry_off: queue::ENTRY_OFFSET as u32,
+    };
+    shmem.write_bytes(queue::CMDQ_OFFSET, tx.as_bytes())
 }
 
 /// Writes `GSP_ARGUMENTS_CACHED` for queues at `shmem_addr`.
 fn init_rm_args(rm_args: &SharedMem, shmem_addr: u64) -> Result {
-    let mut a = [0u8; 0x48];
-    // messageQueueInitArguments.
-    queue::put_u64(&mut a, 0x00, shmem_addr)?;
-    queue::put_u32(&mut a, 0x08, queue::NUM_PTES as u32)?;
-    queue::put_u64(&mut a, 0x10, queue::CMDQ_OFFSET as u64)?;
-    queue::put_u64(&mut a, 0x18, queue::STATQ_OFFSET as u64)?;
-    // srInitArguments (0x20: oldLevel, flags, bInPMTransition) stay zero:
-    // a cold boot, not a resume. gpuInstance (0x2c) is zero.
-    // bDmemStack: GSP-RM runs with its stack in DMEM.
-    queue::put_u8(&mut a, 0x30, 1)?;
-    // profilerArgs (0x38: pa, size) stay zero: no profiler buffer.
-    rm_args.write_bytes(0, &a)
+    let args = GspArgumentsCached {
+        message_queue_init_arguments: MessageQueueInitArguments {
+            shared_mem_phys_addr: shmem_addr,
+            page_table_entry_count: queue::NUM_PTES as u32,
+            cmd_queue_offset: queue::CMDQ_OFFSET as u64,
+            stat_queue_offset: queue::STATQ_OFFSET as u64,
+            ..Zeroable::zeroed()
+        },
+        // srInitArguments stay zero: a cold boot, not a resume.
+        // gpuInstance is zero.
+        // GSP-RM runs with its stack in DMEM.
+        b_dmem_stack: 1,
+        // profilerArgs stay zero: no profiler buffer.
+        ..Zeroable::zeroed()
+    };
+    rm_args.write_bytes(0, args.as_bytes())
 }
 
 impl GspQueues {

@@ -4,7 +4,12 @@
 //! `GSP_SET_SYSTEM_INFO`, `SET_REGISTRY`, `GET_GSP_STATIC_INFO`,
 //! `UNLOADING_GUEST_DRIVER` and the `GSP_INIT_DONE` event.
 
-use kernel::prelude::*;
+use core::mem::size_of;
+
+use kernel::{
+    prelude::*,
+    transmute::AsBytes, //
+};
 
 use super::{
     cmdq::{
@@ -12,29 +17,25 @@ use super::{
         Message,
         NoReply, //
     },
-    queue::{
-        get_u32,
-        get_u64,
-        put_u32,
-        put_u64,
-        put_u8, //
+    fw::{
+        GspStaticConfigInfo,
+        GspSystemInfo,
+        PackedRegistryEntry,
+        PackedRegistryTable,
+        UnloadingGuestDriver as UnloadingGuestDriverParams,
+        GPU_MAX_NAME_STRING_LENGTH,
+        REGISTRY_TABLE_ENTRY_TYPE_DWORD, //
     },
 };
 
 /// `NV_VGPU_MSG_FUNCTION_*` and `NV_VGPU_MSG_EVENT_*` numbers.
-pub(crate) mod function {
-    /// `NV_VGPU_MSG_FUNCTION_UNLOADING_GUEST_DRIVER`.
-    pub(crate) const UNLOADING_GUEST_DRIVER: u32 = 47;
-    /// `NV_VGPU_MSG_FUNCTION_GET_GSP_STATIC_INFO`.
-    pub(crate) const GET_GSP_STATIC_INFO: u32 = 65;
-    /// `NV_VGPU_MSG_FUNCTION_GSP_SET_SYSTEM_INFO`.
-    pub(crate) const GSP_SET_SYSTEM_INFO: u32 = 72;
-    /// `NV_VGPU_MSG_FUNCTION_SET_REGISTRY`.
-    pub(crate) const SET_REGISTRY: u32 = 73;
-    /// `NV_VGPU_MSG_EVENT_GSP_INIT_DONE`.
-    pub(crate) const GSP_INIT_DONE: u32 = 0x1001;
-    /// `NV_VGPU_MSG_EVENT_GSP_RUN_CPU_SEQUENCER`.
-    pub(crate) const GSP_RUN_CPU_SEQUENCER: u32 = 0x1002;
+pub(crate) use super::fw::function;
+
+/// Copies `v` to the start of `dst`; `EINVAL` if it does not fit.
+fn put<T: AsBytes>(dst: &mut [u8], v: &T) -> Result {
+    let src = v.as_bytes();
+    dst.get_mut(..src.len()).ok_or(EINVAL)?.copy_from_slice(src);
+    Ok(())
 }
 
 /// What `GSP_SET_SYSTEM_INFO` tells GSP-RM about the PCI function.
@@ -63,40 +64,37 @@ pub(crate) struct SetSystemInfo {
     pub(crate) config_mirror_size: u32,
 }
 
-/// Size of `GspSystemInfo`.
-const SYSTEM_INFO_SIZE: usize = 0x3a0;
-
 impl Command for SetSystemInfo {
     const FUNCTION: u32 = function::GSP_SET_SYSTEM_INFO;
     const NAME: &'static str = "GSP_SET_SYSTEM_INFO";
     type Reply = NoReply;
 
     fn payload_len(&self) -> usize {
-        SYSTEM_INFO_SIZE
+        size_of::<GspSystemInfo>()
     }
 
     fn encode(&self, d: &mut [u8]) -> Result {
-        // gpuPhysAddr, gpuPhysFbAddr, gpuPhysInstAddr.
-        put_u64(d, 0x00, self.bar0)?;
-        put_u64(d, 0x08, self.bar1)?;
-        put_u64(d, 0x10, self.bar3)?;
-        // nvDomainBusDeviceFunc.
-        put_u64(d, 0x20, self.bdf.into())?;
-        // maxUserVa: the x86-64 user address space, 47 bits less a page.
-        put_u64(d, 0x48, (1 << 47) - 0x1000)?;
-        // pciConfigMirrorBase, pciConfigMirrorSize.
-        put_u32(d, 0x50, self.config_mirror_base)?;
-        put_u32(d, 0x54, self.config_mirror_size)?;
-        // PCIDeviceID, PCISubDeviceID, PCIRevisionID.
-        let id = (u32::from(self.device) << 16) | u32::from(self.vendor);
-        put_u32(d, 0x58, id)?;
-        let sub = (u32::from(self.subsystem_device) << 16) | u32::from(self.subsystem_vendor);
-        put_u32(d, 0x5c, sub)?;
-        put_u32(d, 0x60, self.revision.into())?;
-        // bIsPrimary (0x380) and bPreserveVideoMemoryAllocations (0x38c)
-        // stay zero: nova drives no console and keeps nothing across loads.
-        // hostPageSize.
-        put_u64(d, 0x398, 0x1000)
+        let info = GspSystemInfo {
+            gpu_phys_addr: self.bar0,
+            gpu_phys_fb_addr: self.bar1,
+            gpu_phys_inst_addr: self.bar3,
+            nv_domain_bus_device_func: self.bdf.into(),
+            // The x86-64 user address space, 47 bits less a page.
+            max_user_va: (1 << 47) - 0x1000,
+            pci_config_mirror_base: self.config_mirror_base,
+            pci_config_mirror_size: self.config_mirror_size,
+            pci_device_id: (u32::from(self.device) << 16) | u32::from(self.vendor),
+            pci_sub_device_id: (u32::from(self.subsystem_device) << 16)
+                | u32::from(self.subsystem_vendor),
+            pci_revision_id: self.revision.into(),
+            // bIsPrimary and bPreserveVideoMemoryAllocations stay zero: nova
+            // drives no console and keeps nothing across loads.
+            b_is_primary: 0,
+            b_preserve_video_memory_allocations: 0,
+            host_page_size: 0x1000,
+            ..Zeroable::zeroed()
+        };
+        put(d, &info)
     }
 }
 
@@ -126,21 +124,14 @@ const REGISTRY: &[RegistryDword] = &[
 /// `SET_REGISTRY` with [`REGISTRY`].
 pub(crate) struct SetRegistry;
 
-/// Size of `PACKED_REGISTRY_TABLE` without its entries.
-const REGISTRY_TABLE_HDR: usize = 8;
-/// Size of a `PACKED_REGISTRY_ENTRY`.
-const REGISTRY_ENTRY_SIZE: usize = 16;
-/// `REGISTRY_TABLE_ENTRY_TYPE_DWORD`.
-const REGISTRY_TYPE_DWORD: u8 = 1;
-
 impl Command for SetRegistry {
     const FUNCTION: u32 = function::SET_REGISTRY;
     const NAME: &'static str = "SET_REGISTRY";
     type Reply = NoReply;
 
     fn payload_len(&self) -> usize {
-        REGISTRY_TABLE_HDR
-            + REGISTRY.len() * REGISTRY_ENTRY_SIZE
+        size_of::<PackedRegistryTable>()
+            + REGISTRY.len() * size_of::<PackedRegistryEntry>()
             + REGISTRY
                 .iter()
                 .map(|e| e.key.to_bytes_with_nul().len())
@@ -148,21 +139,40 @@ impl Command for SetRegistry {
     }
 
     fn encode(&self, d: &mut [u8]) -> Result {
-        // size, numEntries.
-        put_u32(d, 0, d.len() as u32)?;
-        put_u32(d, 4, REGISTRY.len() as u32)?;
-        let mut name = REGISTRY_TABLE_HDR + REGISTRY.len() * REGISTRY_ENTRY_SIZE;
-        for (i, e) in REGISTRY.iter().enumerate() {
-            let at = REGISTRY_TABLE_HDR + i * REGISTRY_ENTRY_SIZE;
-            // nameOffset, type, data; length stays zero for a DWORD.
-            put_u32(d, at, name as u32)?;
-            put_u8(d, at + 4, REGISTRY_TYPE_DWORD)?;
-            put_u32(d, at + 8, e.value)?;
+        let size = u32::try_from(d.len()).map_err(|_| EINVAL)?;
+        let table = PackedRegistryTable {
+            size,
+            num_entries: REGISTRY.len() as u32,
+        };
+        let (head, rest) = d
+            .split_at_mut_checked(size_of::<PackedRegistryTable>())
+            .ok_or(EINVAL)?;
+        put(head, &table)?;
+        let (mut entries, mut names) = rest
+            .split_at_mut_checked(REGISTRY.len() * size_of::<PackedRegistryEntry>())
+            .ok_or(EINVAL)?;
+        // The names follow the entries; `nameOffset` counts from the start
+        // of the table.
+        let mut name_offset = size - u32::try_from(names.len()).map_err(|_| EINVAL)?;
+        for e in REGISTRY {
+            let entry = PackedRegistryEntry {
+                name_offset,
+                type_: REGISTRY_TABLE_ENTRY_TYPE_DWORD,
+                data: e.value,
+                // Zero for a DWORD.
+                length: 0,
+                ..Zeroable::zeroed()
+            };
+            let (slot, tail) = entries
+                .split_at_mut_checked(size_of::<PackedRegistryEntry>())
+                .ok_or(EINVAL)?;
+            put(slot, &entry)?;
+            entries = tail;
             let key = e.key.to_bytes_with_nul();
-            d.get_mut(name..name + key.len())
-                .ok_or(EINVAL)?
-                .copy_from_slice(key);
-            name += key.len();
+            let (name, tail) = names.split_at_mut_checked(key.len()).ok_or(EINVAL)?;
+            name.copy_from_slice(key);
+            names = tail;
+            name_offset += key.len() as u32;
         }
         Ok(())
     }
@@ -180,18 +190,8 @@ impl Message for GspInitDone {
     }
 }
 
-/// Size of `GspStaticConfigInfo_t`.
-const STATIC_INFO_SIZE: usize = 0x678;
-/// Offset of `fbRegionInfoParams` in `GspStaticConfigInfo_t`.
-const FB_REGION_INFO: usize = 0x158;
-/// Offset of `gpuNameString` in `GspStaticConfigInfo_t`.
-const GPU_NAME: usize = 0x4ec;
 /// Length of `gpuNameString`.
-pub(crate) const GPU_NAME_LEN: usize = 64;
-/// Capacity of `fbRegion[]`.
-const FB_REGIONS_MAX: usize = 16;
-/// Size of one `NV2080_CTRL_CMD_FB_GET_FB_REGION_FB_REGION_INFO`.
-const FB_REGION_SIZE: usize = 0x30;
+pub(crate) const GPU_NAME_LEN: usize = GPU_MAX_NAME_STRING_LENGTH;
 
 /// `GET_GSP_STATIC_INFO`: asks GSP-RM what it found out about the GPU.
 pub(crate) struct GetGspStaticInfo;
@@ -202,7 +202,7 @@ impl Command for GetGspStaticInfo {
     type Reply = StaticInfoReply;
 
     fn payload_len(&self) -> usize {
-        STATIC_INFO_SIZE
+        size_of::<GspStaticConfigInfo>()
     }
 
     fn encode(&self, _d: &mut [u8]) -> Result {
@@ -224,31 +224,31 @@ impl Message for StaticInfoReply {
     const NAME: &'static str = "GET_GSP_STATIC_INFO";
 
     fn decode(p: &[u8]) -> Result<Self> {
-        if p.len() < STATIC_INFO_SIZE {
-            return Err(EPROTO);
-        }
-        let mut gpu_name = [0u8; GPU_NAME_LEN];
-        gpu_name.copy_from_slice(&p[GPU_NAME..GPU_NAME + GPU_NAME_LEN]);
+        let bytes = p.get(..size_of::<GspStaticConfigInfo>()).ok_or(EPROTO)?;
+        // On the heap: the structure is large, and the payload need not be
+        // aligned for it.
+        let mut info = KBox::init(GspStaticConfigInfo::init_zeroed(), GFP_KERNEL)?;
+        info.as_bytes_mut().copy_from_slice(bytes);
+
+        let gpu_name = info.gpu_name_string;
         if !gpu_name.contains(&0) {
             return Err(EPROTO);
         }
-        let count = get_u32(p, FB_REGION_INFO).ok_or(EPROTO)? as usize;
-        if count > FB_REGIONS_MAX {
-            return Err(EPROTO);
-        }
+        let regions = &info.fb_region_info_params;
+        let count = regions.num_fb_regions as usize;
+        let regions = regions.fb_region.get(..count).ok_or(EPROTO)?;
         let mut usable_fb: u64 = 0;
-        for i in 0..count {
-            let r = FB_REGION_INFO + 8 + i * FB_REGION_SIZE;
-            let base = get_u64(p, r).ok_or(EPROTO)?;
-            let limit = get_u64(p, r + 0x8).ok_or(EPROTO)?;
-            let reserved = get_u64(p, r + 0x10).ok_or(EPROTO)?;
-            let flag = |off: usize| p.get(r + off).copied().unwrap_or(0) != 0;
-            let (compressed, iso, protected) = (flag(0x1c), flag(0x1d), flag(0x1e));
-            if limit < base || reserved != 0 || protected || !compressed || !iso {
+        for r in regions {
+            if r.limit < r.base
+                || r.reserved != 0
+                || r.b_protected != 0
+                || r.support_compressed == 0
+                || r.support_iso == 0
+            {
                 continue;
             }
             usable_fb = usable_fb
-                .checked_add(limit - base)
+                .checked_add(r.limit - r.base)
                 .and_then(|s| s.checked_add(1))
                 .ok_or(EPROTO)?;
         }
@@ -269,12 +269,19 @@ impl Command for UnloadingGuestDriver {
     type Reply = UnloadingGuestDriverReply;
 
     fn payload_len(&self) -> usize {
-        8
+        size_of::<UnloadingGuestDriverParams>()
     }
 
-    fn encode(&self, _d: &mut [u8]) -> Result {
-        // bInPMTransition, bGc6Entering and newLevel are all zero.
-        Ok(())
+    fn encode(&self, d: &mut [u8]) -> Result {
+        let params = UnloadingGuestDriverParams {
+            // An unload, not a power-management transition.
+            b_in_pm_transition: 0,
+            b_gc6_entering: 0,
+            // Power level 0.
+            new_level: 0,
+            ..Zeroable::zeroed()
+        };
+        put(d, &params)
     }
 }
 
@@ -293,6 +300,8 @@ impl Message for UnloadingGuestDriverReply {
 #[kunit_tests(nova_gsp_commands)]
 mod tests {
     use super::*;
+    use crate::gsp::fw::FB_REGION_INFO_MAX_ENTRIES;
+    use kernel::transmute::FromBytes;
 
     #[test]
     fn registry_layout() -> Result {
@@ -304,40 +313,100 @@ mod tests {
         );
         let mut d = KVec::from_elem(0u8, len, GFP_KERNEL)?;
         cmd.encode(&mut d)?;
-        assert_eq!(get_u32(&d, 0), Some(len as u32));
-        assert_eq!(get_u32(&d, 4), Some(3));
-        assert_eq!(get_u32(&d, 8), Some(56));
-        assert_eq!(d[12], REGISTRY_TYPE_DWORD);
-        assert_eq!(get_u32(&d, 16), Some(1));
+        let (table, rest) = PackedRegistryTable::from_bytes_copy_prefix(&d).ok_or(EINVAL)?;
+        assert_eq!(table.size, len as u32);
+        assert_eq!(table.num_entries, 3);
+        let (e0, rest) = PackedRegistryEntry::from_bytes_copy_prefix(rest).ok_or(EINVAL)?;
+        assert_eq!(e0.name_offset, 56);
+        assert_eq!(e0.type_, REGISTRY_TABLE_ENTRY_TYPE_DWORD);
+        assert_eq!(e0.data, 1);
+        assert_eq!(e0.length, 0);
+        let (e1, _) = PackedRegistryEntry::from_bytes_copy_prefix(rest).ok_or(EINVAL)?;
+        assert_eq!(e1.name_offset, 76);
         assert_eq!(&d[56..76], b"RMSecBusResetEnable\0");
-        assert_eq!(get_u32(&d, 24), Some(76));
+        // The entry fields at the offsets GSP-RM reads them from.
+        assert_eq!(&d[8..12], &56u32.to_le_bytes());
+        assert_eq!(d[12], REGISTRY_TABLE_ENTRY_TYPE_DWORD);
+        assert_eq!(&d[16..20], &1u32.to_le_bytes());
+        assert_eq!(&d[24..28], &76u32.to_le_bytes());
+        Ok(())
+    }
+
+    #[test]
+    fn system_info_layout() -> Result {
+        let cmd = SetSystemInfo {
+            bar0: 0xf000_0000,
+            bar1: 0xe000_0000,
+            bar3: 0xd000_0000,
+            bdf: 0x0100,
+            vendor: 0x10de,
+            device: 0x2204,
+            subsystem_vendor: 0x1458,
+            subsystem_device: 0x403b,
+            revision: 0xa1,
+            config_mirror_base: 0x88000,
+            config_mirror_size: 0x1000,
+        };
+        let mut d = KVec::from_elem(0u8, cmd.payload_len(), GFP_KERNEL)?;
+        assert_eq!(d.len(), 0x3a0);
+        cmd.encode(&mut d)?;
+        let le64 = |at: usize| -> Result<u64> {
+            let b = d.get(at..at + 8).ok_or(EINVAL)?;
+            Ok(u64::from_le_bytes([
+                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+            ]))
+        };
+        // The offsets nova wrote by hand before the structures were typed.
+        assert_eq!(le64(0x00)?, 0xf000_0000);
+        assert_eq!(le64(0x10)?, 0xd000_0000);
+        assert_eq!(le64(0x20)?, 0x0100);
+        assert_eq!(le64(0x48)?, (1 << 47) - 0x1000);
+        assert_eq!(le64(0x50)?, 0x1000_0008_8000);
+        assert_eq!(le64(0x58)?, 0x403b_1458_2204_10de);
+        assert_eq!(d[0x60], 0xa1);
+        assert_eq!(le64(0x398)?, 0x1000);
+        assert_eq!((d[0x380], d[0x38c]), (0, 0));
         Ok(())
     }
 
     #[test]
     fn static_info() -> Result {
-        let mut p = KVec::from_elem(0u8, STATIC_INFO_SIZE, GFP_KERNEL)?;
-        p[GPU_NAME..GPU_NAME + 4].copy_from_slice(b"Test");
-        put_u32(&mut p, FB_REGION_INFO, 2)?;
+        let mut info = KBox::init(GspStaticConfigInfo::init_zeroed(), GFP_KERNEL)?;
+        info.gpu_name_string[..4].copy_from_slice(b"Test");
+        let regions = &mut info.fb_region_info_params;
+        regions.num_fb_regions = 2;
         // A usable 1 GiB region and a reserved one.
-        let r0 = FB_REGION_INFO + 8;
-        put_u64(&mut p, r0 + 8, (1 << 30) - 1)?;
-        p[r0 + 0x1c] = 1;
-        p[r0 + 0x1d] = 1;
-        let r1 = r0 + FB_REGION_SIZE;
-        put_u64(&mut p, r1, 1 << 30)?;
-        put_u64(&mut p, r1 + 8, (2 << 30) - 1)?;
-        put_u64(&mut p, r1 + 0x10, 1)?;
-        let info = StaticInfoReply::decode(&p)?;
-        assert_eq!(info.usable_fb, 1 << 30);
-        assert_eq!(&info.gpu_name[..5], b"Test\0");
+        let r0 = &mut regions.fb_region[0];
+        r0.limit = (1 << 30) - 1;
+        r0.support_compressed = 1;
+        r0.support_iso = 1;
+        let r1 = &mut regions.fb_region[1];
+        r1.base = 1 << 30;
+        r1.limit = (2 << 30) - 1;
+        r1.reserved = 1;
+        let decoded = StaticInfoReply::decode(info.as_bytes())?;
+        assert_eq!(decoded.usable_fb, 1 << 30);
+        assert_eq!(&decoded.gpu_name[..5], b"Test\0");
 
-        assert_eq!(StaticInfoReply::decode(&p[..100]).err(), Some(EPROTO));
-        put_u32(&mut p, FB_REGION_INFO, 17)?;
-        assert_eq!(StaticInfoReply::decode(&p).err(), Some(EPROTO));
-        put_u32(&mut p, FB_REGION_INFO, 0)?;
-        p[GPU_NAME..GPU_NAME + GPU_NAME_LEN].fill(b'x');
-        assert_eq!(StaticInfoReply::decode(&p).err(), Some(EPROTO));
+        assert_eq!(
+            StaticInfoReply::decode(&info.as_bytes()[..100]).err(),
+            Some(EPROTO)
+        );
+        info.fb_region_info_params.num_fb_regions = FB_REGION_INFO_MAX_ENTRIES as u32 + 1;
+        assert_eq!(StaticInfoReply::decode(info.as_bytes()).err(), Some(EPROTO));
+        info.fb_region_info_params.num_fb_regions = 0;
+        info.gpu_name_string.fill(b'x');
+        assert_eq!(StaticInfoReply::decode(info.as_bytes()).err(), Some(EPROTO));
+        Ok(())
+    }
+
+    #[test]
+    fn unloading_guest_driver_layout() -> Result {
+        let cmd = UnloadingGuestDriver;
+        let mut d = KVec::from_elem(0xffu8, cmd.payload_len(), GFP_KERNEL)?;
+        assert_eq!(d.len(), 8);
+        cmd.encode(&mut d)?;
+        assert!(d.iter().all(|&b| b == 0));
         Ok(())
     }
 }

@@ -13,24 +13,7 @@ use kernel::{
     sync::Arc, //
 };
 
-/// `NV_VGPU_MSG_EVENT_*` numbers of the events nova handles (r570.144).
-pub(crate) mod event {
-    /// `NV_VGPU_MSG_EVENT_POST_EVENT`.
-    pub(crate) const POST_EVENT: u32 = 0x1003;
-    /// `NV_VGPU_MSG_EVENT_RC_TRIGGERED`: a channel was stopped (robust
-    /// channel error).
-    pub(crate) const RC_TRIGGERED: u32 = 0x1004;
-    /// `NV_VGPU_MSG_EVENT_MMU_FAULT_QUEUED`: an MMU fault was queued.
-    pub(crate) const MMU_FAULT_QUEUED: u32 = 0x1005;
-    /// `NV_VGPU_MSG_EVENT_OS_ERROR_LOG`: GSP-RM logged an error.
-    pub(crate) const OS_ERROR_LOG: u32 = 0x1006;
-    /// `NV_VGPU_MSG_EVENT_UCODE_LIBOS_PRINT`: a ucode printed a message.
-    pub(crate) const UCODE_LIBOS_PRINT: u32 = 0x100c;
-    /// `NV_VGPU_MSG_EVENT_GSP_LOCKDOWN_NOTICE`: GSP lockdown state changed.
-    pub(crate) const GSP_LOCKDOWN_NOTICE: u32 = 0x101c;
-    /// `NV_VGPU_MSG_EVENT_GSP_POST_NOCAT_RECORD`: a NOCAT error record.
-    pub(crate) const GSP_POST_NOCAT_RECORD: u32 = 0x1020;
-}
+use super::fw::function as event;
 
 /// Something that takes the events with one function.
 pub(crate) trait EventHandler: Send + Sync {

@@ -3,16 +3,17 @@
 //! Step 5, libos part: the argument array the GSP falcon finds through its
 //! mailboxes, and the three log buffers GSP-RM writes.
 //!
-//! The array is one page of `LibosMemoryRegionInitArgument` entries (r570,
-//! facts from nova-core `gsp/fw.rs`/`gsp.rs` and nouveau `r535.c`), each
-//! 32 bytes: `id8` (the region's name, up to eight characters, packed with
-//! its first character in the most significant used byte), bus address,
-//! size (all u64), kind (1: contiguous) and location (1: system memory) as
-//! u8, then padding. Four regions: `LOGINIT`, `LOGINTR`, `LOGRM` (the log
-//! buffers) and `RMARGS` (the RM arguments of [`crate::gsp::GspQueues`]).
+//! The array is one page of [`LibosMemoryRegionInitArgument`] entries, each
+//! naming a region by its `id8` (up to eight characters, packed with the
+//! first character in the most significant used byte), all of them
+//! physically contiguous system memory. Four regions: `LOGINIT`, `LOGINTR`,
+//! `LOGRM` (the log buffers) and `RMARGS` (the RM arguments of
+//! [`crate::gsp::GspQueues`]).
 //!
 //! A log buffer is 16 GSP pages; its first u64 is GSP-RM's put pointer,
 //! followed by the bus address of each of its pages.
+
+use core::mem::size_of;
 
 use kernel::{
     device::{
@@ -26,20 +27,27 @@ use kernel::{
     },
     prelude::*,
     sync::Arc,
+    transmute::AsBytes,
 };
 
-use crate::firmware::radix3::PAGE_SIZE;
+use crate::{
+    firmware::radix3::PAGE_SIZE,
+    gsp::fw::{
+        LibosMemoryRegionInitArgument,
+        LibosMemoryRegionKind,
+        LibosMemoryRegionLoc, //
+    },
+};
 
 /// Pages of one log buffer.
 const LOG_PAGES: usize = 16;
 /// Size of one log buffer.
 pub(crate) const LOG_SIZE: usize = LOG_PAGES * PAGE_SIZE;
-/// Size of one argument entry.
-const ARG_SIZE: usize = 32;
-/// Region kind: physically contiguous.
-const KIND_CONTIGUOUS: u8 = 1;
-/// Region location: system memory.
-const LOC_SYSMEM: u8 = 1;
+/// The argument array: the three log buffers in [`Log::ALL`] order, then
+/// the RM arguments.
+type Args = [LibosMemoryRegionInitArgument; 4];
+
+const _: () = assert!(size_of::<Args>() <= PAGE_SIZE);
 
 /// The log buffers, by the name libos knows them under.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -73,35 +81,39 @@ pub(crate) fn id8(name: &str) -> u64 {
         .fold(0u64, |v, b| (v << 8) | u64::from(b))
 }
 
-/// Writes one argument entry at `slot` of `args`.
-fn put_arg(args: &mut [u8], slot: usize, name: &str, addr: u64, size: u64) -> Result {
-    let e = args
-        .get_mut(slot * ARG_SIZE..(slot + 1) * ARG_SIZE)
-        .ok_or(EINVAL)?;
-    e[0..8].copy_from_slice(&id8(name).to_le_bytes());
-    e[8..16].copy_from_slice(&addr.to_le_bytes());
-    e[16..24].copy_from_slice(&size.to_le_bytes());
-    e[24] = KIND_CONTIGUOUS;
-    e[25] = LOC_SYSMEM;
-    Ok(())
+/// The argument entry of the system memory region `name` at `addr`.
+fn arg(name: &str, addr: u64, size: u64) -> LibosMemoryRegionInitArgument {
+    LibosMemoryRegionInitArgument::new(
+        id8(name),
+        addr,
+        size,
+        LibosMemoryRegionKind::Contiguous,
+        LibosMemoryRegionLoc::Sysmem,
+    )
 }
 
-/// Allocates a zeroed log buffer with its page addresses from offset 8.
+/// The head of a log buffer: GSP-RM's put pointer, then the bus address of
+/// each page of the buffer.
+type LogHead = [u64; 1 + LOG_PAGES];
+
+/// Allocates a zeroed log buffer with its page addresses after the put
+/// pointer.
 fn log_buffer(dev: &Device<Bound>) -> Result<Coherent<[u8]>> {
     let buf: Coherent<[u8]> = CoherentBox::<[u8]>::zeroed_slice(dev, LOG_SIZE, GFP_KERNEL)?.into();
     let base = buf.dma_address();
-    let mut ptes = [0u8; LOG_PAGES * 8];
-    for (i, pte) in ptes.chunks_exact_mut(8).enumerate() {
-        let addr = base.checked_add((i * PAGE_SIZE) as u64).ok_or(EOVERFLOW)?;
-        pte.copy_from_slice(&addr.to_le_bytes());
+    // The put pointer starts at zero.
+    let mut head: LogHead = [0; 1 + LOG_PAGES];
+    for (i, pte) in head.iter_mut().skip(1).enumerate() {
+        *pte = base.checked_add((i * PAGE_SIZE) as u64).ok_or(EOVERFLOW)?;
     }
+    let head = <LogHead as AsBytes>::as_bytes(&head);
     // SAFETY: the buffer was just allocated and its address has not been
     // given to the device yet, so nothing else accesses it.
     let bytes = unsafe { buf.as_mut() };
     bytes
-        .get_mut(8..8 + ptes.len())
+        .get_mut(..head.len())
         .ok_or(EINVAL)?
-        .copy_from_slice(&ptes);
+        .copy_from_slice(head);
     Ok(buf)
 }
 
@@ -121,17 +133,18 @@ impl Libos {
             Arc::new(log_buffer(dev)?, GFP_KERNEL)?,
             Arc::new(log_buffer(dev)?, GFP_KERNEL)?,
         ];
+        let [init, intr, rm] = &logs;
+        let entries: Args = [
+            arg(Log::Init.name(), init.dma_address(), LOG_SIZE as u64),
+            arg(Log::Intr.name(), intr.dma_address(), LOG_SIZE as u64),
+            arg(Log::Rm.name(), rm.dma_address(), LOG_SIZE as u64),
+            arg("RMARGS", rm_args.0, rm_args.1),
+        ];
+        let entries = entries.as_bytes();
         let mut args = CoherentBox::<[u8]>::zeroed_slice(dev, PAGE_SIZE, GFP_KERNEL)?;
-        for (slot, (log, buf)) in Log::ALL.iter().zip(logs.iter()).enumerate() {
-            put_arg(
-                &mut args,
-                slot,
-                log.name(),
-                buf.dma_address(),
-                LOG_SIZE as u64,
-            )?;
-        }
-        put_arg(&mut args, 3, "RMARGS", rm_args.0, rm_args.1)?;
+        args.get_mut(..entries.len())
+            .ok_or(EINVAL)?
+            .copy_from_slice(entries);
         Ok(Self {
             args: args.into(),
             logs,
@@ -167,15 +180,30 @@ mod tests {
 
     #[test]
     fn arg_entry_layout() -> Result {
-        let mut a = [0u8; 2 * ARG_SIZE];
-        put_arg(&mut a, 1, "LOGRM", 0x1234_5000, 0x1_0000)?;
-        let e = &a[ARG_SIZE..];
+        let a = arg("LOGRM", 0x1234_5000, 0x1_0000);
+        assert_eq!(a.id8, id8("LOGRM"));
+        assert_eq!(a.pa, 0x1234_5000);
+        assert_eq!(a.size, 0x1_0000);
+        assert_eq!(a.kind, LibosMemoryRegionKind::Contiguous as u8);
+        assert_eq!(a.loc, LibosMemoryRegionLoc::Sysmem as u8);
+        // The bytes GSP-RM reads: id8, pa, size, then kind and loc.
+        let e = a.as_bytes();
+        assert_eq!(e.len(), 32);
         assert_eq!(&e[0..8], &id8("LOGRM").to_le_bytes());
         assert_eq!(&e[8..16], &0x1234_5000u64.to_le_bytes());
         assert_eq!(&e[16..24], &0x1_0000u64.to_le_bytes());
         assert_eq!((e[24], e[25]), (1, 1));
-        assert!(a[..ARG_SIZE].iter().all(|&b| b == 0));
-        assert!(put_arg(&mut a, 2, "X", 0, 0).is_err());
+        assert!(e[26..].iter().all(|&b| b == 0));
+        // The second entry of the array starts 32 bytes in.
+        let args: Args = [
+            Zeroable::zeroed(),
+            a,
+            Zeroable::zeroed(),
+            Zeroable::zeroed(),
+        ];
+        let b = args.as_bytes();
+        assert!(b[..32].iter().all(|&b| b == 0));
+        assert_eq!(&b[32..64], e);
         Ok(())
     }
 }

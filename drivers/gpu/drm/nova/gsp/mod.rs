@@ -13,6 +13,7 @@
 mod cmdq;
 mod commands;
 pub(crate) mod events;
+pub(crate) mod fw;
 mod irq;
 pub(crate) mod libos;
 mod queue;

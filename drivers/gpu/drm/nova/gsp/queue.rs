@@ -13,7 +13,27 @@
 //! far it has read the status queue, and the status queue's receive header
 //! is where GSP-RM says how far it has read the command queue.
 
-use kernel::prelude::*;
+use core::mem::{
+    offset_of,
+    size_of, //
+};
+
+use kernel::{
+    prelude::*,
+    transmute::{
+        AsBytes,
+        FromBytes, //
+    },
+};
+
+use super::fw::{
+    MsgQueueElement,
+    MsgqRxHeader,
+    MsgqTxHeader,
+    RpcHeader,
+    RPC_HEADER_VERSION,
+    RPC_SIGNATURE, //
+};
 
 /// Size of a GSP page, of a queue entry and of a queue header page.
 pub(crate) const PAGE: usize = 0x1000;
@@ -30,79 +50,33 @@ pub(crate) const SHMEM_SIZE: usize = STATQ_OFFSET + QUEUE_SIZE;
 /// Number of page table entries, one per page of the shared memory.
 pub(crate) const NUM_PTES: usize = SHMEM_SIZE / PAGE;
 
+// The header page at the start of each queue holds the transmit header,
+// then the receive header, which `rxHdrOff` points at.
+
 /// Offset of the transmit header's write pointer within a queue.
-pub(crate) const TX_WRITE_PTR: usize = 0x10;
-/// Offset of the receive header (its read pointer) within a queue.
-pub(crate) const RX_HDR_OFFSET: usize = 0x20;
+pub(crate) const TX_WRITE_PTR: usize = offset_of!(MsgqTxHeader, write_ptr);
+/// Offset of the receive header within a queue.
+pub(crate) const RX_HDR_OFFSET: usize = size_of::<MsgqTxHeader>();
+/// Offset of the receive header's read pointer within a queue.
+pub(crate) const RX_READ_PTR: usize = RX_HDR_OFFSET + offset_of!(MsgqRxHeader, read_ptr);
 /// Offset of the first entry within a queue.
 pub(crate) const ENTRY_OFFSET: usize = PAGE;
 
+const _: () = assert!(RX_HDR_OFFSET + size_of::<MsgqRxHeader>() <= ENTRY_OFFSET);
+
 /// Size of the queue element header (`GSP_MSG_QUEUE_ELEMENT` up to its RPC
 /// header).
-pub(crate) const ELEM_HDR_SIZE: usize = 0x30;
+pub(crate) const ELEM_HDR_SIZE: usize = offset_of!(MsgQueueElement, rpc);
 /// Size of the RPC header (`rpc_message_header_v03_00`).
-pub(crate) const RPC_HDR_SIZE: usize = 0x20;
+pub(crate) const RPC_HDR_SIZE: usize = size_of::<RpcHeader>();
 /// Offset of an RPC's payload in a queue element.
-pub(crate) const PAYLOAD_OFFSET: usize = ELEM_HDR_SIZE + RPC_HDR_SIZE;
+pub(crate) const PAYLOAD_OFFSET: usize = size_of::<MsgQueueElement>();
 /// Largest element (headers included) a queue carries.
 pub(crate) const ELEM_SIZE_MAX: usize = 0x10000;
 /// Largest payload of a single element.
 pub(crate) const PAYLOAD_MAX: usize = ELEM_SIZE_MAX - PAYLOAD_OFFSET;
 
-/// `NV_VGPU_MSG_SIGNATURE_VALID`: "VRPC" as a little-endian word.
-pub(crate) const RPC_SIGNATURE: u32 = 0x4350_5256;
-/// RPC header version 3.0.
-pub(crate) const RPC_HEADER_VERSION: u32 = 0x0300_0000;
-
-// Offsets inside the element header.
-const EH_CHECKSUM: usize = 0x20;
-const EH_SEQ: usize = 0x24;
-const EH_ELEM_COUNT: usize = 0x28;
-// Offsets inside the RPC header, relative to the element.
-const RH_VERSION: usize = ELEM_HDR_SIZE;
-const RH_SIGNATURE: usize = ELEM_HDR_SIZE + 0x4;
-const RH_LENGTH: usize = ELEM_HDR_SIZE + 0x8;
-const RH_FUNCTION: usize = ELEM_HDR_SIZE + 0xc;
-const RH_RESULT: usize = ELEM_HDR_SIZE + 0x10;
-const RH_RESULT_PRIVATE: usize = ELEM_HDR_SIZE + 0x14;
-const RH_SEQUENCE: usize = ELEM_HDR_SIZE + 0x18;
-
-/// Reads a little-endian `u32` at `off` of `b`, or `None` out of bounds.
-pub(crate) fn get_u32(b: &[u8], off: usize) -> Option<u32> {
-    let s = b.get(off..off.checked_add(4)?)?;
-    Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-}
-
-/// Reads a little-endian `u64` at `off` of `b`, or `None` out of bounds.
-pub(crate) fn get_u64(b: &[u8], off: usize) -> Option<u64> {
-    let lo = get_u32(b, off)?;
-    let hi = get_u32(b, off.checked_add(4)?)?;
-    Some(u64::from(lo) | (u64::from(hi) << 32))
-}
-
-/// Writes `v` little-endian at `off` of `b`; `EINVAL` out of bounds.
-pub(crate) fn put_u32(b: &mut [u8], off: usize, v: u32) -> Result {
-    let end = off.checked_add(4).ok_or(EINVAL)?;
-    b.get_mut(off..end)
-        .ok_or(EINVAL)?
-        .copy_from_slice(&v.to_le_bytes());
-    Ok(())
-}
-
-/// Writes `v` little-endian at `off` of `b`; `EINVAL` out of bounds.
-pub(crate) fn put_u64(b: &mut [u8], off: usize, v: u64) -> Result {
-    let end = off.checked_add(8).ok_or(EINVAL)?;
-    b.get_mut(off..end)
-        .ok_or(EINVAL)?
-        .copy_from_slice(&v.to_le_bytes());
-    Ok(())
-}
-
-/// Writes one byte at `off` of `b`; `EINVAL` out of bounds.
-pub(crate) fn put_u8(b: &mut [u8], off: usize, v: u8) -> Result {
-    *b.get_mut(off).ok_or(EINVAL)? = v;
-    Ok(())
-}
+const _: () = assert!(PAYLOAD_OFFSET == ELEM_HDR_SIZE + RPC_HDR_SIZE);
 
 /// Number of entries an element of `len` bytes (headers included) takes.
 pub(crate) const fn entries_for(len: usize) -> usize {
@@ -161,18 +135,26 @@ pub(crate) fn seal_element(elem: &mut [u8], seq: u32, function: u32, rpc_seq: u3
     if !(PAYLOAD_OFFSET..=ELEM_SIZE_MAX).contains(&len) {
         return Err(EMSGSIZE);
     }
-    elem[..PAYLOAD_OFFSET].fill(0);
-    put_u32(elem, EH_SEQ, seq)?;
-    put_u32(elem, EH_ELEM_COUNT, entries_for(len) as u32)?;
-    put_u32(elem, RH_VERSION, RPC_HEADER_VERSION)?;
-    put_u32(elem, RH_SIGNATURE, RPC_SIGNATURE)?;
-    put_u32(elem, RH_LENGTH, (len - ELEM_HDR_SIZE) as u32)?;
-    put_u32(elem, RH_FUNCTION, function)?;
-    put_u32(elem, RH_RESULT, u32::MAX)?;
-    put_u32(elem, RH_RESULT_PRIVATE, u32::MAX)?;
-    put_u32(elem, RH_SEQUENCE, rpc_seq)?;
-    let sum = checksum(elem);
-    put_u32(elem, EH_CHECKSUM, sum)
+    let mut header = MsgQueueElement {
+        seq_num: seq,
+        elem_count: entries_for(len) as u32,
+        rpc: RpcHeader {
+            header_version: RPC_HEADER_VERSION,
+            signature: RPC_SIGNATURE,
+            length: (len - ELEM_HDR_SIZE) as u32,
+            function,
+            rpc_result: u32::MAX,
+            rpc_result_private: u32::MAX,
+            sequence: rpc_seq,
+            ..Zeroable::zeroed()
+        },
+        ..Zeroable::zeroed()
+    };
+    // The checksum is that of the element with a zero checksum field.
+    elem[..PAYLOAD_OFFSET].copy_from_slice(header.as_bytes());
+    header.check_sum = checksum(elem);
+    elem[..PAYLOAD_OFFSET].copy_from_slice(header.as_bytes());
+    Ok(())
 }
 
 /// What the headers of a received element say.
@@ -211,27 +193,26 @@ pub(crate) enum ElemError {
 /// queue entry of an element). `available` is the number of entries the
 /// writer has published from this one on.
 pub(crate) fn parse_header(first_entry: &[u8], available: u32) -> Result<ElemHeader, ElemError> {
-    let g = |off| get_u32(first_entry, off).ok_or(ElemError::Truncated);
-    let signature = g(RH_SIGNATURE)?;
-    if signature != RPC_SIGNATURE {
-        return Err(ElemError::Signature(signature));
+    let (h, _) =
+        MsgQueueElement::from_bytes_copy_prefix(first_entry).ok_or(ElemError::Truncated)?;
+    if h.rpc.signature != RPC_SIGNATURE {
+        return Err(ElemError::Signature(h.rpc.signature));
     }
-    let rpc_len = g(RH_LENGTH)?;
+    let rpc_len = h.rpc.length;
     let len = ELEM_HDR_SIZE + rpc_len as usize;
     if (rpc_len as usize) < RPC_HDR_SIZE || len > ELEM_SIZE_MAX {
         return Err(ElemError::Length(rpc_len));
     }
-    let elem_count = g(EH_ELEM_COUNT)?;
-    if elem_count as usize != entries_for(len) || elem_count > available {
-        return Err(ElemError::ElemCount(elem_count));
+    if h.elem_count as usize != entries_for(len) || h.elem_count > available {
+        return Err(ElemError::ElemCount(h.elem_count));
     }
     Ok(ElemHeader {
-        seq: g(EH_SEQ)?,
-        elem_count,
-        function: g(RH_FUNCTION)?,
+        seq: h.seq_num,
+        elem_count: h.elem_count,
+        function: h.rpc.function,
         len,
-        rpc_result: g(RH_RESULT)?,
-        rpc_seq: g(RH_SEQUENCE)?,
+        rpc_result: h.rpc.rpc_result,
+        rpc_seq: h.rpc.sequence,
     })
 }
 
@@ -246,6 +227,10 @@ mod tests {
         assert_eq!(STATQ_OFFSET, 0x41000);
         assert_eq!(NUM_PTES, 129);
         assert_eq!(PAYLOAD_OFFSET, 0x50);
+        assert_eq!(ELEM_HDR_SIZE, 0x30);
+        assert_eq!(TX_WRITE_PTR, 0x10);
+        assert_eq!(RX_HDR_OFFSET, 0x20);
+        assert_eq!(RX_READ_PTR, 0x20);
     }
 
     #[test]
@@ -285,8 +270,11 @@ mod tests {
     #[test]
     fn seal_and_parse() -> Result {
         let mut elem = KVec::from_elem(0u8, PAYLOAD_OFFSET + 12, GFP_KERNEL)?;
-        put_u32(&mut elem, PAYLOAD_OFFSET, 0xdead_beef)?;
+        elem[PAYLOAD_OFFSET..PAYLOAD_OFFSET + 4].copy_from_slice(&0xdead_beefu32.to_le_bytes());
         seal_element(&mut elem, 7, 72, 0)?;
+        let (h, _) = MsgQueueElement::from_bytes_copy_prefix(&elem).ok_or(EINVAL)?;
+        assert_eq!(h.rpc.header_version, RPC_HEADER_VERSION);
+        assert_eq!(h.rpc.length, (RPC_HDR_SIZE + 12) as u32);
         assert_eq!(checksum(&elem), 0);
         let h = parse_header(&elem, 1);
         assert_eq!(
@@ -302,9 +290,11 @@ mod tests {
         );
         assert_eq!(parse_header(&elem, 0), Err(ElemError::ElemCount(1)));
         assert_eq!(parse_header(&elem[..8], 1), Err(ElemError::Truncated));
-        put_u32(&mut elem, RH_LENGTH, 4)?;
+        let (h, _) = MsgQueueElement::from_bytes_mut_prefix(&mut elem).ok_or(EINVAL)?;
+        h.rpc.length = 4;
         assert_eq!(parse_header(&elem, 1), Err(ElemError::Length(4)));
-        put_u32(&mut elem, RH_SIGNATURE, 0)?;
+        let (h, _) = MsgQueueElement::from_bytes_mut_prefix(&mut elem).ok_or(EINVAL)?;
+        h.rpc.signature = 0;
         assert_eq!(parse_header(&elem, 1), Err(ElemError::Signature(0)));
         let mut short = [0u8; 8];
         assert_eq!(seal_element(&mut short, 0, 0, 0), Err(EMSGSIZE));

@@ -36,11 +36,11 @@ pub(crate) trait QueueMem {
 /// Our write pointer into the command queue.
 const CMDQ_WRITE: usize = queue::CMDQ_OFFSET + queue::TX_WRITE_PTR;
 /// GSP-RM's read pointer into the command queue (in the status queue).
-const CMDQ_READ: usize = queue::STATQ_OFFSET + queue::RX_HDR_OFFSET;
+const CMDQ_READ: usize = queue::STATQ_OFFSET + queue::RX_READ_PTR;
 /// GSP-RM's write pointer into the status queue.
 const STATQ_WRITE: usize = queue::STATQ_OFFSET + queue::TX_WRITE_PTR;
 /// Our read pointer into the status queue (in the command queue).
-const STATQ_READ: usize = queue::CMDQ_OFFSET + queue::RX_HDR_OFFSET;
+const STATQ_READ: usize = queue::CMDQ_OFFSET + queue::RX_READ_PTR;
 
 /// The command queue's write and read pointers, as stored.
 pub(crate) fn cmdq_pointers(mem: &impl QueueMem) -> Result<(u32, u32)> {
@@ -130,10 +130,12 @@ mod tests {
 
     impl QueueMem for FakeMem {
         fn read32(&self, off: usize) -> Result<u32> {
-            queue::get_u32(&self.0.borrow(), off).ok_or(EINVAL)
+            let mut v = [0u8; 4];
+            self.read_bytes(off, &mut v)?;
+            Ok(u32::from_le_bytes(v))
         }
         fn write32(&self, off: usize, v: u32) -> Result {
-            queue::put_u32(&mut self.0.borrow_mut(), off, v)
+            self.write_bytes(off, &v.to_le_bytes())
         }
         fn read_bytes(&self, off: usize, dst: &mut [u8]) -> Result {
             let b = self.0.borrow();

@@ -4,6 +4,8 @@
 //! a list of register and falcon operations the CPU has to carry out for it
 //! during boot (chiefly to reset GSP and have it reloaded from WPR2).
 
+use core::mem::size_of;
+
 use kernel::{
     device,
     io::{
@@ -15,20 +17,28 @@ use kernel::{
         delay::fsleep,
         Delta, //
     },
+    transmute::FromBytes,
 };
 
 use super::{
-    queue::get_u32,
+    fw::{
+        opcode,
+        RunCpuSequencer,
+        SeqDelayUs,
+        SeqRegModify,
+        SeqRegPoll,
+        SeqRegStore,
+        SeqRegWrite,
+        SEQ_BUF_REG_SAVE_SIZE, //
+    },
     SequencerOps, //
 };
 use crate::gpu::Bar0;
 
-/// Offset of `commandBuffer` in `rpc_run_cpu_sequencer_v17_00`.
-const CMD_BUFFER: usize = 0x28;
 /// Default `REG_POLL` timeout when GSP-RM gives none.
 const POLL_TIMEOUT_DEFAULT_US: u32 = 4_000_000;
 /// Slots of `regSaveArea`.
-const SAVE_SLOTS: usize = 8;
+const SAVE_SLOTS: usize = SEQ_BUF_REG_SAVE_SIZE;
 
 /// One sequencer operation (`GSP_SEQ_BUF_OPCODE_*` and its payload).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -69,61 +79,84 @@ pub(crate) enum SeqError {
     Payload { at: u32 },
 }
 
-/// Parses a `RUN_CPU_SEQUENCER` payload (`bufferSizeDWord`, `cmdIndex`,
-/// `regSaveArea`, then `cmdIndex` dwords of operations) into its
-/// operations, in order.
-pub(crate) fn parse(payload: &[u8]) -> Result<KVec<SeqOp>, SeqError> {
-    let cmd_index = get_u32(payload, 4).ok_or(SeqError::Truncated)?;
-    let words = cmd_index as usize;
-    let buffer_len = words.checked_mul(4).ok_or(SeqError::Truncated)?;
-    if payload.len() < CMD_BUFFER + buffer_len {
-        return Err(SeqError::Truncated);
-    }
-    let w = |i: u32| get_u32(payload, CMD_BUFFER + i as usize * 4).unwrap_or(0);
+/// The payload of the command at dword `at` of the command buffer, whose
+/// remainder after the opcode is `args`: its value and the dwords it takes.
+fn payload<T: FromBytes>(args: &[u8], at: u32) -> Result<(T, u32), SeqError> {
+    let (v, _) = T::from_bytes_copy_prefix(args).ok_or(SeqError::Payload { at })?;
+    Ok((v, (size_of::<T>() / size_of::<u32>()) as u32))
+}
+
+/// Parses a `RUN_CPU_SEQUENCER` payload ([`RunCpuSequencer`], then
+/// `cmdIndex` dwords of commands) into its operations, in order.
+pub(crate) fn parse(payload_bytes: &[u8]) -> Result<KVec<SeqOp>, SeqError> {
+    let (header, commands) =
+        RunCpuSequencer::from_bytes_copy_prefix(payload_bytes).ok_or(SeqError::Truncated)?;
+    let cmd_index = header.cmd_index;
+    let buffer_len = (cmd_index as usize)
+        .checked_mul(size_of::<u32>())
+        .ok_or(SeqError::Truncated)?;
+    let mut rest = commands.get(..buffer_len).ok_or(SeqError::Truncated)?;
     let mut ops = KVec::new();
     let mut at: u32 = 0;
-    while at < cmd_index {
-        let opcode = w(at);
-        let args = match opcode {
-            0 | 4 => 2,
-            1 => 3,
-            2 => 5,
-            3 => 1,
-            5..=8 => 0,
-            _ => return Err(SeqError::Opcode { at, opcode }),
-        };
-        if u64::from(at) + 1 + args > u64::from(cmd_index) {
-            return Err(SeqError::Payload { at });
-        }
-        let a = |n: u32| w(at + 1 + n);
-        let op = match opcode {
-            0 => SeqOp::RegWrite {
-                addr: a(0),
-                val: a(1),
-            },
-            1 => SeqOp::RegModify {
-                addr: a(0),
-                mask: a(1),
-                val: a(2),
-            },
-            2 => SeqOp::RegPoll {
-                addr: a(0),
-                mask: a(1),
-                val: a(2),
-                timeout_us: a(3),
-            },
-            3 => SeqOp::DelayUs { us: a(0) },
-            4 => SeqOp::RegStore {
-                addr: a(0),
-                index: a(1),
-            },
-            5 => SeqOp::CoreReset,
-            6 => SeqOp::CoreStart,
-            7 => SeqOp::CoreWaitForHalt,
-            _ => SeqOp::CoreResume,
+    while let Some((op, args)) = u32::from_bytes_copy_prefix(rest) {
+        let (op, words) = match op {
+            opcode::REG_WRITE => {
+                let (p, n) = payload::<SeqRegWrite>(args, at)?;
+                (
+                    SeqOp::RegWrite {
+                        addr: p.addr,
+                        val: p.val,
+                    },
+                    n,
+                )
+            }
+            opcode::REG_MODIFY => {
+                let (p, n) = payload::<SeqRegModify>(args, at)?;
+                (
+                    SeqOp::RegModify {
+                        addr: p.addr,
+                        mask: p.mask,
+                        val: p.val,
+                    },
+                    n,
+                )
+            }
+            opcode::REG_POLL => {
+                let (p, n) = payload::<SeqRegPoll>(args, at)?;
+                (
+                    SeqOp::RegPoll {
+                        addr: p.addr,
+                        mask: p.mask,
+                        val: p.val,
+                        timeout_us: p.timeout,
+                    },
+                    n,
+                )
+            }
+            opcode::DELAY_US => {
+                let (p, n) = payload::<SeqDelayUs>(args, at)?;
+                (SeqOp::DelayUs { us: p.val }, n)
+            }
+            opcode::REG_STORE => {
+                let (p, n) = payload::<SeqRegStore>(args, at)?;
+                (
+                    SeqOp::RegStore {
+                        addr: p.addr,
+                        index: p.index,
+                    },
+                    n,
+                )
+            }
+            opcode::CORE_RESET => (SeqOp::CoreReset, 0),
+            opcode::CORE_START => (SeqOp::CoreStart, 0),
+            opcode::CORE_WAIT_FOR_HALT => (SeqOp::CoreWaitForHalt, 0),
+            opcode::CORE_RESUME => (SeqOp::CoreResume, 0),
+            opcode => return Err(SeqError::Opcode { at, opcode }),
         };
         ops.push(op, GFP_KERNEL).map_err(|_| SeqError::Truncated)?;
-        at += 1 + args as u32;
+        // The payload was read from `args`, so it is there.
+        rest = args.get(words as usize * size_of::<u32>()..).unwrap_or(&[]);
+        at += 1 + words;
     }
     Ok(ops)
 }
@@ -200,16 +233,26 @@ fn run_op(bar: &Bar0<'_>, op: &SeqOp, seq: &dyn SequencerOps, saved: &mut [u32])
 #[kunit_tests(nova_gsp_sequencer)]
 mod tests {
     use super::*;
-    use crate::gsp::queue::put_u32;
+    use kernel::transmute::AsBytes;
 
-    fn payload(words: &[u32]) -> Result<KVec<u8>> {
-        let mut p = KVec::from_elem(0u8, CMD_BUFFER + words.len() * 4, GFP_KERNEL)?;
-        put_u32(&mut p, 0, words.len() as u32)?;
-        put_u32(&mut p, 4, words.len() as u32)?;
-        for (i, w) in words.iter().enumerate() {
-            put_u32(&mut p, CMD_BUFFER + i * 4, *w)?;
+    /// A `RUN_CPU_SEQUENCER` payload whose command buffer is `words`, with
+    /// `cmd_index` set to `cmd_index`.
+    fn message(words: &[u32], cmd_index: u32) -> Result<KVec<u8>> {
+        let header = RunCpuSequencer {
+            buffer_size_dword: words.len() as u32,
+            cmd_index,
+            ..Zeroable::zeroed()
+        };
+        let mut p = KVec::new();
+        p.extend_from_slice(header.as_bytes(), GFP_KERNEL)?;
+        for w in words {
+            p.extend_from_slice(&w.to_le_bytes(), GFP_KERNEL)?;
         }
         Ok(p)
+    }
+
+    fn payload(words: &[u32]) -> Result<KVec<u8>> {
+        message(words, words.len() as u32)
     }
 
     #[test]
@@ -249,8 +292,7 @@ mod tests {
         assert_eq!(parse(&p).err(), Some(SeqError::Opcode { at: 0, opcode: 9 }));
         let p = payload(&[5, 2, 0x100, 1])?;
         assert_eq!(parse(&p).err(), Some(SeqError::Payload { at: 1 }));
-        let mut p = payload(&[5])?;
-        put_u32(&mut p, 4, 100)?;
+        let p = message(&[5], 100)?;
         assert_eq!(parse(&p).err(), Some(SeqError::Truncated));
         Ok(())
     }
