@@ -5,8 +5,12 @@
 //!
 //! nova binds the GPU, identifies it, boots GSP-RM (GFW boot wait, VBIOS,
 //! framebuffer layout, FWSEC-FRTS, radix3-mapped GSP-RM, booter_load on
-//! SEC2, the first RPCs; see `gsp_boot.rs`), offers a render node with
-//! GETPARAM and system-memory GEM objects, and stops GSP-RM at unbind.
+//! SEC2, the first RPCs; see [`boot`]), offers a render node with GETPARAM
+//! and system-memory GEM objects, and at unbind unplugs the render node,
+//! then stops GSP-RM.
+//!
+//! One folder per subsystem: `boot/`, `falcon/`, `firmware/` (with the
+//! shared parsers in `parse/`), `gsp/`, `mm/`, `drm/`.
 
 use kernel::prelude::*;
 
