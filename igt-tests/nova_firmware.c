@@ -942,6 +942,51 @@ static void test_missing(const char *file)
 	check_cycle_log(kmsg);
 }
 
+/*
+ * With the device bound and GSP-RM running, every firmware file of the chip
+ * disappears (an empty directory mounted over the chip's one, as a firmware
+ * upgrade that removed the 570.144 files would leave it); the unbind must
+ * still stop GSP-RM and remove WPR2, since everything the unload needs was
+ * loaded at probe. With the files back, the device binds again.
+ */
+static void test_unbind_without_files(void)
+{
+	static const char *const fails[] = {
+		"FWSEC-SB", "booter_unload", "cannot load", "GSP unload",
+	};
+	char *log;
+	int kmsg;
+
+	restore_state();
+	igt_require_f(!fw_path_orig[0], "%s is set ('%s'): files may come "
+		      "from there\n", FW_PATH_PARAM, fw_path_orig);
+
+	kmsg = kmsg_open();
+	overmounted = true;
+	igt_assert_f(mount(staging_dir, gsp_dir, NULL, MS_BIND, NULL) == 0,
+		     "mount over %s: %m\n", gsp_dir);
+	for (const char *const *f = chip->files; *f; f++) {
+		char path[PATH_MAX];
+
+		original_path(*f, path, sizeof(path));
+		igt_assert_f(access(path, F_OK) < 0 && errno == ENOENT,
+			     "%s is still there\n", path);
+	}
+
+	unbind();
+	log = kmsg_collect(kmsg);
+	check_no_kernel_problem(log);
+	igt_assert_f(strstr(log, "GSP-RM stopped, WPR2 removed"),
+		     "the unbind did not stop GSP-RM:\n%s\n", log);
+	for (size_t i = 0; i < ARRAY_SIZE(fails); i++)
+		igt_assert_f(!strstr(log, fails[i]),
+			     "the unbind logged '%s':\n%s\n", fails[i], log);
+	free(log);
+
+	unhide_files();
+	bind_and_check();
+}
+
 static void make_dir(const char *path)
 {
 	igt_assert_f(mkdir(path, 0755) == 0 || errno == EEXIST,
@@ -1033,6 +1078,14 @@ igt_main
 				test_missing(chip->files[i]);
 		}
 	}
+
+	igt_describe("With GSP-RM running, all of the chip's firmware files "
+		     "disappear; the unbind still stops GSP-RM and removes "
+		     "WPR2 (FWSEC-SB and booter_unload were loaded at "
+		     "probe), and the device binds again once they are "
+		     "back.");
+	igt_subtest("unbind-without-files")
+		test_unbind_without_files();
 
 	igt_fixture {
 		restore_state();

@@ -159,6 +159,22 @@ vm_outputs() {
 	rm -rf "$2/modroot"
 }
 
+vm_igt() { # vm_igt CHIP TEST SUBTEST: one IGT subtest on another chip, in a VM of its own
+	local chip=$1 name=igt-$1-$3 dir=$results/igt-$1-$3
+	step "VM: IGT $2@$3 on simulated $chip"
+	mkdir -p "$dir"
+	CHIP=$chip VM_CMD="modprobe nova && udevadm settle; /cache/igt/$2 --run-subtest $3" \
+		scripts/inroot.sh /src/scripts/vm.sh cmd "$name" >"$dir/vm.log" 2>&1
+	local rc=$?
+	vm_outputs "$name" "$dir"
+	if [ "$rc" = 0 ] && grep -q "Subtest $3: SUCCESS" "$dir/vm.log"; then
+		record "$name" pass
+	else
+		record "$name" fail "exit $rc, see $dir/vm.log"
+	fi
+	check_log "$name" "$dir/vm.log"
+}
+
 vm_test() { # vm_test CHIP: full in-VM test run
 	local chip=$1 dir=$results/vm-$1
 	step "VM tests on simulated $chip"
@@ -327,6 +343,8 @@ done
 fsp="GSP boot through the FSP is not implemented yet"
 vm_probe tu102 TU102 Turing "${gsp_boot[@]}" "$gsp_unload"
 vm_probe ad102 AD102 Ada "${gsp_boot[@]}" "$gsp_unload"
+# Turing loads FWSEC through gen_bootloader: the unbind must not need it.
+vm_igt tu102 nova_firmware unbind-without-files
 vm_probe gh100 GH100 Hopper "$fsp"
 vm_probe gb202 GB202 Blackwell "$fsp"
 vm_fault gsp-inactive "RISC-V core is not active"

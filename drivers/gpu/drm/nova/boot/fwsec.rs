@@ -26,6 +26,7 @@ use kernel::{
         Coherent,
         CoherentBox, //
     },
+    firmware::Firmware,
     io::Io,
     pci,
     prelude::*,
@@ -105,13 +106,30 @@ fn put32(buf: &mut [u8], at: usize, v: u32) -> Result {
     Ok(())
 }
 
+/// Granule of WPR2's upper bound: `NV_PFB_PRI_MMU_WPR2_ADDR_HI` holds the
+/// address of the region's last 128 KiB block, so the bound is inclusive.
+/// Real GPUs show it: a TU117 reports WPR2 `0xffe00000`/`0xffee0000` for
+/// the FRTS region `0xffe00000-0xfff00000`.
+const WPR2_HI_GRANULE: u64 = 128 << 10;
+
+/// WPR2 from the raw fields of its two registers: `None` if it is not set
+/// up, else its (start, end) byte addresses, end exclusive.
+fn wpr2_from_fields(lo_val: u32, hi_val: u32) -> Option<(u64, u64)> {
+    if hi_val == 0 {
+        return None;
+    }
+    let start = u64::from(lo_val) << 12;
+    let end = (u64::from(hi_val) << 12) + WPR2_HI_GRANULE;
+    Some((start, end))
+}
+
 /// Reads WPR2 from its registers: `None` if it is not set up, else its
 /// (start, end) byte addresses, end exclusive.
 pub(crate) fn read_wpr2(bar: &Bar0<'_>) -> Option<(u64, u64)> {
-    let lo = bar.read(NV_PFB_PRI_MMU_WPR2_ADDR_LO).lo_val().get();
-    let hi = bar.read(NV_PFB_PRI_MMU_WPR2_ADDR_HI).hi_val().get();
-    let end = u64::from(hi) << 12;
-    (end != 0).then(|| (u64::from(lo) << 12, end))
+    wpr2_from_fields(
+        bar.read(NV_PFB_PRI_MMU_WPR2_ADDR_LO).lo_val().get(),
+        bar.read(NV_PFB_PRI_MMU_WPR2_ADDR_HI).hi_val().get(),
+    )
 }
 
 /// How a patched image gets into the falcon.
@@ -337,10 +355,10 @@ fn bootloader_desc(img: &Image) -> Result<[u8; BL_DESC_SIZE]> {
 
 /// Loads the image and runs it; returns MAILBOX0.
 fn load_and_run(
-    pdev: &pci::Device<Bound>,
     chip: &Chip,
     falcon: &Falcon<'_, '_, Gsp>,
     img: &Image,
+    gen_bootloader: Option<&GenericBootloader<'_>>,
 ) -> Result<u32> {
     falcon.reset(chip.hal().falcon_gen())?;
     falcon.setup_dma()?;
@@ -361,8 +379,8 @@ fn load_and_run(
             Ok(mbox0)
         }
         Load::Bootloader { .. } => {
-            let fw = firmware::request_checked(pdev.as_ref(), chip, GEN_BOOTLOADER)?;
-            let bl = GenericBootloader::parse(fw.data()).map_err(|_| EINVAL)?;
+            // Loaded at probe (see `FwsecUcode::load`): never read at unbind.
+            let bl = gen_bootloader.ok_or(EINVAL)?;
             let code_len = bl.code.len().next_multiple_of(DMA_BLOCK);
             let imem = BL_IMEM_CEILING.checked_sub(code_len).ok_or(EINVAL)?;
             let tag = u16::try_from(bl.desc.start_tag)?;
@@ -375,67 +393,105 @@ fn load_and_run(
     }
 }
 
-/// Builds the image for `cmd`, runs it on the GSP falcon and checks
-/// MAILBOX0 and the command's status register.
-fn run_cmd(
-    pdev: &pci::Device<Bound>,
-    bar: &Bar0<'_>,
-    chip: &Chip,
-    vbios: &VbiosImage,
-    cmd: &Command,
-) -> Result {
-    let what = cmd.name();
-    let falcon = Falcon::gsp(bar);
-    let img = Image::build(pdev, &falcon, vbios, cmd)
-        .inspect_err(|e| dev_err!(pdev, "{}: cannot prepare the FWSEC image: {:?}\n", what, e))?;
-    let mbox0 = load_and_run(pdev, chip, &falcon, &img).inspect_err(|e| {
-        dev_err!(pdev, "{}: loading or running FWSEC failed: {:?}\n", what, e);
-        // Stop the falcon before its DMA buffer is freed.
-        let _ = falcon.reset(chip.hal().falcon_gen());
-    })?;
-    // The falcon halted: it no longer reads the buffer.
-    drop(img);
-    if mbox0 != 0 {
-        dev_err!(pdev, "{}: FWSEC failed, MAILBOX0 {:#x}\n", what, mbox0);
-        return Err(EIO);
-    }
-    let status = match cmd {
-        Command::Frts(_) => bar.read(NV_PBUS_SW_SCRATCH_FRTS_STATUS).status().get(),
-        Command::Sb => bar.read(NV_PBUS_SW_SCRATCH_SB_STATUS).status().get(),
-    };
-    if status != 0 {
-        dev_err!(pdev, "{}: command failed, status {:#x}\n", what, status);
-        return Err(EIO);
-    }
-    Ok(())
+/// FWSEC as the VBIOS carries it and, where FWSEC is loaded through the
+/// generic bootloader (Turing, GA100), that bootloader: both read and
+/// checked at probe, so that FWSEC-SB at unbind needs no file (a firmware
+/// upgrade may have replaced the files since).
+pub(crate) struct FwsecUcode {
+    vbios: VbiosImage,
+    gen_bootloader: Option<Firmware>,
 }
 
-/// Runs FWSEC-SB, which returns the GSP falcon to its pre-libos state.
-pub(crate) fn run_sb(
-    pdev: &pci::Device<Bound>,
-    bar: &Bar0<'_>,
-    chip: &Chip,
-    vbios: &VbiosImage,
-) -> Result {
-    run_cmd(pdev, bar, chip, vbios, &Command::Sb)
+impl FwsecUcode {
+    /// Reads the VBIOS of the GPU behind `bar` and, if `chip` needs it,
+    /// loads and checks `gen_bootloader`.
+    pub(crate) fn load(pdev: &pci::Device<Bound>, bar: &Bar0<'_>, chip: &Chip) -> Result<Self> {
+        let vbios = VbiosImage::read(pdev, bar)?;
+        let gen_bootloader = if chip.firmware.contains(&GEN_BOOTLOADER) {
+            let fw = firmware::request_checked(pdev.as_ref(), chip, GEN_BOOTLOADER)?;
+            GenericBootloader::parse(fw.data()).map_err(|_| EINVAL)?;
+            Some(fw)
+        } else {
+            None
+        };
+        Ok(Self {
+            vbios,
+            gen_bootloader,
+        })
+    }
+
+    /// Builds the image for `cmd`, runs it on the GSP falcon and checks
+    /// MAILBOX0 and the command's status register.
+    fn run_cmd(
+        &self,
+        pdev: &pci::Device<Bound>,
+        bar: &Bar0<'_>,
+        chip: &Chip,
+        cmd: &Command,
+    ) -> Result {
+        let what = cmd.name();
+        let falcon = Falcon::gsp(bar);
+        let bl = match &self.gen_bootloader {
+            Some(fw) => Some(GenericBootloader::parse(fw.data()).map_err(|_| EINVAL)?),
+            None => None,
+        };
+        let img = Image::build(pdev, &falcon, &self.vbios, cmd).inspect_err(|e| {
+            dev_err!(pdev, "{}: cannot prepare the FWSEC image: {:?}\n", what, e)
+        })?;
+        let mbox0 = load_and_run(chip, &falcon, &img, bl.as_ref()).inspect_err(|e| {
+            dev_err!(pdev, "{}: loading or running FWSEC failed: {:?}\n", what, e);
+            // Stop the falcon before its DMA buffer is freed.
+            let _ = falcon.reset(chip.hal().falcon_gen());
+        })?;
+        // The falcon halted: it no longer reads the buffer.
+        drop(img);
+        if mbox0 != 0 {
+            dev_err!(pdev, "{}: FWSEC failed, MAILBOX0 {:#x}\n", what, mbox0);
+            return Err(EIO);
+        }
+        let status = match cmd {
+            Command::Frts(_) => bar.read(NV_PBUS_SW_SCRATCH_FRTS_STATUS).status().get(),
+            Command::Sb => bar.read(NV_PBUS_SW_SCRATCH_SB_STATUS).status().get(),
+        };
+        if status != 0 {
+            dev_err!(pdev, "{}: command failed, status {:#x}\n", what, status);
+            return Err(EIO);
+        }
+        Ok(())
+    }
+
+    /// Runs FWSEC-SB, which returns the GSP falcon to its pre-libos state.
+    pub(crate) fn run_sb(&self, pdev: &pci::Device<Bound>, bar: &Bar0<'_>, chip: &Chip) -> Result {
+        self.run_cmd(pdev, bar, chip, &Command::Sb)
+    }
+
+    /// Runs FWSEC-FRTS for the FRTS region `frts` and checks that WPR2 was
+    /// set up around it. Returns WPR2.
+    pub(crate) fn run_frts(
+        &self,
+        pdev: &pci::Device<Bound>,
+        bar: &Bar0<'_>,
+        chip: &Chip,
+        frts: &Range<u64>,
+    ) -> Result<(u64, u64)> {
+        self.run_cmd(pdev, bar, chip, &Command::Frts(frts.clone()))?;
+        check_frts_wpr2(pdev, bar, frts)
+    }
 }
 
-/// Runs FWSEC-FRTS for the FRTS region `frts` and checks that WPR2 was set
-/// up around it. Returns WPR2.
-pub(crate) fn run_frts(
+/// Checks that WPR2 was set up around the FRTS region `frts`. Returns
+/// WPR2.
+fn check_frts_wpr2(
     pdev: &pci::Device<Bound>,
     bar: &Bar0<'_>,
-    chip: &Chip,
-    vbios: &VbiosImage,
     frts: &Range<u64>,
 ) -> Result<(u64, u64)> {
-    run_cmd(pdev, bar, chip, vbios, &Command::Frts(frts.clone()))?;
     match read_wpr2(bar) {
-        Some((start, end)) if start <= frts.start && end == frts.end => Ok((start, end)),
+        Some((start, end)) if start <= frts.start && end >= frts.end => Ok((start, end)),
         Some((start, end)) => {
             dev_err!(
                 pdev,
-                "FWSEC-FRTS: WPR2 {:#x}-{:#x} does not end with the FRTS region {:#x}-{:#x}\n",
+                "FWSEC-FRTS: WPR2 {:#x}-{:#x} does not cover the FRTS region {:#x}-{:#x}\n",
                 start,
                 end,
                 frts.start,
@@ -450,5 +506,32 @@ pub(crate) fn run_frts(
             );
             Err(EIO)
         }
+    }
+}
+
+#[kunit_tests(nova_fwsec)]
+mod tests {
+    use super::*;
+
+    /// The register fields for byte addresses `lo` and `hi`.
+    fn fields(lo: u64, hi: u64) -> (u32, u32) {
+        ((lo >> 12) as u32, (hi >> 12) as u32)
+    }
+
+    #[test]
+    fn wpr2_of_real_gpus_covers_frts() {
+        // GTX 1650 (TU117): FRTS 0xffe00000-0xfff00000, WPR2 read back as
+        // 0xffe00000-0xffee0000.
+        let (lo, hi) = fields(0xffe0_0000, 0xffee_0000);
+        assert_eq!(wpr2_from_fields(lo, hi), Some((0xffe0_0000, 0xfff0_0000)));
+        // An Ampere board: FRTS 0xffc00000-0xffd00000, WPR2 0xffc00000-0xffce0000.
+        let (lo, hi) = fields(0xffc0_0000, 0xffce_0000);
+        assert_eq!(wpr2_from_fields(lo, hi), Some((0xffc0_0000, 0xffd0_0000)));
+    }
+
+    #[test]
+    fn wpr2_not_set_up() {
+        assert_eq!(wpr2_from_fields(0, 0), None);
+        assert_eq!(wpr2_from_fields(0xffe00, 0), None);
     }
 }

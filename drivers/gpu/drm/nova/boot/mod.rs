@@ -58,11 +58,11 @@ use fb_layout::{
     FbParams,
     GspSizes, //
 };
+use fwsec::FwsecUcode;
 use regs::{
     NV_PDISP_VGA_WORKSPACE_BASE,
     NV_PGC6_BSI_SECURE_SCRATCH_14, //
 };
-use vbios::VbiosImage;
 use wpr_meta::SysmemImages;
 
 use crate::{
@@ -146,7 +146,7 @@ fn gone(pdev: &pci::Device<Bound>, bar: &Bar0<'_>) -> bool {
 /// booter_unload, both loaded before WPR2 is set up so that a failure can
 /// always be undone.
 struct Unload {
-    vbios: VbiosImage,
+    fwsec: FwsecUcode,
     booter_unload: Firmware,
 }
 
@@ -156,9 +156,9 @@ impl Unload {
         // Checked by its parser above; refused here if its layout does not
         // load (so that the unload cannot fail for it later).
         HsImage::parse(booter_unload.data()).map_err(|_| EINVAL)?;
-        let vbios = VbiosImage::read(pdev, bar)?;
+        let fwsec = FwsecUcode::load(pdev, bar, chip)?;
         Ok(Self {
-            vbios,
+            fwsec,
             booter_unload,
         })
     }
@@ -169,7 +169,7 @@ impl Unload {
         if gone(pdev, bar) {
             return Err(ENODEV);
         }
-        let sb = fwsec::run_sb(pdev, bar, chip, &self.vbios);
+        let sb = self.fwsec.run_sb(pdev, bar, chip);
         let unload = if fwsec::read_wpr2(bar).is_some() {
             booter::run(
                 pdev,
@@ -518,8 +518,10 @@ fn boot_steps(
         let _ = unload.run(pdev, bar, chip);
         e
     };
-    let (start, end) =
-        fwsec::run_frts(pdev, bar, chip, &unload.vbios, &layout.frts).map_err(|e| {
+    let (start, end) = unload
+        .fwsec
+        .run_frts(pdev, bar, chip, &layout.frts)
+        .map_err(|e| {
             // A FWSEC that failed after setting WPR2 up leaves it behind.
             if fwsec::read_wpr2(bar).is_some() {
                 undo(e)

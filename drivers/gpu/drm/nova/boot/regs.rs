@@ -40,7 +40,8 @@ register! {
         31:4 lo_val;
     }
 
-    /// Upper bound of WPR2; zero while WPR2 is not set up.
+    /// Upper bound of WPR2, inclusive: the address of its last 128 KiB
+    /// block; zero while WPR2 is not set up.
     pub(crate) NV_PFB_PRI_MMU_WPR2_ADDR_HI(u32) @ 0x001fa828 {
         /// Address bits 43:12.
         31:4 hi_val;
