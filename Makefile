@@ -52,7 +52,7 @@ test:
 	@scripts/test.sh
 
 # modprobe to GSP-RM ready, nova against upstream nova-core, as a ratio.
-bench: kernel tools
+bench: kernel tools igt
 	@scripts/bench.sh
 
 fuzz:

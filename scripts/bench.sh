@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# `make bench`: time from modprobe to GSP-RM ready (GSP_INIT_DONE, then the
-# static information), nova against upstream nova-core, on the same nvsim in
-# the same VM run. Prints each driver's median and the ratio nova/nova-core
-# (below 1: nova is faster). Results: $NOVA_CACHE/results/bench.txt.
+# `make bench`, in one VM run against one nvsim, each figure a ratio to a
+# reference measured in the same run (medians of the rounds, with spread):
+#   P1  modprobe to GSP-RM ready (GSP_INIT_DONE, then the static info),
+#       nova against upstream nova-core (below 1: nova is faster);
+#   P3  GETPARAM per second against DRM_IOCTL_VERSION per second.
+# Results: $NOVA_CACHE/results/bench.txt.
 #
 # Environment: CHIP (default ga102), BENCH_ROUNDS (default 3).
 set -euo pipefail
@@ -21,15 +23,21 @@ DRIVER=nova CHIP=$chip VM_ARGS="novatest.rounds=${BENCH_ROUNDS:-3}" \
 	{ grep -a 'bench:' "$results/bench-vm.log" >&2; die "a bench sample failed (see $results/bench-vm.log)"; }
 
 awk -v chip="$chip" '
-	function median(a, n,   i, j, t) {
+	function sort(a, n,   i, j, t) {
 		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+	}
+	function median(a, n) {
+		sort(a, n)
 		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 	}
 	$1 == "nova" { n[++nn] = $2 }
 	$1 == "nova-core" { c[++nc] = $2 }
+	$1 == "p3-getparam" { g[++ng] = $2 }
+	$1 == "p3-version" { v[++nv] = $2 }
 	END {
-		if (!nn || !nc) { print "bench: no samples"; exit 1 }
-		mn = median(n, nn); mc = median(c, nc)
-		printf "bench (%s, TCG): modprobe to GSP-RM static info, median of %d: nova %.3f s, nova-core %.3f s\n", chip, nn, mn, mc
-		printf "ratio nova/nova-core: %.2f\n", mn / mc
+		if (!nn || !nc || !ng || !nv) { print "bench: no samples"; exit 1 }
+		mn = median(n, nn); mc = median(c, nc); mg = median(g, ng); mv = median(v, nv)
+		printf "bench (%s, TCG), medians of %d rounds, spread min-max:\n", chip, nn
+		printf "P1 modprobe to GSP-RM static info: nova %.3f s (%.3f-%.3f), nova-core %.3f s (%.3f-%.3f): ratio nova/nova-core %.2f\n", mn, n[1], n[nn], mc, c[1], c[nc], mn / mc
+		printf "P3 ioctls per second: GETPARAM %.0f (%.0f-%.0f), DRM_IOCTL_VERSION %.0f (%.0f-%.0f): ratio GETPARAM/VERSION %.2f\n", mg, g[1], g[ng], mv, v[1], v[nv], mg / mv
 	}' "$out/bench.txt" | tee "$results/bench.txt"

@@ -3,7 +3,8 @@
 # take from `modprobe` to GSP-RM's static information (the "GPU name:" line
 # each logs once GSP_INIT_DONE came and GET_GSP_STATIC_INFO was answered),
 # against the same nvsim in the same VM, alternating, several rounds each.
-# Writes one line a sample to $out/bench.txt: "DRIVER SECONDS".
+# Writes one line a sample to $out/bench.txt: "DRIVER SECONDS" (P1), then
+# the ioctl rates of P3 (see ioctl_rates).
 set -uo pipefail
 out=${1:-/run/nova-out}
 rounds=$(sed -n 's/.*\bnovatest.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -40,9 +41,21 @@ sample() {
 	awk -v d="$drv" -v a="$t0" -v b="$t1" 'BEGIN {printf "%s %.3f\n", d, b - a}' | tee -a "$out/bench.txt"
 }
 
+# P3: GETPARAM against DRM_IOCTL_VERSION on one nova render node, one
+# line a round and ioctl ("p3-getparam RATE", "p3-version RATE").
+ioctl_rates() {
+	modprobe nova || { echo "bench: modprobe nova failed"; return 1; }
+	udevadm settle 2>/dev/null || sleep 1
+	local rc=0
+	/cache/igt/bench/ioctl_rate "$rounds" >>"$out/bench.txt" || rc=1
+	modprobe -r nova || echo "bench: modprobe -r nova failed"
+	return $rc
+}
+
 rc=0
 for i in $(seq "$rounds"); do
 	sample nova nova "$i" || rc=1
 	sample nova-core nova_core "$i" || rc=1
 done
+ioctl_rates || { echo "bench: ioctl_rate failed"; rc=1; }
 exit $rc
