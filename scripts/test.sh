@@ -342,7 +342,15 @@ for c in "ga102 GA102" "ad102 AD102" "tu102 TU102"; do
 done
 fsp="GSP boot through the FSP is not implemented yet"
 vm_probe tu102 TU102 Turing "${gsp_boot[@]}" "$gsp_unload"
-vm_probe ad102 AD102 Ada "${gsp_boot[@]}" "$gsp_unload"
+# 6 GiB of guest RAM, most of it above 4 GiB: nova's DMA memory (flush page,
+# GSP-RM image, queues, libos) lands above 4 GiB, as on real machines, so a
+# truncated or 32-bit address cannot pass.
+VM_MEM=6144 vm_probe ad102 AD102 Ada "${gsp_boot[@]}" "$gsp_unload"
+if grep -qE "nova [0-9a-f:.]+: sysmem flush page registered at 0x[1-9a-f][0-9a-f]{8,}" "$results/vm-ad102/vm.log"; then
+	record vm-ad102:dma-above-4g pass
+else
+	record vm-ad102:dma-above-4g fail "the flush page is not above 4 GiB, see $results/vm-ad102/vm.log"
+fi
 # Turing loads FWSEC through gen_bootloader: the unbind must not need it.
 vm_igt tu102 nova_firmware unbind-without-files
 vm_probe gh100 GH100 Hopper "$fsp"

@@ -6,6 +6,7 @@
 
 use kernel::{
     device::Core,
+    dma::Device as _,
     drm, new_mutex,
     pci::{
         self,
@@ -122,6 +123,12 @@ impl pci::Driver for NovaPciDriver {
             info.log(pdev);
 
             pdev.set_master();
+            let mask = info.id.chip.hal().dma_mask();
+            // SAFETY: nova has made no DMA allocation or mapping for this
+            // device yet (the flush page below is the first), and probe is
+            // the only code running for it.
+            unsafe { pdev.dma_set_mask_and_coherent(mask) }
+                .inspect_err(|e| dev_err!(pdev, "set the DMA mask: {:?}\n", e))?;
             let flush = SysmemFlush::register(pdev, &bar, info.id.chip)?;
             let unregister_flush = |e: Error| {
                 flush.unregister(&bar);

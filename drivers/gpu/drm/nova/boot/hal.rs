@@ -6,9 +6,12 @@
 //! [`Hal`]; the chip table ([`crate::chip::CHIPS`]) points every chip at its
 //! implementation, so code elsewhere never matches on chip or architecture.
 
-use kernel::io::{
-    register::Register,
-    Io, //
+use kernel::{
+    dma::DmaMask,
+    io::{
+        register::Register,
+        Io, //
+    },
 };
 
 use super::regs::{
@@ -57,6 +60,13 @@ pub(crate) trait Hal: Sync {
     /// boot then stops before it), or `None` if it does.
     fn frts_unsupported(&self) -> Option<&'static str> {
         None
+    }
+
+    /// The addresses the GPU can reach in system memory: 47 bits up to
+    /// Ada, 52 from Hopper on (the width of the GMMU's and the falcons'
+    /// system-memory addresses; nova-core and nouveau use the same).
+    fn dma_mask(&self) -> DmaMask {
+        DmaMask::new::<47>()
     }
 
     /// Size of VRAM in bytes, as the framebuffer registers report it once
@@ -228,6 +238,10 @@ impl Hal for Gh100 {
 
     fn pci_config_mirror(&self) -> u32 {
         <NV_PF0_PCFG_MIRROR as Register>::OFFSET as u32
+    }
+
+    fn dma_mask(&self) -> DmaMask {
+        DmaMask::new::<52>()
     }
 
     fn vram_size(&self, bar: &Bar0<'_>) -> u64 {
