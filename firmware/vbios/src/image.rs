@@ -10,7 +10,8 @@
 //! * The PCI Data Structure ("PCIR") carries the vendor and device IDs, its
 //!   own length and revision, the 24-bit class code, the image length in
 //!   512-byte units, a vendor revision, the code type (0x00 x86/PC-AT,
-//!   0x03 EFI, 0xE0 NVIDIA FWSEC) and the last-image indicator (bit 7).
+//!   0x03 EFI, 0x70 NBSI, 0xE0 NVIDIA FWSEC) and the last-image indicator
+//!   (bit 7).
 //! * NVIDIA appends its PCI Data Extension ("NPDE") at the first 16-byte
 //!   boundary after the PCIR. It repeats the image length (as "sub-image"
 //!   length, 512-byte units) and the last-image flag. Drivers prefer it over
@@ -19,6 +20,16 @@
 //!   into the FWSEC images.
 //! * An image's bytes sum to zero modulo 256 (option ROM checksum; nouveau
 //!   `nvbios_checksum` scores a shadowed PC-AT image by it).
+//! * NPDE revision and length: OpenRM (`s_locateExpansionRoms`) uses an NPDE
+//!   only if its revision is 0x100 or 0x101, and its last-image flag only if
+//!   the NPDE length covers offset 0x0a. The NPDE of a real (GeForce GT 710)
+//!   ROM, hex-dumped in Matoking/NVIDIA-vBIOS-VFIO-Patcher issue #8, carries
+//!   revision 0x0101 and length 0x000c, which nvsim writes.
+//! * NBSI images (code type 0x70) carry no NPDE: their NBSI directory sits
+//!   where the NPDE would be (see `nbsi.rs`). Drivers treat an NBSI image
+//!   as the last one (nova-core `BiosImage::is_last`, nouveau
+//!   `nvbios_imagen`); OpenRM, which has no such rule, stops at its PCIR
+//!   last-image flag, so that flag is set.
 
 use crate::le::{align_up, LeBuf};
 
@@ -31,14 +42,16 @@ pub const CODE_TYPE_X86: u8 = 0x00;
 pub const CODE_TYPE_EFI: u8 = 0x03;
 /// PCIR code type of NVIDIA's FWSEC images.
 pub const CODE_TYPE_FWSEC: u8 = 0xe0;
+/// PCIR code type of the NBSI (notebook system information) image.
+pub const CODE_TYPE_NBSI: u8 = 0x70;
 
 /// Length of the PCI Data Structure as laid out by PCI Firmware Spec 3.0
 /// (revision 3: up to and including the DMTF CLP entry point).
 pub const PCIR_LEN: u16 = 0x1c;
 /// PCIR revision written (PCI Firmware Specification 3.0).
 const PCIR_REVISION: u8 = 3;
-/// NPDE revision written; no public document gives the real one.
-const NPDE_REVISION: u16 = 0x0101;
+/// NPDE revision written (see the module documentation).
+pub const NPDE_REVISION: u16 = 0x0101;
 /// NPDE length: the fields up to the last-image flag, rounded to 12 bytes.
 pub const NPDE_LEN: u16 = 0x0c;
 
@@ -66,7 +79,8 @@ pub(crate) struct ImageMarks {
 
 /// Writes the ROM signature, the PCIR pointer, the PCIR and the NPDE into
 /// `buf`, whose length must already be the final image length (a multiple
-/// of [`BLOCK`]). Returns the offset just past the NPDE.
+/// of [`BLOCK`]). Bytes 0x02..0x18 of the ROM header are cleared for the
+/// code type's own fields. Returns the offset just past the NPDE.
 pub(crate) fn write_headers(
     buf: &mut LeBuf,
     pcir_off: usize,
@@ -74,12 +88,38 @@ pub(crate) fn write_headers(
     marks: ImageMarks,
 ) -> usize {
     let blocks = (buf.len() / BLOCK) as u16;
+    write_rom_header(buf, pcir_off);
+    let n = write_pcir(buf, pcir_off, id, marks.code_type, marks.pcir_last);
 
-    // ROM header: signature and pointer to the PCI Data Structure.
+    // NVIDIA PCI Data Extension, 16-byte aligned after the PCIR.
+    buf.put(n, b"NPDE");
+    buf.u16(n + 0x04, NPDE_REVISION);
+    buf.u16(n + 0x06, NPDE_LEN);
+    buf.u16(n + 0x08, blocks);
+    buf.u8(n + 0x0a, if marks.npde_last { 0x80 } else { 0x00 });
+    buf.put(n + 0x0b, &[0; NPDE_LEN as usize - 0x0b]);
+    n + NPDE_LEN as usize
+}
+
+/// Writes the ROM signature and the PCIR pointer, and clears the
+/// code-type-specific bytes 0x02..0x18 of the ROM header.
+pub(crate) fn write_rom_header(buf: &mut LeBuf, pcir_off: usize) {
     buf.put(0x00, &[0x55, 0xaa]);
+    buf.put(0x02, &[0; 0x16]);
     buf.u16(0x18, pcir_off as u16);
+}
 
-    // PCI Data Structure.
+/// Writes the PCI Data Structure at `pcir_off` for an image of the buffer's
+/// length, and clears the bytes up to the next 16-byte boundary. Returns
+/// that boundary: where an NPDE goes.
+pub(crate) fn write_pcir(
+    buf: &mut LeBuf,
+    pcir_off: usize,
+    id: PciIdentity,
+    code_type: u8,
+    last: bool,
+) -> usize {
+    let blocks = (buf.len() / BLOCK) as u16;
     let p = pcir_off;
     buf.put(p, b"PCIR");
     buf.u16(p + 0x04, id.vendor_id);
@@ -91,20 +131,15 @@ pub(crate) fn write_headers(
     buf.put(p + 0x0d, &id.class_code.to_le_bytes()[..3]);
     buf.u16(p + 0x10, blocks);
     buf.u16(p + 0x12, 0x0001); // vendor ROM revision
-    buf.u8(p + 0x14, marks.code_type);
-    buf.u8(p + 0x15, if marks.pcir_last { 0x80 } else { 0x00 });
+    buf.u8(p + 0x14, code_type);
+    buf.u8(p + 0x15, if last { 0x80 } else { 0x00 });
     buf.u16(p + 0x16, blocks); // maximum run-time image length
     buf.u16(p + 0x18, 0); // configuration utility code header: none
     buf.u16(p + 0x1a, 0); // DMTF CLP entry point: none
-
-    // NVIDIA PCI Data Extension, 16-byte aligned after the PCIR.
-    let n = align_up(p + PCIR_LEN as usize, 16);
-    buf.put(n, b"NPDE");
-    buf.u16(n + 0x04, NPDE_REVISION);
-    buf.u16(n + 0x06, NPDE_LEN);
-    buf.u16(n + 0x08, blocks);
-    buf.u8(n + 0x0a, if marks.npde_last { 0x80 } else { 0x00 });
-    n + NPDE_LEN as usize
+    let end = p + PCIR_LEN as usize;
+    let next = align_up(end, 16);
+    buf.put(end, &vec![0; next - end]);
+    next
 }
 
 /// Sets the image's last byte so that all its bytes sum to zero.

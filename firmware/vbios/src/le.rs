@@ -53,11 +53,6 @@ impl LeBuf {
         self.bytes.len()
     }
 
-    /// Grows (never shrinks) the buffer to `len` bytes.
-    pub(crate) fn resize(&mut self, len: usize) {
-        self.ensure(len);
-    }
-
     /// Read access to the bytes written so far.
     pub(crate) fn as_slice(&self) -> &[u8] {
         &self.bytes

@@ -7,34 +7,48 @@
 //!    Table (BIT),
 //! 2. an EFI (code type 0x03) image with the UEFI GOP driver,
 //! 3. two FWSEC (code type 0xE0) images; the falcon ucode table and the
-//!    FWSEC ucode live in them.
+//!    FWSEC ucode live in them,
+//! 4. on some boards an NBSI (code type 0x70) image, whose NBSI directory
+//!    sits where the other images have their NPDE.
 //!
-//! [`build`] produces such a chain in code, per chip, with real structures
-//! and placeholder contents (no x86 code, no EFI driver, no NVIDIA-signed
-//! ucode). The module documentation of each part names the sources of its
-//! facts. This crate shares nothing with the nova driver: it is written
-//! from the public descriptions of the format so that each checks the
-//! other.
+//! On GA100 the ROM starts with an IFR header in front of the chain.
+//!
+//! [`build`] produces such a ROM in code, per chip, with the image count
+//! and sizes of a real board's ROM ([`ChainSpec`]), real structures and
+//! placeholder contents (no x86 code, no EFI driver, no NVIDIA-signed
+//! ucode); the room the real contents would take is filled with
+//! deterministic filler. The module documentation of each part names the
+//! sources of its facts. This crate shares nothing with the nova driver:
+//! it is written from the public descriptions of the format so that each
+//! checks the other.
 
 #![warn(missing_docs)]
 
 mod bit;
+mod chain;
 mod falcon;
+mod fill;
 pub mod fwsec;
+pub mod ifr;
 mod image;
 mod le;
+mod nbsi;
 
 pub use bit::{
     BIT_HEADER_LEN, BIT_ID, BIT_SIGNATURE, BIT_TOKEN_LEN, TOKEN_BIOSDATA, TOKEN_FALCON_DATA,
     TOKEN_INFO,
 };
+pub use chain::ChainSpec;
 pub use falcon::{
     DescVersion, FwsecSpec, APPID_FWSEC_PROD, DESC_V2_LEN, DESC_V3_LEN, TABLE_ENTRY_LEN,
     TABLE_HEADER_LEN, TARGET_ID_FWSEC,
 };
+pub use ifr::IfrSpec;
 pub use image::{
-    PciIdentity, BLOCK, CODE_TYPE_EFI, CODE_TYPE_FWSEC, CODE_TYPE_X86, NPDE_LEN, PCIR_LEN,
+    PciIdentity, BLOCK, CODE_TYPE_EFI, CODE_TYPE_FWSEC, CODE_TYPE_NBSI, CODE_TYPE_X86, NPDE_LEN,
+    NPDE_REVISION, PCIR_LEN,
 };
+pub use nbsi::GLOB_VBIOS;
 
 use image::ImageMarks;
 use le::{align_up, LeBuf};
@@ -50,13 +64,28 @@ pub struct RomSpec {
     pub oem_version: u8,
     /// The FWSEC entry.
     pub fwsec: FwsecSpec,
+    /// The images of the chain and their sizes.
+    pub chain: ChainSpec,
+}
+
+/// One image of a generated ROM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageInfo {
+    /// Offset from the start of the ROM.
+    pub offset: usize,
+    /// Length in bytes.
+    pub len: usize,
+    /// PCIR code type.
+    pub code_type: u8,
 }
 
 /// Where [`build`] put things, as offsets from the start of the ROM.
 #[derive(Debug, Clone)]
 pub struct Layout {
-    /// Offset and length of each image, in chain order.
-    pub images: Vec<(usize, usize)>,
+    /// Where the image chain starts: after the IFR header, if any, else 0.
+    pub rom_offset: usize,
+    /// Each image, in chain order.
+    pub images: Vec<ImageInfo>,
     /// Offset of the BIT header.
     pub bit: usize,
     /// Offset of the falcon ucode table.
@@ -76,18 +105,19 @@ pub struct Rom {
     pub layout: Layout,
 }
 
-/// Length of the x86 image.
-const X86_LEN: usize = 16 * 1024;
-/// Length of the EFI image.
-const EFI_LEN: usize = 8 * 1024;
-/// Length of the first FWSEC image.
-const FWSEC_A_LEN: usize = 1024;
+/// Smallest x86 image: room for its headers, the banner and the BIT.
+const X86_MIN_LEN: usize = 1024;
+/// Smallest EFI image: room for its headers and placeholder.
+const EFI_MIN_LEN: usize = 512;
+/// Smallest first FWSEC image: room for its headers and placeholder.
+const FWSEC_A_MIN_LEN: usize = 512;
 
-/// Offsets inside the x86 image.
-const X86_PCIR: usize = 0x60;
+/// Offsets inside the x86 image. The PCIR is where a real GA102 board has
+/// it (see `chain.rs`); the BIT follows the NPDE.
+const X86_PCIR: usize = 0x170;
 const X86_BANNER: usize = 0x20;
-const X86_BIT: usize = 0x100;
-const X86_BIT_DATA: usize = 0x140;
+const X86_BIT: usize = 0x1b0;
+const X86_BIT_DATA: usize = 0x1e0;
 
 /// Offsets inside the EFI image.
 const EFI_PCIR: usize = 0x1c;
@@ -98,8 +128,19 @@ const FWSEC_PCIR: usize = 0x1c;
 const FWSEC_TABLE: usize = 0x100;
 const FWSEC_DESC: usize = 0x200;
 
+/// `len` rounded up to whole blocks, and to at least `min` bytes.
+fn image_len(len: usize, min: usize) -> usize {
+    align_up(len.max(min).max(BLOCK), BLOCK)
+}
+
 /// Builds the ROM for `spec`.
+///
+/// Images are as long as the chain asks, or longer where their structures
+/// need it (the second FWSEC image holds the whole ucode). The chain of a
+/// real board fits the 1 MiB PROM window; nothing here checks that a
+/// made-up one does.
 pub fn build(spec: &RomSpec) -> Rom {
+    let chain = spec.chain;
     let desc_and_ucode = falcon::descriptor_and_ucode(&spec.fwsec);
     let desc_prefix = match spec.fwsec.desc_version {
         DescVersion::V2 => DESC_V2_LEN,
@@ -108,32 +149,71 @@ pub fn build(spec: &RomSpec) -> Rom {
                 + spec.fwsec.signature_versions.count_ones() as usize * fwsec::SIGNATURE_SIZE
         }
     };
+    let x86_len = image_len(chain.pci_at, X86_MIN_LEN);
+    let efi_len = chain.efi.map(|l| image_len(l, EFI_MIN_LEN));
+    let fwsec_a_len = image_len(chain.fwsec_a, FWSEC_A_MIN_LEN);
     // One spare byte for the checksum after the ucode.
-    let fwsec_b_len = align_up(FWSEC_DESC + desc_and_ucode.len() + 1, BLOCK);
+    let fwsec_b_len = image_len(chain.fwsec_b, FWSEC_DESC + desc_and_ucode.len() + 1);
+    let nbsi_len = chain.nbsi.map(|l| image_len(l, nbsi::MIN_LEN));
 
     // Pointers into the FWSEC images count as if they followed the x86
     // image directly (see `bit.rs`).
-    let fwsec_base_ptr = X86_LEN + FWSEC_A_LEN;
+    let fwsec_base_ptr = x86_len + fwsec_a_len;
     let table_ptr = (fwsec_base_ptr + FWSEC_TABLE) as u32;
     let desc_ptr = (fwsec_base_ptr + FWSEC_DESC) as u32;
 
-    let x86 = x86_image(spec, table_ptr);
-    let efi = efi_image(spec);
-    let fwsec_a = fwsec_a_image(spec);
-    let fwsec_b = fwsec_b_image(spec, fwsec_b_len, desc_ptr, &desc_and_ucode);
+    // Filler seeds: one per image, in chain order.
+    let device_id = spec.pci.device_id;
+    let mut index = 0u64;
+    let mut next_seed = || {
+        index += 1;
+        fill::seed(device_id, index)
+    };
 
-    let mut bytes = Vec::new();
-    let mut images = Vec::new();
-    for img in [x86, efi, fwsec_a, fwsec_b] {
-        images.push((bytes.len(), img.len()));
+    let mut parts = vec![(
+        CODE_TYPE_X86,
+        x86_image(spec, x86_len, table_ptr, next_seed()),
+    )];
+    if let Some(len) = efi_len {
+        parts.push((CODE_TYPE_EFI, efi_image(spec, len, next_seed())));
+    }
+    parts.push((
+        CODE_TYPE_FWSEC,
+        fwsec_a_image(spec, fwsec_a_len, next_seed()),
+    ));
+    let fwsec_b_index = parts.len();
+    let fwsec_b = FwsecB {
+        len: fwsec_b_len,
+        desc_ptr,
+        desc_and_ucode: &desc_and_ucode,
+        last: nbsi_len.is_none(),
+    };
+    parts.push((CODE_TYPE_FWSEC, fwsec_b_image(spec, &fwsec_b, next_seed())));
+    if let Some(len) = nbsi_len {
+        parts.push((CODE_TYPE_NBSI, nbsi::image(spec.pci, len, next_seed())));
+    }
+
+    let mut bytes = match &chain.ifr {
+        Some(ifr) => ifr::header(ifr, device_id),
+        None => Vec::new(),
+    };
+    let rom_offset = bytes.len();
+    let mut images = Vec::with_capacity(parts.len());
+    for (code_type, img) in parts {
+        images.push(ImageInfo {
+            offset: bytes.len(),
+            len: img.len(),
+            code_type,
+        });
         bytes.extend_from_slice(&img);
     }
-    let fwsec_b_at = images[3].0;
+    let fwsec_b_at = images[fwsec_b_index].offset;
     Rom {
         bytes,
         layout: Layout {
+            rom_offset,
             images,
-            bit: X86_BIT,
+            bit: rom_offset + X86_BIT,
             falcon_table: fwsec_b_at + FWSEC_TABLE,
             fwsec_desc: fwsec_b_at + FWSEC_DESC,
             fwsec_ucode: fwsec_b_at + FWSEC_DESC + desc_prefix,
@@ -142,8 +222,9 @@ pub fn build(spec: &RomSpec) -> Rom {
 }
 
 /// The x86 image: PC-AT option ROM header, banner, PCIR/NPDE and the BIT.
-fn x86_image(spec: &RomSpec, table_ptr: u32) -> Vec<u8> {
-    let mut b = LeBuf::zeroed(X86_LEN);
+fn x86_image(spec: &RomSpec, len: usize, table_ptr: u32, seed: u64) -> Vec<u8> {
+    let mut b = LeBuf::zeroed(len);
+    fill::fill(b.as_mut_slice(), seed);
     image::write_headers(
         &mut b,
         X86_PCIR,
@@ -158,7 +239,7 @@ fn x86_image(spec: &RomSpec, table_ptr: u32) -> Vec<u8> {
     // units, byte 3 the entry point. There is no VGA BIOS here, so the
     // entry point is a lone far return (0xCB): a firmware that runs it
     // gets control back at once.
-    b.u8(0x02, (X86_LEN / BLOCK) as u8);
+    b.u8(0x02, (len / BLOCK).min(0xff) as u8);
     b.u8(0x03, 0xcb);
     b.put(X86_BANNER, b"nvsim synthetic VBIOS\0");
 
@@ -191,8 +272,9 @@ fn x86_image(spec: &RomSpec, table_ptr: u32) -> Vec<u8> {
 
 /// The EFI image: EFI option ROM header and a placeholder instead of the
 /// GOP driver. Its PCIR ends the standard chain.
-fn efi_image(spec: &RomSpec) -> Vec<u8> {
-    let mut b = LeBuf::zeroed(EFI_LEN);
+fn efi_image(spec: &RomSpec, len: usize, seed: u64) -> Vec<u8> {
+    let mut b = LeBuf::zeroed(len);
+    fill::fill(b.as_mut_slice(), seed);
     image::write_headers(
         &mut b,
         EFI_PCIR,
@@ -207,7 +289,7 @@ fn efi_image(spec: &RomSpec) -> Vec<u8> {
     // initialization size, EFI signature 0x0EF1, subsystem 0x0B (boot
     // service driver), machine type 0x8664 (x64), compression 0, and the
     // offset of the EFI image.
-    b.u16(0x02, (EFI_LEN / BLOCK) as u16);
+    b.u16(0x02, (len / BLOCK) as u16);
     b.u32(0x04, 0x0ef1);
     b.u16(0x08, 0x000b);
     b.u16(0x0a, 0x8664);
@@ -219,9 +301,10 @@ fn efi_image(spec: &RomSpec) -> Vec<u8> {
 }
 
 /// The first FWSEC image; its contents are not documented, so it only
-/// carries its headers and a placeholder text.
-fn fwsec_a_image(spec: &RomSpec) -> Vec<u8> {
-    let mut b = LeBuf::zeroed(FWSEC_A_LEN);
+/// carries its headers, a placeholder text and filler.
+fn fwsec_a_image(spec: &RomSpec, len: usize, seed: u64) -> Vec<u8> {
+    let mut b = LeBuf::zeroed(len);
+    fill::fill(b.as_mut_slice(), seed);
     let end = image::write_headers(
         &mut b,
         FWSEC_PCIR,
@@ -237,23 +320,36 @@ fn fwsec_a_image(spec: &RomSpec) -> Vec<u8> {
     b.into_vec()
 }
 
+/// What goes into the second FWSEC image.
+struct FwsecB<'a> {
+    /// Image length.
+    len: usize,
+    /// Descriptor pointer (BIT pointer convention).
+    desc_ptr: u32,
+    /// Descriptor, signatures and ucode.
+    desc_and_ucode: &'a [u8],
+    /// Whether the image ends the chain (no NBSI image follows).
+    last: bool,
+}
+
 /// The second FWSEC image: the falcon ucode table, the FWSEC descriptor,
-/// its signatures and the ucode. Last image of the NPDE chain.
-fn fwsec_b_image(spec: &RomSpec, len: usize, desc_ptr: u32, desc_and_ucode: &[u8]) -> Vec<u8> {
-    let mut b = LeBuf::zeroed(len);
+/// its signatures and the ucode. Last image of the chain unless an NBSI
+/// image follows (as on TU117, where it is "last: false").
+fn fwsec_b_image(spec: &RomSpec, img: &FwsecB<'_>, seed: u64) -> Vec<u8> {
+    let mut b = LeBuf::zeroed(img.len);
+    fill::fill(b.as_mut_slice(), seed);
     image::write_headers(
         &mut b,
         FWSEC_PCIR,
         spec.pci,
         ImageMarks {
             code_type: CODE_TYPE_FWSEC,
-            pcir_last: true,
-            npde_last: true,
+            pcir_last: img.last,
+            npde_last: img.last,
         },
     );
-    falcon::write_table(&mut b, FWSEC_TABLE, spec.fwsec.desc_version, desc_ptr);
-    b.put(FWSEC_DESC, desc_and_ucode);
-    b.resize(len);
+    falcon::write_table(&mut b, FWSEC_TABLE, spec.fwsec.desc_version, img.desc_ptr);
+    b.put(FWSEC_DESC, img.desc_and_ucode);
     image::seal_checksum(&mut b);
     b.into_vec()
 }

@@ -12,6 +12,14 @@
 //! * class codes: VGA (0x030000) for GeForce, 3D controller (0x030200) for
 //!   H100, as nova-core's PCI table expects either;
 //! * VRAM: the boards' memory (11, 24, 24, 80, 32 GiB);
+//! * reserved top of the framebuffer: a real 16 GiB RTX A4000 (GA104)
+//!   reports a usable framebuffer of 16376 MiB, 8 MiB under its physical
+//!   size (John Hubbard's nova-core logs, dri-devel/nouveau, Nov./Dec.
+//!   2025; issue #18); nvsim applies the same 8 MiB to its GA10x and AD10x
+//!   boards (same devinit generation, not measured on those boards). On
+//!   Turing the usable size is the physical one: a real 4 GiB TU117's
+//!   FRTS region ends 1 MiB (the VGA workspace) below 4 GiB (same logs).
+//!   Hopper and Blackwell: unknown, 0;
 //! * falcon HWCFG values: plausible, not measured on hardware (see
 //!   [`FalconHw`]).
 
@@ -105,6 +113,11 @@ pub struct Chip {
     pub display: bool,
     /// Default VRAM size in bytes.
     pub vram: u64,
+    /// VRAM at the top of the framebuffer that devinit keeps for itself:
+    /// the usable framebuffer (NV_USABLE_FB_SIZE_IN_MB on GA102+, what
+    /// GSP-RM manages and reports) ends this much below the physical size
+    /// (see `regs.rs`).
+    pub fb_reserved: u64,
     /// PCIe link: maximum speed code (3 = 8 GT/s, 4 = 16, 5 = 32) and width.
     pub link: (u8, u8),
     /// BIOS version written into the VBIOS BIT.
@@ -151,6 +164,7 @@ pub const CHIPS: &[Chip] = &[
         io_bar: true,
         display: true,
         vram: 11 * GIB,
+        fb_reserved: 0,
         link: (3, 16),
         bios_version: 0x9002_4200,
         fwsec_desc: DescVersion::V2,
@@ -174,6 +188,7 @@ pub const CHIPS: &[Chip] = &[
         io_bar: true,
         display: true,
         vram: 24 * GIB,
+        fb_reserved: 8 * MIB,
         link: (4, 16),
         bios_version: 0x9402_4200,
         fwsec_desc: DescVersion::V3,
@@ -197,6 +212,7 @@ pub const CHIPS: &[Chip] = &[
         io_bar: true,
         display: true,
         vram: 24 * GIB,
+        fb_reserved: 8 * MIB,
         link: (4, 16),
         bios_version: 0x9502_4200,
         fwsec_desc: DescVersion::V3,
@@ -220,6 +236,7 @@ pub const CHIPS: &[Chip] = &[
         io_bar: false,
         display: false,
         vram: 80 * GIB,
+        fb_reserved: 0,
         link: (5, 16),
         bios_version: 0x9600_4200,
         fwsec_desc: DescVersion::V3,
@@ -243,6 +260,7 @@ pub const CHIPS: &[Chip] = &[
         io_bar: true,
         display: true,
         vram: 32 * GIB,
+        fb_reserved: 0,
         link: (5, 16),
         bios_version: 0x9802_4200,
         fwsec_desc: DescVersion::V3,
@@ -335,6 +353,18 @@ impl Chip {
                 signature_versions: FWSEC_SIGNATURE_VERSIONS,
                 build_stamp: self.chipset(),
             },
+            chain: self.rom_chain(),
+        }
+    }
+
+    /// The image chain of the chip's VBIOS: a real board's (nvsim-vbios
+    /// `ChainSpec`). Turing gets the TU117 chain, the only Turing one in
+    /// public logs (five images, 317.5 KiB, NBSI last); the others GA102's
+    /// (four images, 553 KiB), measured on GA102 only.
+    pub fn rom_chain(&self) -> nvsim_vbios::ChainSpec {
+        match self.arch {
+            Arch::Turing => nvsim_vbios::ChainSpec::TU117,
+            _ => nvsim_vbios::ChainSpec::GA102,
         }
     }
 }

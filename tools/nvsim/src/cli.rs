@@ -5,10 +5,12 @@ use std::path::PathBuf;
 use crate::chip::{Chip, CHIPS, DEFAULT_CHIP};
 use crate::fault::Fault;
 use crate::regs::local_memory_range;
+use crate::timing::Timing;
 
 /// Usage text.
 pub const USAGE: &str = "\
-usage: nvsim [--chip NAME] --socket PATH [--vram SIZE] [--firmware DIR] [--trace]
+usage: nvsim [--chip NAME] --socket PATH [--vram SIZE] [--fb-reserved SIZE]
+             [--firmware DIR] [--trace] [--timing fast|real] [--delay STEP=TIME]...
              [--fault KIND[:always]]... [--fault-boots N]
        nvsim [--chip NAME] --dump-vbios FILE
 
@@ -19,9 +21,17 @@ options:
   --chip NAME         tu102, ga102 (default), ad102, gh100, gb202
   --socket PATH       vfio-user socket to create (must not exist)
   --vram SIZE         VRAM size, e.g. 8G, 24G, 11264M (default: the board's)
+  --fb-reserved SIZE  VRAM at the top outside the usable framebuffer, e.g.
+                      8M, 0 (default: the chip's; GA10x/AD10x 8M)
   --firmware DIR      firmware files the falcon models recognise
                       (default /usr/lib/firmware)
   --trace             log every register and DMA access to stderr
+  --timing PROFILE    how long each boot step takes: fast (default: at
+                      once) or real (close to real hardware)
+  --delay STEP=TIME   one step's duration (after --timing), e.g.
+                      booter-load=5ms, rpc=50us; STEP is one of fwsec-frts,
+                      fwsec-sb, booter-load, booter-unload, gsp-init,
+                      gsp-resume, rpc, gsp-unload
   --fault KIND        inject a fault into the first GSP boot (KIND:always:
                       every boot); KIND is one of
                         gsp-inactive   booter_load succeeds, the GSP RISC-V
@@ -38,6 +48,10 @@ options:
   --fault-boots N     faults without :always apply to the first N GSP boots
                       (default 1; a boot is counted when booter_load starts
                       GSP-RM)
+  --bar1-mmap         offer BAR1 to the client as an mmap of VRAM (guest CPU
+                      accesses at memory speed, not traced; physical mode
+                      only: a switch to virtual mode is logged, not applied
+                      to the mapping)
   --dump-vbios FILE   write the chip's VBIOS image to FILE and exit
   --help              this text";
 
@@ -60,13 +74,19 @@ pub struct Options {
     pub faults: Vec<Fault>,
     /// Boots the faults without `:always` apply to.
     pub fault_boots: u32,
+    /// VRAM at the top outside the usable framebuffer.
+    pub fb_reserved: u64,
+    /// How long each step takes.
+    pub timing: Timing,
+    /// Offer BAR1 as an mmap of VRAM.
+    pub bar1_mmap: bool,
 }
 
 /// Outcome of parsing.
 #[derive(Debug)]
 pub enum Parsed {
     /// Run with these options.
-    Run(Options),
+    Run(Box<Options>),
     /// Print the usage and exit successfully.
     Help,
 }
@@ -120,6 +140,10 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
     let mut firmware = PathBuf::from(crate::device::DEFAULT_FIRMWARE_DIR);
     let mut faults = Vec::new();
     let mut fault_boots = 1;
+    let mut bar1_mmap = false;
+    let mut fb_reserved = None;
+    let mut timing = Timing::fast();
+    let mut delays = Vec::new();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (key, inline) = match arg.split_once('=') {
@@ -142,9 +166,13 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
             }
             "--socket" => socket = Some(PathBuf::from(value("--socket")?)),
             "--vram" => vram = Some(parse_size(&value("--vram")?)?),
+            "--fb-reserved" => fb_reserved = Some(parse_size(&value("--fb-reserved")?)?),
+            "--timing" => timing = Timing::profile(&value("--timing")?)?,
+            "--delay" => delays.push(value("--delay")?),
             "--dump-vbios" => dump = Some(PathBuf::from(value("--dump-vbios")?)),
             "--firmware" => firmware = PathBuf::from(value("--firmware")?),
             "--trace" => trace = true,
+            "--bar1-mmap" => bar1_mmap = true,
             "--fault" => faults.push(Fault::parse(&value("--fault")?)?),
             "--fault-boots" => {
                 let v = value("--fault-boots")?;
@@ -162,10 +190,19 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
     };
     let vram = vram.unwrap_or(chip.vram);
     check_vram(vram)?;
+    for d in &delays {
+        timing.apply(d)?;
+    }
+    let fb_reserved = fb_reserved.unwrap_or(chip.fb_reserved);
+    if !fb_reserved.is_multiple_of(1 << 20) || fb_reserved.saturating_mul(2) >= vram {
+        return Err(format!(
+            "--fb-reserved: {fb_reserved:#x} must be whole MiB and under half the VRAM"
+        ));
+    }
     if socket.is_none() && dump.is_none() {
         return Err("--socket PATH is required".into());
     }
-    Ok(Parsed::Run(Options {
+    Ok(Parsed::Run(Box::new(Options {
         chip,
         socket,
         vram,
@@ -174,7 +211,10 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
         firmware,
         faults,
         fault_boots,
-    }))
+        fb_reserved,
+        timing,
+        bar1_mmap,
+    })))
 }
 
 #[cfg(test)]
@@ -214,6 +254,23 @@ mod tests {
         };
         assert_eq!((o.faults.len(), o.fault_boots), (2, 3));
         assert!(o.faults[1].always);
+        assert!(o.timing.is_fast());
+        assert_eq!(o.fb_reserved, 8 << 20, "GA102's reserved top");
+        let Ok(Parsed::Run(o)) = parse(args(
+            "--socket /s --timing real --delay booter-load=1ms --fb-reserved 0",
+        )) else {
+            panic!("parse failed");
+        };
+        use crate::timing::Step;
+        assert_eq!(
+            o.timing.get(Step::BooterLoad),
+            std::time::Duration::from_millis(1)
+        );
+        assert_eq!(
+            o.timing.get(Step::GspResume),
+            Timing::real().get(Step::GspResume)
+        );
+        assert_eq!(o.fb_reserved, 0);
     }
 
     #[test]
@@ -230,6 +287,10 @@ mod tests {
         assert!(matches!(parse(args("--help")), Ok(Parsed::Help)));
         assert!(parse(args("--socket /s --fault nonsense")).is_err());
         assert!(parse(args("--socket /s --fault-boots x")).is_err());
+        assert!(parse(args("--socket /s --timing slow")).is_err());
+        assert!(parse(args("--socket /s --delay rpc")).is_err());
+        assert!(parse(args("--socket /s --fb-reserved 100K")).is_err());
+        assert!(parse(args("--socket /s --vram 64M --fb-reserved 32M")).is_err());
         assert!(matches!(
             parse(args("--dump-vbios /tmp/x")),
             Ok(Parsed::Run(_))

@@ -1,13 +1,16 @@
 //! The simulated GPU: its PCI regions and the state behind them.
 //!
 //! Regions (vfio region indices): BAR0 registers, BAR1 and BAR3 apertures
-//! onto VRAM, BAR5 I/O ports where the board has them, and configuration
-//! space. BAR1 and BAR3 map VRAM physically (offset = VRAM address) until
-//! a model of the BAR MMU takes over.
+//! onto GPU memory, BAR5 I/O ports where the board has them, and
+//! configuration space. BAR1 and BAR3 (NVIDIA's BAR1 and BAR2) map VRAM
+//! physically (offset = VRAM address) until their block registers select
+//! virtual mode; then the GMMU translates them (`mmu/bar.rs`). With
+//! [`Gpu::set_bar1_mmap`] the client maps BAR1 straight onto the VRAM
+//! memory file instead (physical mode only).
 
 use std::collections::HashSet;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use vfio_bindings::bindings::vfio::{
     VFIO_PCI_BAR0_REGION_INDEX, VFIO_PCI_BAR1_REGION_INDEX, VFIO_PCI_BAR3_REGION_INDEX,
@@ -22,12 +25,16 @@ use crate::falcon::hs::Program;
 use crate::falcon::{Engine, Falcon, FalconStub, FSP_BASE};
 use crate::fault::Faults;
 use crate::fwsec::Fwsec;
-use crate::gsprm::{self, GspRm, Sec2Rtos};
+use crate::gsprm::{self, GspRm, Sec2Rtos, SeqStub};
 use crate::irq::IrqLine;
+use crate::mmu::bar::{self as barmap, Bar};
+use crate::mmu::invalidate::InvalidateRegs;
+use crate::mmu::Gmmu;
 use crate::pci::{ConfigMirror, ConfigSpace, CMD_INTX_DISABLE, CONFIG_SIZE};
 use crate::pramin::Pramin;
 use crate::prom::Prom;
 use crate::regs::{RegFile, VGA_WORKSPACE_SIZE};
+use crate::timing::Timing;
 use crate::trace::Trace;
 use crate::vram::Vram;
 
@@ -35,10 +42,46 @@ use crate::vram::Vram;
 /// default (the build root's `firmware-nvidia-graphics`).
 pub const DEFAULT_FIRMWARE_DIR: &str = "/usr/lib/firmware";
 
+/// How a GPU is set up besides its chip.
+#[derive(Clone)]
+pub struct Setup {
+    /// VRAM size in bytes.
+    pub vram: u64,
+    /// VRAM at the top that is not part of the usable framebuffer.
+    pub fb_reserved: u64,
+    /// Where the firmware files the falcon models recognise are.
+    pub firmware: PathBuf,
+    /// Fault injection.
+    pub faults: Faults,
+    /// How long each step takes.
+    pub timing: Timing,
+}
+
+impl Setup {
+    /// `chip` as its board comes: its VRAM and reserved top, firmware from
+    /// [`DEFAULT_FIRMWARE_DIR`], no faults, fast timing.
+    pub fn new(chip: &Chip) -> Self {
+        Self {
+            vram: chip.vram,
+            fb_reserved: chip.fb_reserved,
+            firmware: PathBuf::from(DEFAULT_FIRMWARE_DIR),
+            faults: Faults::none(),
+            timing: Timing::fast(),
+        }
+    }
+
+    /// End of the usable framebuffer.
+    pub fn fb_end(&self) -> u64 {
+        self.vram.saturating_sub(self.fb_reserved)
+    }
+}
+
 /// The simulated GPU.
 pub struct Gpu {
     chip: &'static Chip,
     rom: Vec<u8>,
+    /// End of the usable framebuffer.
+    fb_end: u64,
     /// PCI configuration space.
     pub config: ConfigSpace,
     /// BAR0 registers and models.
@@ -54,6 +97,11 @@ pub struct Gpu {
     io_logged: HashSet<(bool, u64)>,
     /// The GSP-RM model.
     pub gsp_rm: gsprm::Shared,
+    /// The GPU MMU, for the BARs and the engines.
+    pub mmu: Gmmu,
+    /// BAR1 is offered to the client as an mmap of the VRAM memory file.
+    bar1_mmap: bool,
+    bar1_mmap_conflict_logged: bool,
 }
 
 impl Gpu {
@@ -77,26 +125,53 @@ impl Gpu {
         fw_dir: &Path,
         faults: Faults,
     ) -> Self {
+        // The chip's reserved top, unless the VRAM is too small for it.
+        let mut setup = Setup::new(chip);
+        setup.fb_reserved = if vram > 2 * chip.fb_reserved {
+            chip.fb_reserved
+        } else {
+            0
+        };
+        setup.vram = vram;
+        setup.firmware = fw_dir.to_path_buf();
+        setup.faults = faults;
+        Self::with_setup(chip, setup, trace)
+    }
+
+    /// A powered-on `chip` set up as `setup` says.
+    pub fn with_setup(chip: &'static Chip, setup: Setup, trace: Trace) -> Self {
+        let (vram, fb_end, fw_dir) = (setup.vram, setup.fb_end(), setup.firmware.as_path());
+        let timing = setup.timing;
         let rom = nvsim_vbios::build(&chip.rom_spec()).bytes;
-        let mut bar0 = Bar0::new(RegFile::new(chip, vram));
+        let mut bar0 = Bar0::new(RegFile::new(chip, vram, fb_end));
         let mirror = if chip.arch.has_fsp() {
             0x0009_2000
         } else {
             0x0008_8000
         };
         bar0.add_model(Box::new(ConfigMirror::new(mirror)));
-        let rm = GspRm::shared(chip, vram, mirror, faults);
+        let rm = GspRm::shared(chip, fb_end, mirror, setup.faults.clone(), timing);
         bar0.add_model(Box::new(Prom::new(rom.clone())));
-        bar0.add_model(Box::new(Pramin));
-        let fwsec: Box<dyn Program> = Box::new(Fwsec::new(chip, vram, &rom, fw_dir));
+        bar0.add_model(Box::new(Pramin::new(chip.arch)));
+        let gsp_programs: Vec<Box<dyn Program>> = vec![
+            Box::new(SeqStub::new(rm.clone())),
+            Box::new(Fwsec::new(chip, fb_end, &rom, fw_dir, timing)),
+        ];
         bar0.add_model(Box::new(
-            Falcon::new(Engine::Gsp, chip.arch, chip.gsp, vec![fwsec]).with_gsp_rm(rm.clone()),
+            Falcon::new(Engine::Gsp, chip.arch, chip.gsp, gsp_programs).with_gsp_rm(rm.clone()),
         ));
         // SEC2-RTOS first: when GSP-RM waits for CORE_RESUME, starting SEC2
         // resumes it, whatever SEC2 still holds from booter_load.
         let mut booters: Vec<Box<dyn Program>> = vec![Box::new(Sec2Rtos::new(rm.clone()))];
         booters.extend([Kind::Load, Kind::Unload].into_iter().map(|k| {
-            Box::new(Booter::new(k, fw_dir, chip.name, vram, rm.clone())) as Box<dyn Program>
+            Box::new(Booter::new(
+                k,
+                fw_dir,
+                chip.name,
+                fb_end,
+                rm.clone(),
+                &timing,
+            )) as Box<dyn Program>
         }));
         bar0.add_model(Box::new(Falcon::new(
             Engine::Sec2,
@@ -107,27 +182,49 @@ impl Gpu {
         if let Some(fsp) = chip.fsp {
             bar0.add_model(Box::new(FalconStub::new("FSP", FSP_BASE, fsp, chip.arch)));
         }
+        let vram = Vram::new(vram);
+        let dma = DmaSpace::new(trace.clone());
+        let mmu = Gmmu::new(chip.arch, vram.clone(), dma.clone(), trace.clone());
+        bar0.add_model(Box::new(InvalidateRegs::new(mmu.clone())));
         let gpu = Self {
             chip,
             config: ConfigSpace::new(chip),
             bar0,
-            vram: Vram::new(vram),
+            vram,
             irq: IrqLine::new(trace.clone()),
-            dma: DmaSpace::new(trace.clone()),
+            dma,
             trace,
             rom,
+            fb_end,
             io_logged: HashSet::new(),
             gsp_rm: rm,
+            mmu,
+            bar1_mmap: false,
+            bar1_mmap_conflict_logged: false,
         };
+        if !timing.is_fast() {
+            gsprm::spawn_ticker(
+                &gpu.gsp_rm,
+                gpu.dma.clone(),
+                gpu.irq.clone(),
+                gpu.trace.clone(),
+            );
+        }
         gpu.place_rom_copy();
         gpu
     }
 
+    /// End of the usable framebuffer (NV_USABLE_FB_SIZE_IN_MB).
+    pub fn fb_end(&self) -> u64 {
+        self.fb_end
+    }
+
     /// Devinit leaves a copy of the VBIOS at the start of the VGA
-    /// workspace; nouveau's PRAMIN shadow method reads it from there.
+    /// workspace (the last MiB of the usable framebuffer); nouveau's
+    /// PRAMIN shadow method reads it from there.
     fn place_rom_copy(&self) {
         if self.chip.display {
-            let base = self.vram.size().saturating_sub(VGA_WORKSPACE_SIZE);
+            let base = self.fb_end.saturating_sub(VGA_WORKSPACE_SIZE);
             self.vram.write(base, &self.rom);
         }
     }
@@ -202,7 +299,9 @@ impl Gpu {
                 bar0.read(&mut env, offset, buf);
             }
             VFIO_PCI_BAR1_REGION_INDEX | VFIO_PCI_BAR3_REGION_INDEX => {
-                self.vram.read(offset, buf);
+                let bar = Self::bar(index);
+                let mode = barmap::mode(&self.bar0.regs, self.chip.arch, bar);
+                barmap::read(&self.mmu, bar, mode, offset, buf);
                 self.trace_mem("R", index, offset, buf);
             }
             VFIO_PCI_BAR5_REGION_INDEX => {
@@ -230,10 +329,13 @@ impl Gpu {
             VFIO_PCI_BAR0_REGION_INDEX => {
                 let (bar0, mut env) = self.split();
                 bar0.write(&mut env, offset, data);
+                self.check_bar1_mmap();
             }
             VFIO_PCI_BAR1_REGION_INDEX | VFIO_PCI_BAR3_REGION_INDEX => {
                 self.trace_mem("W", index, offset, data);
-                self.vram.write(offset, data);
+                let bar = Self::bar(index);
+                let mode = barmap::mode(&self.bar0.regs, self.chip.arch, bar);
+                barmap::write(&self.mmu, bar, mode, offset, data);
             }
             VFIO_PCI_BAR5_REGION_INDEX => self.log_io(true, offset),
             _ => {
@@ -245,6 +347,52 @@ impl Gpu {
             }
         }
         Ok(())
+    }
+
+    fn bar(index: u32) -> Bar {
+        if index == VFIO_PCI_BAR1_REGION_INDEX {
+            Bar::Bar1
+        } else {
+            Bar::Bar2
+        }
+    }
+
+    /// Offers BAR1 to the client as an mmap of the VRAM memory file
+    /// (`--bar1-mmap`): guest CPU accesses then run at memory speed and
+    /// never reach nvsim (no trace, no translation). Returns whether VRAM
+    /// has a memory file to offer.
+    pub fn set_bar1_mmap(&mut self, on: bool) -> bool {
+        self.bar1_mmap = on && self.vram.fd().is_some();
+        if self.bar1_mmap {
+            self.vram.share_prefix(self.chip.bar1_size);
+        }
+        self.bar1_mmap == on
+    }
+
+    /// The descriptor to offer for BAR1, if BAR1 is mmap-able.
+    pub fn bar1_mmap_fd(&self) -> Option<std::os::fd::RawFd> {
+        use std::os::fd::AsRawFd;
+        if self.bar1_mmap {
+            self.vram.fd().map(|fd| fd.as_raw_fd())
+        } else {
+            None
+        }
+    }
+
+    /// With BAR1 mapped directly, a switch to virtual mode cannot take
+    /// effect for the client's mapping: say so once.
+    fn check_bar1_mmap(&mut self) {
+        if !self.bar1_mmap || self.bar1_mmap_conflict_logged {
+            return;
+        }
+        let mode = barmap::mode(&self.bar0.regs, self.chip.arch, Bar::Bar1);
+        if mode != barmap::Mode::Physical(crate::mmu::Aperture::Vram) {
+            self.bar1_mmap_conflict_logged = true;
+            self.trace.log(format!(
+                "BAR1 switched to {mode}, but --bar1-mmap maps BAR1 physically onto VRAM: \
+                 the client's accesses through its mapping bypass the switch"
+            ));
+        }
     }
 
     fn trace_mem(&self, dir: &str, index: u32, offset: u64, bytes: &[u8]) {
@@ -279,11 +427,13 @@ impl Gpu {
     /// return to their power-on state. DMA mappings and VRAM survive.
     pub fn reset(&mut self) {
         self.trace.log("device reset");
-        self.bar0.reset(RegFile::new(self.chip, self.vram.size()));
+        self.bar0
+            .reset(RegFile::new(self.chip, self.vram.size(), self.fb_end));
         self.config = ConfigSpace::new(self.chip);
         self.irq.reset();
         gsprm::lock(&self.gsp_rm).power_on();
         self.io_logged.clear();
+        self.bar1_mmap_conflict_logged = false;
         self.place_rom_copy();
     }
 }

@@ -236,6 +236,19 @@ impl DmaSpace {
     pub fn read(&self, addr: u64, buf: &mut [u8]) -> Result<(), DmaError> {
         self.trace
             .trace(|| format!("dma R {addr:#x} len {:#x}", buf.len()));
+        self.read_untraced(addr, buf)
+    }
+
+    /// Writes `buf` to guest memory at bus address `addr`.
+    pub fn write(&self, addr: u64, buf: &[u8]) -> Result<(), DmaError> {
+        self.trace
+            .trace(|| format!("dma W {addr:#x} len {:#x}", buf.len()));
+        self.write_untraced(addr, buf)
+    }
+
+    /// [`DmaSpace::read`] without its trace line, for callers that trace
+    /// the access as part of something larger (a page-table walk).
+    pub fn read_untraced(&self, addr: u64, buf: &mut [u8]) -> Result<(), DmaError> {
         let len = buf.len();
         let dst = buf.as_mut_ptr();
         self.access(addr, len, false, |src, done, n| {
@@ -245,10 +258,8 @@ impl DmaSpace {
         })
     }
 
-    /// Writes `buf` to guest memory at bus address `addr`.
-    pub fn write(&self, addr: u64, buf: &[u8]) -> Result<(), DmaError> {
-        self.trace
-            .trace(|| format!("dma W {addr:#x} len {:#x}", buf.len()));
+    /// [`DmaSpace::write`] without its trace line.
+    pub fn write_untraced(&self, addr: u64, buf: &[u8]) -> Result<(), DmaError> {
         let src = buf.as_ptr();
         self.access(addr, buf.len(), true, |dst, done, n| {
             // SAFETY: `dst` points at `n` mapped writable bytes (checked by

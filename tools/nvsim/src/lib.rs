@@ -4,11 +4,13 @@
 //! The core ([`device::Gpu`]) holds the PCI configuration space, BAR0 with
 //! its pluggable models ([`bar0::Bar0Model`]), VRAM, the interrupt line
 //! ([`irq::IrqLine`]) and the guest memory table ([`dma::DmaSpace`]).
+//! The GPU MMU ([`mmu::Gmmu`]) translates through page tables in VRAM or
+//! guest memory, for the BAR apertures and the engines.
 //! [`server`] connects it to a vfio-user client. Models plug into BAR0 by
 //! address range and use the IRQ and DMA handles: the falcons
 //! ([`falcon`]) with the ucodes they recognise ([`fwsec`], [`gbl`],
 //! [`booter`]); the GSP-RM model ([`gsprm`]) that `booter_load` starts;
-//! fault injection ([`fault`]).
+//! fault injection ([`fault`]); the duration of each step ([`timing`]).
 //!
 //! nvsim shares no definitions with the nova driver: its registers and
 //! firmware structures are written from the hardware and firmware facts,
@@ -29,10 +31,12 @@ pub mod gbl;
 pub mod gsprm;
 pub mod irq;
 pub mod le;
+pub mod mmu;
 pub mod pci;
 pub mod pramin;
 pub mod prom;
 pub mod regs;
 pub mod server;
+pub mod timing;
 pub mod trace;
 pub mod vram;

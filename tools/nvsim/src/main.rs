@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use nvsim::cli::{self, Parsed, USAGE};
-use nvsim::device::Gpu;
+use nvsim::device::{Gpu, Setup};
 use nvsim::fault::Faults;
 use nvsim::server;
 use nvsim::trace::{self, Trace};
@@ -92,7 +92,20 @@ fn main() -> ExitCode {
             }
         ));
     }
-    let mut gpu = Gpu::with_faults(opts.chip, opts.vram, trace.clone(), &opts.firmware, faults);
+    if !opts.timing.is_fast() {
+        trace.log(format!("timing: {}", opts.timing));
+    }
+    let setup = Setup {
+        vram: opts.vram,
+        fb_reserved: opts.fb_reserved,
+        firmware: opts.firmware.clone(),
+        faults,
+        timing: opts.timing,
+    };
+    let mut gpu = Gpu::with_setup(opts.chip, setup, trace.clone());
+    if opts.bar1_mmap && !gpu.set_bar1_mmap(true) {
+        trace.log("--bar1-mmap: VRAM has no memory file to map; BAR1 stays trapped");
+    }
     let listener = match server::listen(&gpu, &socket) {
         Ok(l) => l,
         Err(e) => {

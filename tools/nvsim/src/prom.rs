@@ -5,8 +5,13 @@
 //! past the image read as 0xff, as erased flash does. The ROM is read-only:
 //! writes are refused (and logged as unmodelled writes).
 //!
-//! The ROM starts with the PCI expansion ROM directly (no IFR header), so
-//! a driver's IFR check finds the 0xAA55 signature at offset 0.
+//! The ROM is the chip's image chain from `nvsim-vbios`, with a real
+//! board's image count and sizes (Turing: TU117's five images, 317.5 KiB,
+//! NBSI last; the others: GA102's four, 553 KiB), so a driver that reads
+//! the whole chain (nova-core) reads as much as on the real board. It
+//! starts with the PCI expansion ROM directly (no IFR header: the
+//! generator's GA100 IFR layout has no chip here yet), so a driver's IFR
+//! check finds the 0xAA55 signature at offset 0.
 
 use std::ops::Range;
 

@@ -7,24 +7,41 @@ use std::mem::size_of;
 use std::path::Path;
 
 use vfio_bindings::bindings::vfio::{
-    vfio_region_info, VFIO_IRQ_INFO_AUTOMASKED, VFIO_IRQ_INFO_EVENTFD, VFIO_IRQ_INFO_MASKABLE,
-    VFIO_IRQ_INFO_NORESIZE, VFIO_PCI_ERR_IRQ_INDEX, VFIO_PCI_INTX_IRQ_INDEX,
+    vfio_region_info, vfio_region_sparse_mmap_area, VFIO_IRQ_INFO_AUTOMASKED,
+    VFIO_IRQ_INFO_EVENTFD, VFIO_IRQ_INFO_MASKABLE, VFIO_IRQ_INFO_NORESIZE,
+    VFIO_PCI_BAR1_REGION_INDEX, VFIO_PCI_ERR_IRQ_INDEX, VFIO_PCI_INTX_IRQ_INDEX,
     VFIO_PCI_MSI_IRQ_INDEX, VFIO_PCI_NUM_IRQS, VFIO_PCI_NUM_REGIONS, VFIO_PCI_REQ_IRQ_INDEX,
-    VFIO_REGION_INFO_FLAG_READ, VFIO_REGION_INFO_FLAG_WRITE,
+    VFIO_REGION_INFO_FLAG_MMAP, VFIO_REGION_INFO_FLAG_READ, VFIO_REGION_INFO_FLAG_WRITE,
 };
-use vfio_user::{DmaMapFlags, DmaUnmapFlags, IrqInfo, Server, ServerBackend, ServerRegion};
+use vfio_user::{
+    DmaMapFlags, DmaUnmapFlags, IrqInfo, Server, ServerBackend, ServerRegion, SparseArea,
+};
 
 use crate::device::Gpu;
 
-/// The region table QEMU reads with DEVICE_GET_REGION_INFO.
+/// The region table QEMU reads with DEVICE_GET_REGION_INFO. With
+/// [`Gpu::set_bar1_mmap`], BAR1 is one mmap-able area backed by the VRAM
+/// memory file from offset 0 (BAR1 offset = VRAM address, physical mode).
 pub fn regions(gpu: &Gpu) -> Vec<ServerRegion> {
     (0..VFIO_PCI_NUM_REGIONS)
         .map(|index| {
             let size = gpu.region_size(index);
-            let flags = if size > 0 {
+            let mut flags = if size > 0 {
                 VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE
             } else {
                 0
+            };
+            let mmap_fd = gpu
+                .bar1_mmap_fd()
+                .filter(|_| index == VFIO_PCI_BAR1_REGION_INDEX && size > 0);
+            let sparse_areas = match mmap_fd {
+                Some(_) => {
+                    flags |= VFIO_REGION_INFO_FLAG_MMAP;
+                    vec![SparseArea {
+                        area: vfio_region_sparse_mmap_area { offset: 0, size },
+                    }]
+                }
+                None => Vec::new(),
             };
             ServerRegion {
                 region_info: vfio_region_info {
@@ -35,8 +52,8 @@ pub fn regions(gpu: &Gpu) -> Vec<ServerRegion> {
                     size,
                     offset: 0,
                 },
-                sparse_areas: Vec::new(),
-                mmap_fd: None,
+                sparse_areas,
+                mmap_fd,
             }
         })
         .collect()

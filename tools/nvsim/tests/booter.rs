@@ -30,6 +30,35 @@ fn booter_load_checks_the_wpr_metadata_and_unload_removes_wpr2() {
     );
     assert_eq!(r.logged("magic 0x1234, expected 0xdc3aae21371a60b3"), 1);
 
+    // An FRTS region that is not the one WPR2 covers: a driver that took
+    // `hi << 12` for the (exclusive) end would give 0xe0000 bytes.
+    write_meta(&mut r, 0xdc3a_ae21_371a_60b3);
+    r.gpu
+        .dma
+        .write(META + 0xa0, &0xe_0000u64.to_le_bytes())
+        .expect("frtsSize");
+    assert_eq!(
+        run_booter(&mut r, 0x10, 1, sig_at, mbox),
+        (true, BAD_WPR_META)
+    );
+    assert_eq!(
+        r.logged("is not the WPR2 region 0x5ff600000..0x5ff700000 FWSEC set up"),
+        1,
+        "{:?}",
+        r.trace.lines()
+    );
+    // fbSize beyond the usable framebuffer (the physical 24 GiB).
+    write_meta(&mut r, 0xdc3a_ae21_371a_60b3);
+    r.gpu
+        .dma
+        .write(META + 0xb0, &0x6_0000_0000u64.to_le_bytes())
+        .expect("fbSize");
+    assert_eq!(
+        run_booter(&mut r, 0x10, 1, sig_at, mbox),
+        (true, BAD_WPR_META)
+    );
+    assert_eq!(r.logged("is beyond the usable framebuffer"), 1);
+
     write_meta(&mut r, 0xdc3a_ae21_371a_60b3);
     write_gsp(&mut r);
     assert_eq!(run_booter(&mut r, 0x10, 1, sig_at, mbox), (true, 0));
@@ -39,7 +68,9 @@ fn booter_load_checks_the_wpr_metadata_and_unload_removes_wpr2() {
         "{:?}",
         r.trace.lines()
     );
-    assert_eq!(r.rd(0x1f_a828), 0x05ff_f000, "WPR2 still set");
+    // WPR2 0x5ff600000..0x5ff700000: the upper register names the last
+    // 128 KiB block.
+    assert_eq!(r.rd(0x1f_a828), 0x05ff_6e00, "WPR2 still set");
 
     // booter_unload with the unloader's signature (SEC2 fuses blank: the
     // last signature).

@@ -12,8 +12,9 @@ const SCRATCH_E: u32 = 0x1400 + 4 * 0xe;
 const SCRATCH_15: u32 = 0x1400 + 4 * 0x15;
 const WPR2_LO: u32 = 0x1fa824;
 const WPR2_HI: u32 = 0x1fa828;
-/// FRTS region nova-core computes for a 24 GiB board.
-const FRTS: u64 = 0x5_ffe0_0000;
+/// FRTS region nova-core computes for a 24 GiB GA102 board (usable
+/// framebuffer 8 MiB smaller).
+const FRTS: u64 = 0x5_ff60_0000;
 /// ... and for the 11 GiB TU102 board.
 const FRTS_TU102: u64 = 0x2_bfe0_0000;
 
@@ -86,7 +87,11 @@ fn frts_sets_wpr2_and_sb_reports_success() {
     assert_eq!(run_ga102(&mut r, &dmem, 1), (true, 0));
     assert_eq!(r.rd(SCRATCH_E) >> 16, 0);
     assert_eq!(r.rd(WPR2_LO), ((FRTS >> 12) as u32) << 4);
-    assert_eq!(r.rd(WPR2_HI), (((FRTS + 0x10_0000) >> 12) as u32) << 4);
+    // The upper register names the last 128 KiB block: FRTS end - 128 KiB.
+    assert_eq!(
+        r.rd(WPR2_HI),
+        (((FRTS + 0x10_0000 - 0x2_0000) >> 12) as u32) << 4
+    );
     assert_eq!(
         r.logged("fwsec: FRTS command ok"),
         1,
@@ -123,7 +128,35 @@ fn bad_commands_are_reported_by_fwsec() {
     put32(&mut beyond, img::CMD_IN_OFFSET as usize + 32, 0x700_0000);
     run_ga102(&mut r, &beyond, 1);
     assert_eq!(r.rd(SCRATCH_E) >> 16, ERR_BAD_REGION);
-    assert_eq!(r.logged("outside the 0x600000000-byte framebuffer"), 1);
+    assert_eq!(
+        r.logged("outside the usable framebuffer (0..0x5ff800000)"),
+        1,
+        "{:?}",
+        r.trace.lines()
+    );
+
+    // The top 8 MiB are VRAM but not usable framebuffer.
+    let mut top = patched_dmem(stamp, 0x15, 2, Some(2));
+    put32(
+        &mut top,
+        img::CMD_IN_OFFSET as usize + 32,
+        ((0x6_0000_0000u64 - 0x10_0000) >> 12) as u32,
+    );
+    run_ga102(&mut r, &top, 1);
+    assert_eq!(r.rd(SCRATCH_E) >> 16, ERR_BAD_REGION);
+    assert_eq!(r.logged("outside the usable framebuffer"), 2);
+
+    // WPR2 has a 128 KiB granularity: a region off it cannot be covered.
+    let mut odd = patched_dmem(stamp, 0x15, 2, Some(2));
+    put32(
+        &mut odd,
+        img::CMD_IN_OFFSET as usize + 32,
+        ((FRTS + 0x1000) >> 12) as u32,
+    );
+    run_ga102(&mut r, &odd, 1);
+    assert_eq!(r.rd(SCRATCH_E) >> 16, ERR_BAD_REGION);
+    assert_eq!(r.logged("is not 128 KiB aligned"), 1);
+    assert_eq!(r.rd(WPR2_HI), 0, "no WPR2 on error");
 
     let mut hdr = patched_dmem(stamp, 0x15, 2, Some(2));
     put32(&mut hdr, img::CMD_IN_OFFSET as usize + 4, 16);
@@ -225,6 +258,13 @@ fn turing_generic_bootloader_loads_and_runs_fwsec() {
     assert_eq!(r.rd(GSP + 0x40), 0);
     assert_eq!(r.rd(SCRATCH_E) >> 16, 0);
     assert_eq!(r.rd(WPR2_LO), ((FRTS_TU102 >> 12) as u32) << 4);
+    // As a real TU117 reports it: read as `hi << 12`, the upper bound is
+    // the FRTS end less 128 KiB (0xffe00000-0xffee0000 for FRTS
+    // 0xffe00000..0xfff00000 on a 4 GiB board).
+    assert_eq!(
+        u64::from(r.rd(WPR2_HI) >> 4) << 12,
+        FRTS_TU102 + 0x10_0000 - 0x2_0000
+    );
     assert_eq!(r.logged("generic bootloader recognised"), 1);
     assert_eq!(r.logged("-> IMEM 0x800 (tag 0x8, secure)"), 1);
 

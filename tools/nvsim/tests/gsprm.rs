@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::boot::*;
-use common::rig::{fwsec_frts, Rig, FRTS_24G, GSP, RAM, SEC2};
+use common::rig::{fwsec_frts, Rig, FB_END_24G, FRTS_24G, GSP, RAM, SEC2};
 use nvsim::booter::gsp::{elf_section, walk_radix3, GspFiles};
 use nvsim::booter::BAD_GSP_IMAGE;
 use nvsim::fault::{Fault, Faults};
@@ -62,23 +62,49 @@ fn a_full_boot_static_info_unload_and_reboot() {
         assert!(riscv_active(&mut r), "boot {boot}: {:?}", r.trace.lines());
         let mut d = Driver::new();
         assert!(d.boot_rpcs(&mut r), "boot {boot}: GSP_INIT_DONE");
+        // No reply to the two init commands; GSP-RM's own messages with
+        // their real lengths: a NOCAT record, the sequencer (0x18e8 on
+        // GA10x, two queue pages), the PMU's print buffer, another NOCAT
+        // record, GSP_INIT_DONE (0x50, as on real GPUs).
+        assert_eq!(
+            d.seen,
+            [
+                (0x1020, 0x508),
+                (0x1002, 0x18e8),
+                (0x100c, 0x1058),
+                (0x1020, 0x508),
+                (0x1001, 0x50)
+            ],
+            "boot {boot}"
+        );
         let (_, result, _, p) = static_info(&mut d, &mut r).expect("static info");
         assert_eq!(result, 0);
         assert_eq!(p.len(), 0x678);
         assert_eq!(name_of(&p), "NVIDIA GeForce RTX 3090");
-        // One usable region below the reserved area, one reserved.
+        // One usable region below the reserved area, one reserved up to
+        // the end of the usable framebuffer (8 MiB under the 24 GiB).
         let u32at = |o: usize| u32::from_le_bytes([p[o], p[o + 1], p[o + 2], p[o + 3]]);
         let u64at = |o: usize| u64::from(u32at(o)) | (u64::from(u32at(o + 4)) << 32);
         assert_eq!(u32at(0x158), 2);
-        assert_eq!((u64at(0x160), u64at(0x168)), (0, 0x5_f3e0_0000 - 1));
+        assert_eq!((u64at(0x160), u64at(0x168)), (0, RSVD_START - 1));
         assert_eq!(
             (p[0x160 + 0x1c], p[0x160 + 0x1d], p[0x160 + 0x1e]),
             (1, 1, 0)
         );
-        assert_eq!(u64at(0x4c8), 24 << 30, "fb_length");
-        // An RPC GSP-RM does not model.
-        d.send(&mut r, 76, &[7u8; 16]);
-        let (_, result, _, echo) = d.wait(&mut r, 76).expect("reply");
+        assert_eq!(
+            (u64at(0x160 + 0x30), u64at(0x168 + 0x30)),
+            (RSVD_START, FB_END_24G - 1)
+        );
+        assert_eq!(u64at(0x170), 0, "usable: nothing reserved");
+        assert_eq!(
+            u64at(0x170 + 0x30),
+            FB_END_24G - RSVD_START,
+            "reserved: the region's size"
+        );
+        assert_eq!(u64at(0x4c8), FB_END_24G, "fb_length: 24568 MiB");
+        // An RPC GSP-RM does not model (ALLOC_MEMORY, which nvsim does not model).
+        d.send(&mut r, 4, &[7u8; 16]);
+        let (_, result, _, echo) = d.wait(&mut r, 4).expect("reply");
         assert_eq!((result, echo), (NOT_SUPPORTED, vec![7u8; 16]));
         unload(&mut d, &mut r);
         assert!(!riscv_active(&mut r));
@@ -93,6 +119,155 @@ fn a_full_boot_static_info_unload_and_reboot() {
         r.logged("booter_load: GSP-RM image verified through radix3"),
         3
     );
+    cleanup(&dir);
+}
+
+#[test]
+fn the_init_commands_get_no_reply_and_a_refused_one_stops_the_boot() {
+    let (mut r, dir) = rig("ga102", &[], 1);
+    assert_eq!(boot_to_booter_load(&mut r), (true, 0));
+    let mut d = Driver::new();
+    // GSP_SET_SYSTEM_INFO with a wrong device ID.
+    let mut si = vec![0u8; 0x3a0];
+    si[0x08] = 1;
+    si[0x00] = 1;
+    si[0x58..0x5c].copy_from_slice(&0x1234_10deu32.to_le_bytes());
+    d.send(&mut r, 72, &si);
+    assert!(d.recv(&mut r).is_none(), "no reply to GSP_SET_SYSTEM_INFO");
+    let name = b"RMSecBusResetEnable\0";
+    let mut t = vec![0u8; 8 + 0x10];
+    t[8..12].copy_from_slice(&0x18u32.to_le_bytes());
+    t[12] = 1;
+    t.extend_from_slice(name);
+    let size = t.len() as u32;
+    t[0..4].copy_from_slice(&size.to_le_bytes());
+    t[4..8].copy_from_slice(&1u32.to_le_bytes());
+    d.send(&mut r, 73, &t);
+    assert!(d.recv(&mut r).is_none(), "no reply, no sequencer");
+    assert_eq!(
+        r.logged(
+            "GSP_SET_SYSTEM_INFO refused: PCIDeviceID 0x123410de, the device is 0x220410de; \
+             GSP-RM stops initialising (no CPU sequencer, no GSP_INIT_DONE)"
+        ),
+        1,
+        "{:?}",
+        r.trace.lines()
+    );
+    // GSP-RM still reads the queue: the driver can unload it.
+    unload(&mut d, &mut r);
+    // A healthy boot afterwards.
+    assert_eq!(boot_to_booter_load(&mut r), (true, 0));
+    let mut d = Driver::new();
+    assert!(d.boot_rpcs(&mut r));
+    assert!(d.seen.iter().all(|(f, _)| *f != 72 && *f != 73));
+    cleanup(&dir);
+}
+
+#[test]
+fn the_sequencer_runs_every_opcode_and_is_checked() {
+    let (mut r, dir) = rig("ad102", &[], 1);
+    assert_eq!(boot_to_booter_load(&mut r), (true, 0));
+    let mut d = Driver::new();
+    d.init_commands(&mut r);
+    let seq = d.wait(&mut r, 0x1002).expect("sequencer");
+    let ran = d.run_sequencer(&mut r, &seq.3);
+    for op in 0..=8 {
+        assert!(ran.contains(&op), "opcode {op} not in the script");
+    }
+    assert_eq!(ran.last(), Some(&8), "CORE_RESUME last");
+    assert!(riscv_active(&mut r));
+    assert!(d.wait(&mut r, 0x1001).is_some());
+    unload(&mut d, &mut r);
+
+    // A driver that skips the core operations: SEC2-RTOS does not resume
+    // GSP-RM.
+    assert_eq!(boot_to_booter_load(&mut r), (true, 0));
+    let mut d = Driver::new();
+    d.init_commands(&mut r);
+    assert!(d.wait(&mut r, 0x1002).is_some());
+    r.wr(0x1400 + 4 * 0x30, 0x05e9_0201);
+    r.reset_falcon(GSP, false);
+    r.wr(GSP + 0x40, LIBOS as u32);
+    r.wr(GSP + 0x44, 0);
+    r.wr(SEC2 + 0x100, 0x2);
+    assert_eq!(r.rd(SEC2 + 0x40), nvsim::gsprm::SEQUENCER_INCOMPLETE);
+    assert!(!riscv_active(&mut r));
+    assert_eq!(
+        r.logged("the script's ucode never ran on the GSP falcon"),
+        1
+    );
+    cleanup(&dir);
+}
+
+#[test]
+fn each_step_takes_the_time_the_timing_gives_it() {
+    use std::time::{Duration, Instant};
+    let dir = fw_dir("ga102");
+    let mut t = nvsim::timing::Timing::fast();
+    for d in [
+        "booter-load=40ms",
+        "gsp-init=30ms",
+        "gsp-resume=30ms",
+        "rpc=5ms",
+        "gsp-unload=20ms",
+    ] {
+        t.apply(d).expect("delay");
+    }
+    let mut r = Rig::with_timing("ga102", &dir, t);
+    assert_eq!(fwsec_frts(&mut r, 0x172, FRTS_24G), (true, 0), "no delay");
+    write_meta(&mut r, 0xdc3a_ae21_371a_60b3);
+    write_gsp(&mut r);
+    write_libos(&mut r);
+    r.reset_falcon(GSP, false);
+    r.wr(GSP + 0x40, LIBOS as u32);
+    r.wr(GSP + 0x44, 0);
+    r.wr(GSP + 0x014, 0xffff_ffff);
+    let start = Instant::now();
+    let (halted, _) = run_booter(&mut r, 0x10, 1, sig_at(), (META as u32, 0));
+    if start.elapsed() < Duration::from_millis(30) {
+        assert!(!halted, "booter_load still running");
+        assert!(!riscv_active(&mut r), "GSP-RM not started yet");
+    }
+    while r.rd(SEC2 + 0x100) & 0x10 == 0 {
+        assert!(start.elapsed() < Duration::from_secs(2));
+    }
+    assert!(start.elapsed() >= Duration::from_millis(40));
+    assert_eq!(r.rd(SEC2 + 0x40), 0);
+    assert!(riscv_active(&mut r));
+    // SWGEN0 routed to the host, so the timing thread raises the
+    // interrupt for the delayed messages.
+    r.wr(GSP + 0x010, 1 << 6);
+    r.wr(GSP + 0x01c, 1 << 6);
+    let mut d = Driver::new();
+    let sent = Instant::now();
+    d.init_commands(&mut r);
+    let early = d.recv(&mut r).is_none();
+    if sent.elapsed() < Duration::from_millis(25) {
+        assert!(early, "GSP-RM's first messages take gsp-init");
+    }
+    let seq = d
+        .wait_for(&mut r, 0x1002, Duration::from_secs(2))
+        .expect("sequencer");
+    assert!(sent.elapsed() >= Duration::from_millis(30));
+    assert_ne!(r.rd(GSP + 0x008) & (1 << 6), 0, "SWGEN0");
+    d.run_sequencer(&mut r, &seq.3);
+    let resumed = Instant::now();
+    assert!(d.wait_for(&mut r, 0x1001, Duration::from_secs(2)).is_some());
+    assert!(resumed.elapsed() >= Duration::from_millis(30));
+    let asked = Instant::now();
+    d.send(&mut r, 0, &[]);
+    assert!(d.wait_for(&mut r, 0, Duration::from_secs(2)).is_some());
+    assert!(asked.elapsed() >= Duration::from_millis(5));
+    let mut p = [0u8; 8];
+    p[4] = 0;
+    let asked = Instant::now();
+    d.send(&mut r, 47, &p);
+    assert!(d.wait_for(&mut r, 47, Duration::from_secs(2)).is_some());
+    while r.rd(GSP + 0x40) & (1 << 31) == 0 {
+        assert!(asked.elapsed() < Duration::from_secs(2));
+    }
+    assert!(asked.elapsed() >= Duration::from_millis(20));
+    assert!(!riscv_active(&mut r));
     cleanup(&dir);
 }
 
@@ -156,8 +331,8 @@ fn queues_wrap_around_and_bad_commands_are_dropped() {
         assert_eq!((f, res), (0, 0));
     }
     for _ in 0..20 {
-        d.send(&mut r, 76, &[0x5a; 0x2100]);
-        let (_, res, _, p) = d.wait(&mut r, 76).expect("reply");
+        d.send(&mut r, 4, &[0x5a; 0x2100]);
+        let (_, res, _, p) = d.wait(&mut r, 4).expect("reply");
         assert_eq!((res, p.len()), (NOT_SUPPORTED, 0x2100));
     }
     d.send_raw(&mut r, 0, &[1, 2, 3], true);

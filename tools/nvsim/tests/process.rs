@@ -91,3 +91,46 @@ fn dumps_the_vbios() {
     assert_eq!(std::fs::read(&out).expect("dump"), expect);
     let _ = std::fs::remove_dir_all(out.parent().expect("dir"));
 }
+
+#[test]
+fn takes_the_timing_and_framebuffer_options() {
+    let socket = temp_socket("timing");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nvsim"))
+        .args([
+            "--chip",
+            "ga102",
+            "--vram",
+            "8G",
+            "--fb-reserved",
+            "0",
+            "--timing",
+            "real",
+            "--delay",
+            "rpc=1ms",
+            "--socket",
+        ])
+        .arg(&socket)
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn nvsim");
+    let mut client = connect(&socket);
+    let mut b = [0; 4];
+    client.region_read(BAR0, 0x1183a4, &mut b).expect("read");
+    assert_eq!(u32::from_le_bytes(b), 8192, "no reserved top");
+    client.shutdown().expect("shutdown");
+    drop(client);
+    assert_eq!(
+        wait(&mut child),
+        0,
+        "the timing thread does not keep it alive"
+    );
+    let _ = std::fs::remove_dir_all(socket.parent().expect("dir"));
+
+    // A bad option is refused.
+    let status = Command::new(env!("CARGO_BIN_EXE_nvsim"))
+        .args(["--socket", "/nonexistent/s", "--delay", "warp=1ms"])
+        .stderr(Stdio::null())
+        .status()
+        .expect("run nvsim");
+    assert_eq!(status.code(), Some(2));
+}

@@ -198,7 +198,10 @@ fn boot_status_fb_and_scratch_registers() {
         "FWSEC lowered the privilege level"
     );
     assert_eq!(sim.bar0(0x118234) & 0xff, 0xff, "GFW boot done");
-    assert_eq!(sim.bar0(0x1183a4), 8192, "usable FB in MiB");
+    // GA10x: the usable framebuffer ends 8 MiB under the physical size
+    // (a real 16 GiB RTX A4000 reports 16376 MiB); the local memory range
+    // is the physical size; the VGA workspace is the usable FB's last MiB.
+    assert_eq!(sim.bar0(0x1183a4), 8184, "usable FB in MiB");
     let lmr = sim.bar0(0x100ce0);
     assert_eq!(
         ((lmr >> 4) & 0x3f) << (lmr & 0xf),
@@ -208,7 +211,7 @@ fn boot_status_fb_and_scratch_registers() {
     assert_eq!(sim.bar0(0x820c04) & 1, 0, "display present");
     let vga = sim.bar0(0x625f04);
     assert_eq!(vga & 0xf, 0x9, "workspace valid, in VRAM");
-    assert_eq!(u64::from(vga >> 8) << 16, (8 << 30) - (1 << 20));
+    assert_eq!(u64::from(vga >> 8) << 16, (8184 << 20) - (1 << 20));
     // FWSEC signature selection: GSP UCODE1 fuse gives version 2.
     assert_eq!(sim.bar0(0x8241c0), 0b11);
     // Sysmem flush page (GA102: address >> 8 and >> 40).

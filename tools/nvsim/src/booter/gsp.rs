@@ -17,12 +17,14 @@
 //! data size at 0x14; nouveau `include/nvfw/fw.h`).
 //!
 //! The image is compared by a 64-bit hash computed while walking the page
-//! tables; the expected hash is computed once, the first time it is
-//! needed, and cached. On a mismatch the file is read again to name the
-//! first differing byte.
+//! tables; the expected hash is computed once and cached, in the
+//! background as soon as the GPU is created ([`GspFiles::prefetch`]) so
+//! that the first `booter_load` does not pay for reading the 60 MB file.
+//! On a mismatch the file is read again to name the first differing byte.
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::dma::DmaSpace;
 use crate::gbl::FW_VERSION;
@@ -31,12 +33,22 @@ use crate::le::{le16, le32, le64};
 const PAGE: u64 = 0x1000;
 
 /// A streaming 64-bit hash of a byte sequence (not cryptographic: it
-/// detects a wrong or damaged image, it does not authenticate one).
+/// detects a wrong or damaged image, it does not authenticate one). Four
+/// independent lanes take a 32-byte block at a time, so the multiply
+/// chains run in parallel.
 #[derive(Debug, Clone)]
 pub struct Hasher {
-    h: u64,
+    lanes: [u64; 4],
     len: u64,
     tail: Vec<u8>,
+}
+
+const BLOCK: usize = 32;
+
+fn mix(h: u64, w: u64) -> u64 {
+    (h ^ w.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+        .rotate_left(29)
+        .wrapping_mul(0xbf58_476d_1ce4_e5b9)
 }
 
 impl Default for Hasher {
@@ -49,49 +61,59 @@ impl Hasher {
     /// An empty hash.
     pub fn new() -> Self {
         Self {
-            h: 0x243f_6a88_85a3_08d3,
+            lanes: [
+                0x243f_6a88_85a3_08d3,
+                0x1319_8a2e_0370_7344,
+                0xa409_3822_299f_31d0,
+                0x082e_fa98_ec4e_6c89,
+            ],
             len: 0,
-            tail: Vec::with_capacity(8),
+            tail: Vec::with_capacity(BLOCK),
         }
     }
 
-    fn word(&mut self, w: u64) {
-        self.h = (self.h ^ w.wrapping_mul(0x9e37_79b9_7f4a_7c15))
-            .rotate_left(29)
-            .wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    fn block(&mut self, b: &[u8]) {
+        let w = |i: usize| {
+            let mut x = [0u8; 8];
+            x.copy_from_slice(&b[8 * i..8 * i + 8]);
+            u64::from_le_bytes(x)
+        };
+        let [a, c, d, e] = self.lanes;
+        self.lanes = [mix(a, w(0)), mix(c, w(1)), mix(d, w(2)), mix(e, w(3))];
     }
 
     /// Adds `data`.
     pub fn update(&mut self, mut data: &[u8]) {
         self.len += data.len() as u64;
         if !self.tail.is_empty() {
-            let n = (8 - self.tail.len()).min(data.len());
+            let n = (BLOCK - self.tail.len()).min(data.len());
             self.tail.extend_from_slice(&data[..n]);
             data = &data[n..];
-            if self.tail.len() < 8 {
+            if self.tail.len() < BLOCK {
                 return;
             }
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&self.tail);
+            let t = std::mem::take(&mut self.tail);
+            self.block(&t);
+            self.tail = t;
             self.tail.clear();
-            self.word(u64::from_le_bytes(w));
         }
-        let mut chunks = data.chunks_exact(8);
+        let mut chunks = data.chunks_exact(BLOCK);
         for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.word(u64::from_le_bytes(w));
+            self.block(c);
         }
         self.tail.extend_from_slice(chunks.remainder());
     }
 
     /// The hash of everything added.
     pub fn finish(mut self) -> u64 {
-        let mut w = [0u8; 8];
-        w[..self.tail.len()].copy_from_slice(&self.tail);
-        self.word(u64::from_le_bytes(w));
-        self.word(self.len);
-        self.h ^ (self.h >> 31)
+        let mut last = [0u8; BLOCK];
+        last[..self.tail.len()].copy_from_slice(&self.tail);
+        self.block(&last);
+        let mut h = self.len;
+        for l in self.lanes {
+            h = mix(h, l);
+        }
+        h ^ (h >> 31)
     }
 }
 
@@ -182,7 +204,9 @@ struct Expected {
 pub struct GspFiles {
     image_path: PathBuf,
     bootloader_path: PathBuf,
-    expected: Option<Result<Expected, String>>,
+    /// Shared with the prefetching thread, which holds the lock while it
+    /// computes.
+    expected: Arc<Mutex<Option<Result<Expected, String>>>>,
     bootloader: Option<Result<Vec<u8>, String>>,
 }
 
@@ -253,30 +277,51 @@ impl GspFiles {
         Self {
             image_path: gsp.join(format!("gsp-{FW_VERSION}.bin")),
             bootloader_path: gsp.join(format!("bootloader-{FW_VERSION}.bin")),
-            expected: None,
+            expected: Arc::new(Mutex::new(None)),
             bootloader: None,
         }
     }
 
-    fn read_image(&self) -> Result<Vec<u8>, String> {
-        let f = fs::read(&self.image_path)
-            .map_err(|e| format!("cannot read {}: {e}", self.image_path.display()))?;
-        let (off, size) = elf_section(&f, ".fwimage")
-            .map_err(|e| format!("{}: {e}", self.image_path.display()))?;
+    /// Computes the expected image hash in a background thread, if the
+    /// image file exists (a `booter_load` that comes first waits for it).
+    pub fn prefetch(&self) {
+        if !self.image_path.exists() {
+            return;
+        }
+        let (slot, path) = (self.expected.clone(), self.image_path.clone());
+        // Without the thread the hash is computed when first needed.
+        let _ = std::thread::Builder::new()
+            .name("nvsim-gsp-hash".into())
+            .spawn(move || {
+                let mut g = slot.lock().unwrap_or_else(|e| e.into_inner());
+                if g.is_none() {
+                    *g = Some(Self::compute(&path));
+                }
+            });
+    }
+
+    fn read_image_at(path: &Path) -> Result<Vec<u8>, String> {
+        let f = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let (off, size) =
+            elf_section(&f, ".fwimage").map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(f[off..off + size].to_vec())
     }
 
+    fn read_image(&self) -> Result<Vec<u8>, String> {
+        Self::read_image_at(&self.image_path)
+    }
+
+    fn compute(path: &Path) -> Result<Expected, String> {
+        Self::read_image_at(path).map(|img| Expected {
+            size: img.len() as u64,
+            hash: hash(&img),
+        })
+    }
+
     fn expected(&mut self) -> Result<Expected, String> {
-        if self.expected.is_none() {
-            let e = self.read_image().map(|img| Expected {
-                size: img.len() as u64,
-                hash: hash(&img),
-            });
-            self.expected = Some(e);
-        }
-        self.expected
+        let mut g = self.expected.lock().unwrap_or_else(|e| e.into_inner());
+        g.get_or_insert_with(|| Self::compute(&self.image_path))
             .clone()
-            .unwrap_or_else(|| Err("unreachable".into()))
     }
 
     /// Verifies the GSP-RM image mapped at `level0` (`size` bytes).

@@ -30,6 +30,7 @@ pub mod image;
 mod wpr;
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use crate::bar0::Bus;
 use crate::chip::Arch;
@@ -39,6 +40,7 @@ use crate::fault::Step;
 use crate::fwsec::BROM_ERROR;
 use crate::gsprm::{self, Shared};
 use crate::regs::{NV_PFB_PRI_MMU_WPR2_ADDR_HI, NV_PFB_PRI_MMU_WPR2_ADDR_LO};
+use crate::timing::{Step as TimingStep, Timing};
 use image::BooterImage;
 
 /// MAILBOX0 after `booter_load` refused the WPR metadata (nvsim's value).
@@ -72,30 +74,51 @@ impl Kind {
 pub struct Booter {
     kind: Kind,
     image: Result<BooterImage, String>,
-    vram: u64,
+    fb_end: u64,
     reported: bool,
     files: gsp::GspFiles,
     rm: Shared,
+    run_time: Duration,
+    busy: Duration,
 }
 
 impl Booter {
     /// The booter `kind` of `chip`, read from the firmware directory `dir`,
-    /// starting (`booter_load`) or resetting (`booter_unload`) `rm`.
-    pub fn new(kind: Kind, dir: &Path, chip: &str, vram: u64, rm: Shared) -> Self {
+    /// starting (`booter_load`) or resetting (`booter_unload`) `rm`, on a
+    /// GPU whose usable framebuffer ends at `fb_end`; a run takes the time
+    /// `timing` gives it.
+    pub fn new(
+        kind: Kind,
+        dir: &Path,
+        chip: &str,
+        fb_end: u64,
+        rm: Shared,
+        timing: &Timing,
+    ) -> Self {
+        let step = match kind {
+            Kind::Load => TimingStep::BooterLoad,
+            Kind::Unload => TimingStep::BooterUnload,
+        };
+        let files = gsp::GspFiles::new(dir, chip);
+        if kind == Kind::Load {
+            files.prefetch();
+        }
         Self {
             kind,
             image: BooterImage::load(dir, chip, kind.file()),
-            vram,
+            fb_end,
             reported: false,
-            files: gsp::GspFiles::new(dir, chip),
+            files,
             rm,
+            run_time: timing.get(step),
+            busy: Duration::ZERO,
         }
     }
 
     /// `booter_load` after the signature checks: the WPR metadata, the
     /// GSP-RM image and bootloader, then GSP-RM starts. Returns MAILBOX0.
-    fn load(&mut self, bus: &mut Bus<'_>, addr: u64) -> u32 {
-        let meta = match wpr::check(bus, addr, self.vram) {
+    fn load(&mut self, bus: &mut Bus<'_>, addr: u64, started: Instant) -> u32 {
+        let meta = match wpr::check(bus, addr, self.fb_end) {
             Ok(m) => m,
             Err(e) => {
                 bus.trace
@@ -122,7 +145,9 @@ impl Booter {
                 return BAD_GSP_IMAGE;
             }
         }
-        gsprm::lock(&self.rm).start(bus, meta.rsvd_start);
+        // The RISC-V core becomes active when booter_load is done.
+        let active_from = (!self.run_time.is_zero()).then(|| started + self.run_time);
+        gsprm::lock(&self.rm).start(bus, meta.rsvd_start, active_from);
         0
     }
 
@@ -222,8 +247,13 @@ impl Program for Booter {
         self.kind.file()
     }
 
+    fn busy_for(&self) -> Duration {
+        self.busy
+    }
+
     fn start(&mut self, cpu: &mut Cpu, bus: &mut Bus<'_>) -> Option<Outcome> {
         let name = self.kind.file();
+        self.busy = Duration::ZERO;
         let img = match &self.image {
             Ok(img) => img,
             Err(e) => {
@@ -262,7 +292,7 @@ impl Program for Booter {
         cpu.mailbox[0] = match self.kind {
             Kind::Load => {
                 let addr = u64::from(cpu.mailbox[0]) | (u64::from(cpu.mailbox[1]) << 32);
-                self.load(bus, addr)
+                self.load(bus, addr, cpu.started)
             }
             Kind::Unload => {
                 bus.regs.set_hw(NV_PFB_PRI_MMU_WPR2_ADDR_LO, 0);
@@ -272,6 +302,7 @@ impl Program for Booter {
                 0
             }
         };
+        self.busy = self.run_time;
         Some(Outcome::Halted)
     }
 }

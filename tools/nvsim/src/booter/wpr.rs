@@ -11,11 +11,14 @@
 //! gspFwWprEnd, 0xb0 fbSize, 0xb8/0xc0 VGA workspace offset/size.
 //!
 //! Checks: magic and revision; the regions in framebuffer order inside
-//! `[gspFwWprStart, gspFwWprEnd)` and the framebuffer; the FRTS region is
-//! the one WPR2 covers (FWSEC set it up); the sysmem images are readable.
+//! `[gspFwWprStart, gspFwWprEnd)` and the usable framebuffer (`fbSize` at
+//! most NV_USABLE_FB_SIZE_IN_MB); the FRTS region is the one WPR2 covers
+//! (FWSEC set it up; WPR2's upper register is inclusive with a 128 KiB
+//! granularity, `regs.rs` [`wpr2_region`]); the sysmem images are
+//! readable.
 
 use crate::bar0::Bus;
-use crate::regs::{NV_PFB_PRI_MMU_WPR2_ADDR_HI, NV_PFB_PRI_MMU_WPR2_ADDR_LO};
+use crate::regs::{wpr2_region, NV_PFB_PRI_MMU_WPR2_ADDR_HI, NV_PFB_PRI_MMU_WPR2_ADDR_LO};
 
 /// `GspFwWprMeta` magic.
 pub const MAGIC: u64 = 0xdc3a_ae21_371a_60b3;
@@ -39,8 +42,9 @@ pub struct Meta {
     pub rsvd_start: u64,
 }
 
-/// Reads and checks the metadata at bus address `addr`.
-pub fn check(bus: &Bus<'_>, addr: u64, vram: u64) -> Result<Meta, String> {
+/// Reads and checks the metadata at bus address `addr` on a GPU whose
+/// usable framebuffer ends at `fb_end`.
+pub fn check(bus: &Bus<'_>, addr: u64, fb_end: u64) -> Result<Meta, String> {
     let mut m = vec![0u8; LEN];
     bus.dma.read(addr, &mut m).map_err(|e| e.to_string())?;
     let q = |o: usize| {
@@ -58,9 +62,10 @@ pub fn check(bus: &Bus<'_>, addr: u64, vram: u64) -> Result<Meta, String> {
     let (nonwpr, nonwpr_size) = (q(0x60), q(0x68));
     let (wpr_start, heap, heap_size, fw, boot) = (q(0x70), q(0x78), q(0x80), q(0x88), q(0x90));
     let (frts, frts_size, wpr_end, fb) = (q(0x98), q(0xa0), q(0xa8), q(0xb0));
-    if fb == 0 || fb > vram {
+    if fb == 0 || fb > fb_end {
         return Err(format!(
-            "fbSize {fb:#x} is not within the {vram:#x}-byte VRAM"
+            "fbSize {fb:#x} is beyond the usable framebuffer ({fb_end:#x} bytes, \
+             NV_USABLE_FB_SIZE_IN_MB)"
         ));
     }
     let order = [
@@ -81,12 +86,19 @@ pub fn check(bus: &Bus<'_>, addr: u64, vram: u64) -> Result<Meta, String> {
     if wpr_end > fb {
         return Err(format!("gspFwWprEnd {wpr_end:#x} beyond fbSize {fb:#x}"));
     }
-    let lo = u64::from(bus.regs.read(NV_PFB_PRI_MMU_WPR2_ADDR_LO).unwrap_or(0) >> 4) << 12;
-    let hi = u64::from(bus.regs.read(NV_PFB_PRI_MMU_WPR2_ADDR_HI).unwrap_or(0) >> 4) << 12;
-    if (lo, hi) != (frts, frts.saturating_add(frts_size)) {
-        return Err(format!(
-            "FRTS {frts:#x}+{frts_size:#x} is not the WPR2 region {lo:#x}..{hi:#x} FWSEC set up"
-        ));
+    let wpr2 = wpr2_region(
+        bus.regs.read(NV_PFB_PRI_MMU_WPR2_ADDR_LO).unwrap_or(0),
+        bus.regs.read(NV_PFB_PRI_MMU_WPR2_ADDR_HI).unwrap_or(0),
+    );
+    match wpr2 {
+        None => return Err(format!("FRTS {frts:#x}+{frts_size:#x}: WPR2 is not set up")),
+        Some((lo, end)) if (lo, end) != (frts, frts.saturating_add(frts_size)) => {
+            return Err(format!(
+                "FRTS {frts:#x}+{frts_size:#x} is not the WPR2 region {lo:#x}..{end:#x} FWSEC \
+                 set up"
+            ))
+        }
+        Some(_) => {}
     }
     let mut probe = [0u8; 4];
     for (what, a, size) in [("radix3 ELF", elf, elf_size), ("bootloader", bl, bl_size)] {

@@ -8,6 +8,8 @@
 //! never finishes), with a log line saying so; a falcon started with
 //! nothing loaded since its reset halts at once.
 
+use std::time::Duration;
+
 use super::Cpu;
 use crate::bar0::Bus;
 
@@ -27,10 +29,21 @@ pub trait Program: Send {
     /// Called when the falcon starts. Returns `None` if the loaded image is
     /// not this program, else what the falcon does.
     fn start(&mut self, cpu: &mut Cpu, bus: &mut Bus<'_>) -> Option<Outcome>;
+    /// How long the run [`Program::start`] just acted out takes on the
+    /// hardware (`timing.rs`): a falcon that halts stays running until
+    /// then.
+    fn busy_for(&self) -> Duration {
+        Duration::ZERO
+    }
 }
 
-/// Starts `cpu`: offers the loaded image to `programs`.
-pub fn start(cpu: &mut Cpu, bus: &mut Bus<'_>, programs: &mut [Box<dyn Program>]) -> Outcome {
+/// Starts `cpu`: offers the loaded image to `programs`. Returns what the
+/// falcon does and how long the program that ran takes.
+pub fn start(
+    cpu: &mut Cpu,
+    bus: &mut Bus<'_>,
+    programs: &mut [Box<dyn Program>],
+) -> (Outcome, Duration) {
     let name = cpu.engine.name();
     bus.trace.trace(|| {
         format!(
@@ -42,11 +55,11 @@ pub fn start(cpu: &mut Cpu, bus: &mut Bus<'_>, programs: &mut [Box<dyn Program>]
         bus.trace.log(format!(
             "falcon {name}: started with nothing loaded in IMEM since its reset; halts at once"
         ));
-        return Outcome::Halted;
+        return (Outcome::Halted, Duration::ZERO);
     }
     for p in programs.iter_mut() {
         if let Some(outcome) = p.start(cpu, bus) {
-            return outcome;
+            return (outcome, p.busy_for());
         }
     }
     let entry = cpu.mem.read_virtual(cpu.bootvec, 4);
@@ -67,5 +80,5 @@ pub fn start(cpu: &mut Cpu, bus: &mut Bus<'_>, programs: &mut [Box<dyn Program>]
          recognise; nvsim does not execute falcon code, so the falcon stays running",
         cpu.bootvec
     ));
-    Outcome::Running
+    (Outcome::Running, Duration::ZERO)
 }

@@ -35,6 +35,11 @@
 //! forwarded to the PCI interrupt when IRQMASK and IRQDEST have bit 6) are
 //! applied on the next access.
 //!
+//! A program that halts (`hs.rs`) may take time on the hardware
+//! (`timing.rs`): the falcon then reads as running (CPUCTL.HALTED clear)
+//! until that time has passed since STARTCPU, and only then halts and
+//! raises IRQSTAT.HALT.
+//!
 //! Scrubbing after a reset takes one status read: the first read of
 //! HWCFG2 (GA102+) or DMACTL (Turing) after the release reports it in
 //! progress, so a driver that does not wait reads a busy bit. Reset values
@@ -49,6 +54,7 @@ pub mod ports;
 mod stub;
 
 use std::ops::Range;
+use std::time::{Duration, Instant};
 
 pub use stub::FalconStub;
 
@@ -161,6 +167,8 @@ pub struct Cpu {
     pub fbif: Fbif,
     /// DMACTL (without the scrubbing bits).
     pub dmactl: u32,
+    /// When the CPU was last started (STARTCPU).
+    pub started: Instant,
 }
 
 impl Cpu {
@@ -174,6 +182,7 @@ impl Cpu {
             brom: Brom::default(),
             fbif: Fbif::default(),
             dmactl: 1,
+            started: Instant::now(),
         }
     }
 
@@ -197,6 +206,8 @@ pub struct Falcon {
     ports: Ports,
     dma: DmaRegs,
     halted: bool,
+    /// When a program that is still "running" halts.
+    halt_at: Option<Instant>,
     in_reset: bool,
     scrub_reads: u8,
     irqstat: u32,
@@ -220,6 +231,7 @@ impl Falcon {
             ports: Ports::new(),
             dma: DmaRegs::default(),
             halted: true,
+            halt_at: None,
             in_reset: false,
             scrub_reads: 0,
             irqstat: 0,
@@ -246,18 +258,52 @@ impl Falcon {
         let Some(rm) = &self.gsp_rm else {
             return false;
         };
-        let (bits, irq, active) = {
+        let (bits, (irq, raised), active) = {
             let mut g = gsprm::lock(rm);
-            (g.take_mailbox0_bits(), g.take_irq(), g.riscv_active())
+            (
+                g.take_mailbox0_bits(bus.trace),
+                g.take_irq(),
+                g.riscv_active(),
+            )
         };
         self.cpu.mailbox[0] |= bits;
         if irq {
             self.irqstat |= IRQ_SWGEN0;
-            if self.irqmask & self.irqdest & IRQ_SWGEN0 != 0 {
+            if !raised && self.irqmask & self.irqdest & IRQ_SWGEN0 != 0 {
                 bus.irq.raise();
             }
         }
         active
+    }
+
+    /// Tells GSP-RM whether SWGEN0 reaches the host (IRQMASK and IRQDEST
+    /// bit 6), so that a message it sends later raises the interrupt.
+    fn push_irq_routing(&self) {
+        if let Some(rm) = &self.gsp_rm {
+            gsprm::lock(rm).set_swgen0_routed(self.irqmask & self.irqdest & IRQ_SWGEN0 != 0);
+        }
+    }
+
+    /// A program that was still running finishes once its time is up.
+    fn tick(&mut self, bus: &Bus<'_>) {
+        if let Some(at) = self.halt_at {
+            if Instant::now() >= at {
+                self.halt_at = None;
+                self.halt(bus);
+            }
+        }
+    }
+
+    fn halt(&mut self, bus: &Bus<'_>) {
+        let name = self.cpu.engine.name();
+        self.halted = true;
+        self.irqstat |= IRQ_HALT;
+        bus.trace.trace(|| {
+            format!(
+                "falcon {name}: halted, mailbox0 {:#x}, mailbox1 {:#x}",
+                self.cpu.mailbox[0], self.cpu.mailbox[1]
+            )
+        });
     }
 
     fn push_mailbox(&self) {
@@ -351,15 +397,19 @@ impl Falcon {
             }
         }
         self.halted = false;
-        if hs::start(&mut self.cpu, bus, &mut self.programs) == Outcome::Halted {
-            self.halted = true;
-            self.irqstat |= IRQ_HALT;
-            bus.trace.trace(|| {
-                format!(
-                    "falcon {name}: halted, mailbox0 {:#x}, mailbox1 {:#x}",
-                    self.cpu.mailbox[0], self.cpu.mailbox[1]
-                )
-            });
+        let started = Instant::now();
+        self.cpu.started = started;
+        let (outcome, busy) = hs::start(&mut self.cpu, bus, &mut self.programs);
+        if outcome == Outcome::Halted {
+            let at = started + busy;
+            if busy == Duration::ZERO || Instant::now() >= at {
+                self.halt(bus);
+            } else {
+                bus.trace.trace(|| {
+                    format!("falcon {name}: the program runs for {busy:?} before it halts")
+                });
+                self.halt_at = Some(at);
+            }
         }
     }
 
@@ -444,6 +494,7 @@ impl Bar0Model for Falcon {
     fn read32(&mut self, bus: &mut Bus<'_>, offset: u32) -> Option<u32> {
         let rel = offset - self.cpu.engine.base();
         let turing = self.turing();
+        self.tick(bus);
         let active = self.sync_rm(bus);
         Some(match rel {
             IRQSSET | IRQSCLR | IRQMSET | IRQMCLR => 0,
@@ -491,9 +542,14 @@ impl Bar0Model for Falcon {
     }
 
     fn write32(&mut self, bus: &mut Bus<'_>, offset: u32, value: u32) -> bool {
+        self.tick(bus);
         let handled = self.write_reg(bus, offset, value);
         if self.gsp_rm.is_some() {
             self.push_mailbox();
+            let rel = offset - self.cpu.engine.base();
+            if matches!(rel, IRQMSET | IRQMCLR | IRQDEST | ENGINE) {
+                self.push_irq_routing();
+            }
             self.sync_rm(bus);
         }
         handled

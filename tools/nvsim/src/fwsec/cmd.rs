@@ -10,9 +10,14 @@
 //!   u32 size >> 12, u32 type, 2 = framebuffer);
 //! * FRTS reports its status in NV_PBUS_SW_SCRATCH(0xe) bits 31:16, SB in
 //!   NV_PBUS_SW_SCRATCH(0x15) bits 15:0 (0 = success);
-//! * FRTS sets WPR2 around the region: NV_PFB_PRI_MMU_WPR2_ADDR_LO/HI
-//!   bits 31:4 hold the lower bound and the (exclusive, as nova-core reads
-//!   it) upper bound >> 12.
+//! * FRTS sets WPR2 around the region: NV_PFB_PRI_MMU_WPR2_ADDR_LO bits
+//!   31:4 hold its start >> 12, `_HI` bits 31:4 the start of its last
+//!   128 KiB block >> 12, as real GPUs report it (`regs.rs`
+//!   [`wpr2_regs`]): a 1 MiB region at 0xffe00000 reads back as
+//!   0xffe00000-0xffee0000. The MMU
+//!   cannot protect a region that is not 128 KiB aligned; FWSEC refuses
+//!   one ([`ERR_BAD_REGION`]), as it refuses one outside the usable
+//!   framebuffer (NV_USABLE_FB_SIZE_IN_MB).
 //!
 //! The error codes are nvsim's own (FWSEC's are not public); the log line
 //! says what was wrong. FWSEC returns 0 in MAILBOX0 once it ran, whatever
@@ -28,7 +33,10 @@ use nvsim_vbios::fwsec as img;
 
 use crate::bar0::Bus;
 use crate::falcon::Cpu;
-use crate::regs::{NV_PBUS_SW_SCRATCH, NV_PFB_PRI_MMU_WPR2_ADDR_HI, NV_PFB_PRI_MMU_WPR2_ADDR_LO};
+use crate::regs::{
+    wpr2_regs, NV_PBUS_SW_SCRATCH, NV_PFB_PRI_MMU_WPR2_ADDR_HI, NV_PFB_PRI_MMU_WPR2_ADDR_LO,
+};
+use crate::timing::Step;
 
 /// Status: a command structure has a bad version or header size.
 pub const ERR_BAD_COMMAND: u32 = 0x1;
@@ -57,7 +65,9 @@ fn set_status(bus: &mut Bus<'_>, reg: u32, shift: u32, code: u32) {
 }
 
 /// Runs the command the driver selected; the falcon halts afterwards.
-pub fn run(cpu: &mut Cpu, bus: &mut Bus<'_>, vram: u64, rom: &[u8]) {
+/// `fb_end` is the end of the usable framebuffer. Returns the step that
+/// ran (for its duration), if any.
+pub fn run(cpu: &mut Cpu, bus: &mut Bus<'_>, fb_end: u64, rom: &[u8]) -> Option<Step> {
     let dmem = &cpu.mem.dmem;
     let init_cmd = le32(dmem, img::DMAP_OFFSET as usize + 0x2c);
     cpu.mailbox[0] = 0;
@@ -71,11 +81,11 @@ pub fn run(cpu: &mut Cpu, bus: &mut Bus<'_>, vram: u64, rom: &[u8]) {
         bus.trace.log(format!("fwsec: {name} refused: {why}"));
         cpu.mailbox[0] = ERR_NO_SYSMEM_FLUSH;
         set_status(bus, reg, shift, ERR_NO_SYSMEM_FLUSH);
-        return;
+        return None;
     }
     match init_cmd {
         img::DMAP_CMD_FRTS => {
-            let code = match frts(dmem, bus, vram, rom) {
+            let code = match frts(dmem, bus, fb_end, rom) {
                 Ok(()) => 0,
                 Err((code, why)) => {
                     bus.trace
@@ -84,6 +94,7 @@ pub fn run(cpu: &mut Cpu, bus: &mut Bus<'_>, vram: u64, rom: &[u8]) {
                 }
             };
             set_status(bus, FRTS_STATUS, 16, code);
+            Some(Step::FwsecFrts)
         }
         img::DMAP_CMD_SB => {
             bus.trace.trace(|| {
@@ -91,6 +102,7 @@ pub fn run(cpu: &mut Cpu, bus: &mut Bus<'_>, vram: u64, rom: &[u8]) {
                     .to_string()
             });
             set_status(bus, SB_STATUS, 0, 0);
+            Some(Step::FwsecSb)
         }
         other => {
             bus.trace.log(format!(
@@ -98,13 +110,14 @@ pub fn run(cpu: &mut Cpu, bus: &mut Bus<'_>, vram: u64, rom: &[u8]) {
             ));
             cpu.mailbox[0] = ERR_UNKNOWN_COMMAND;
             set_status(bus, FRTS_STATUS, 16, ERR_UNKNOWN_COMMAND);
+            None
         }
     }
 }
 
 /// FRTS: check the command, carve out WPR2 around the region and copy the
 /// VBIOS into it.
-fn frts(dmem: &[u8], bus: &mut Bus<'_>, vram: u64, rom: &[u8]) -> Result<(), (u32, String)> {
+fn frts(dmem: &[u8], bus: &mut Bus<'_>, fb_end: u64, rom: &[u8]) -> Result<(), (u32, String)> {
     let c = img::CMD_IN_OFFSET as usize;
     let (rv_ver, rv_hdr, rv_flags) = (le32(dmem, c), le32(dmem, c + 4), le32(dmem, c + 20));
     if rv_ver != 1 || rv_hdr != 24 {
@@ -135,31 +148,41 @@ fn frts(dmem: &[u8], bus: &mut Bus<'_>, vram: u64, rom: &[u8]) -> Result<(), (u3
     }
     let (start, size) = (u64::from(page) << 12, u64::from(pages) << 12);
     let end = start + size;
-    if size == 0 || end > vram {
+    if size == 0 || end > fb_end {
         return Err((
             ERR_BAD_REGION,
             format!(
-                "FRTS region {start:#x}..{end:#x} is empty or outside the {vram:#x}-byte framebuffer"
+                "FRTS region {start:#x}..{end:#x} is empty or outside the usable framebuffer \
+                 (0..{fb_end:#x})"
             ),
         ));
     }
-    let hi = bus.regs.read(NV_PFB_PRI_MMU_WPR2_ADDR_HI).unwrap_or(0);
-    if hi >> 4 != 0 {
+    let Some((lo, hi)) = wpr2_regs(start, end) else {
+        return Err((
+            ERR_BAD_REGION,
+            format!(
+                "FRTS region {start:#x}..{end:#x} is not 128 KiB aligned; WPR2 cannot cover \
+                 exactly it"
+            ),
+        ));
+    };
+    let cur = bus.regs.read(NV_PFB_PRI_MMU_WPR2_ADDR_HI).unwrap_or(0);
+    if cur >> 4 != 0 {
         return Err((
             ERR_WPR2_SET,
-            format!("WPR2 is already set (ADDR_HI {hi:#x}); the GPU needs a reset"),
+            format!("WPR2 is already set (ADDR_HI {cur:#x}); the GPU needs a reset"),
         ));
     }
     // nvsim's stand-in for the verified VBIOS copy FRTS places there.
     let n = rom.len().min(size as usize);
     bus.vram.write(start, &rom[..n]);
-    bus.regs
-        .set_hw(NV_PFB_PRI_MMU_WPR2_ADDR_LO, ((start >> 12) as u32) << 4);
-    bus.regs
-        .set_hw(NV_PFB_PRI_MMU_WPR2_ADDR_HI, ((end >> 12) as u32) << 4);
+    bus.regs.set_hw(NV_PFB_PRI_MMU_WPR2_ADDR_LO, lo);
+    bus.regs.set_hw(NV_PFB_PRI_MMU_WPR2_ADDR_HI, hi);
     bus.trace.trace(|| {
         format!(
-            "fwsec: FRTS command ok, WPR2 {start:#x} - {end:#x} (READ_VBIOS flags {rv_flags:#x})"
+            "fwsec: FRTS command ok, WPR2 {start:#x}..{end:#x} (ADDR_LO {lo:#x}, ADDR_HI {hi:#x}: \
+             last 128 KiB block at {:#x}; READ_VBIOS flags {rv_flags:#x})",
+            u64::from(hi >> 4) << 12
         )
     });
     Ok(())

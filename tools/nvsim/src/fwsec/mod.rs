@@ -25,6 +25,7 @@
 mod cmd;
 
 use std::path::Path;
+use std::time::Duration;
 
 use nvsim_vbios::fwsec as img;
 use nvsim_vbios::DescVersion;
@@ -34,6 +35,7 @@ use crate::chip::Chip;
 use crate::falcon::hs::{Outcome, Program};
 use crate::falcon::{Cpu, Engine};
 use crate::gbl::Gbl;
+use crate::timing::Timing;
 
 pub use cmd::{
     ERR_BAD_COMMAND, ERR_BAD_REGION, ERR_NO_SYSMEM_FLUSH, ERR_UNKNOWN_COMMAND, ERR_WPR2_SET,
@@ -54,14 +56,17 @@ pub struct Fwsec {
     signatures: Vec<(u32, Vec<u8>)>,
     /// Turing: the generic bootloader, or why it is missing.
     gbl: Option<Result<Gbl, String>>,
-    vram: u64,
+    fb_end: u64,
     rom: Vec<u8>,
+    timing: Timing,
+    busy: Duration,
 }
 
 impl Fwsec {
-    /// FWSEC for `chip` with `vram` bytes of VRAM, serving `rom`; Turing
-    /// reads its generic bootloader from the firmware directory `fw_dir`.
-    pub fn new(chip: &Chip, vram: u64, rom: &[u8], fw_dir: &Path) -> Self {
+    /// FWSEC for `chip` whose usable framebuffer ends at `fb_end`, serving
+    /// `rom`; Turing reads its generic bootloader from the firmware
+    /// directory `fw_dir`. Its commands take the time `timing` gives them.
+    pub fn new(chip: &Chip, fb_end: u64, rom: &[u8], fw_dir: &Path, timing: Timing) -> Self {
         let spec = chip.rom_spec().fwsec;
         let signatures = (0..16)
             .filter(|v| spec.signature_versions & (1 << v) != 0)
@@ -74,8 +79,10 @@ impl Fwsec {
             dmem: img::dmem(spec.build_stamp),
             signatures,
             gbl,
-            vram,
+            fb_end,
             rom: rom.to_vec(),
+            timing,
+            busy: Duration::ZERO,
         }
     }
 
@@ -185,10 +192,15 @@ impl Program for Fwsec {
         "fwsec"
     }
 
+    fn busy_for(&self) -> Duration {
+        self.busy
+    }
+
     fn start(&mut self, cpu: &mut Cpu, bus: &mut Bus<'_>) -> Option<Outcome> {
         if cpu.engine != Engine::Gsp {
             return None;
         }
+        self.busy = Duration::ZERO;
         let mut entry = cpu.bootvec;
         let mut via_gbl = false;
         if let Some(gbl) = &self.gbl {
@@ -235,7 +247,9 @@ impl Program for Fwsec {
         }
         bus.trace
             .trace(|| "fwsec: image recognised and authenticated".to_string());
-        cmd::run(cpu, bus, self.vram, &self.rom);
+        if let Some(step) = cmd::run(cpu, bus, self.fb_end, &self.rom) {
+            self.busy = self.timing.get(step);
+        }
         Some(Outcome::Halted)
     }
 }

@@ -12,21 +12,34 @@
 //! to [`GspRm::doorbell`], which reads the command queue and answers
 //! ([`rpc`]).
 //!
-//! The boot conversation, as real GSP-RM has it on Turing to Ada
-//! (nova-core `gsp/boot.rs`, `gsp/sequencer.rs`):
+//! The boot conversation, as real GSP-RM 570.144 has it on Turing to Ada
+//! (nova-core `gsp/boot.rs`, `gsp/sequencer.rs`; open-gpu-kernel-modules
+//! `src/nvidia/src/kernel/vgpu/rpc.c`; real boot logs, issue #18):
 //!
-//! 1. the driver sends GSP_SET_SYSTEM_INFO and SET_REGISTRY; GSP-RM checks
-//!    and logs them and acknowledges each (`rpc_result` NV_OK);
-//! 2. GSP-RM sends the GSP_RUN_CPU_SEQUENCER event: a scratch register
-//!    write, modify, poll and store, a delay, then CORE_RESUME. The driver
-//!    resets the GSP falcon (GSP-RM waits, [`State::AwaitResume`]), writes
-//!    the libos address into the mailboxes again and starts SEC2, whose
-//!    SEC2-RTOS ([`Sec2Rtos`]) resumes GSP-RM: RISC-V active again,
-//!    NV_PGC6_BSI_SECURE_SCRATCH_14 bit 26 (boot stage 3 handoff) set,
-//!    SEC2 MAILBOX0 0;
-//! 3. GSP-RM sends GSP_INIT_DONE;
-//! 4. GET_GSP_STATIC_INFO is answered with the chip's board name and
-//!    framebuffer regions matching `--vram`;
+//! 1. the driver sends GSP_SET_SYSTEM_INFO and SET_REGISTRY. Both are
+//!    asynchronous: GSP-RM never answers them (`rpcGspSetSystemInfo_v17_00`
+//!    and `rpcSetRegistry_v17_00` are issued with `_issueRpcAsync` and
+//!    documented as "an asynchronous RPC"; no reply appears in any real
+//!    log; John Hubbard's nova-core "fix GSP RPC send sequence numbers"
+//!    patch, February 2026, notes that GSP sends none). GSP-RM checks and
+//!    logs them; one it cannot accept stops its initialisation: a log
+//!    line, no CPU sequencer, no GSP_INIT_DONE (the driver times out);
+//! 2. GSP-RM posts a NOCAT journal record (GSP_POST_NOCAT_RECORD) and sends
+//!    the GSP_RUN_CPU_SEQUENCER event with a script of the real size
+//!    ([`script`]). The driver runs it: CORE_RESET resets the GSP falcon
+//!    (GSP-RM waits, [`State::AwaitResume`]), a small ucode runs on it
+//!    ([`SeqStub`]), and CORE_RESUME resets it again, writes the libos
+//!    address into its mailboxes and starts SEC2, whose SEC2-RTOS
+//!    ([`Sec2Rtos`]) resumes GSP-RM once it checked that the script ran:
+//!    RISC-V active again, NV_PGC6_BSI_SECURE_SCRATCH_14 bit 26 (boot
+//!    stage 3 handoff) set, SEC2 MAILBOX0 0;
+//! 3. GSP-RM sends the PMU's print buffer (UCODE_LIBOS_PRINT), another
+//!    NOCAT record, then GSP_INIT_DONE. Real GSP-RM sends these events on
+//!    its own before GSP_INIT_DONE (issue #18); their payloads have the
+//!    real structures' sizes (`rpc.rs`); where in the boot each comes is
+//!    nvsim's estimate;
+//! 4. GET_GSP_STATIC_INFO is answered with the chip's board name and the
+//!    framebuffer regions of the usable framebuffer;
 //! 5. UNLOADING_GUEST_DRIVER is acknowledged, then GSP-RM suspends: bit 31
 //!    of the GSP MAILBOX0 (LIBOS_INTERRUPT_PROCESSOR_SUSPENDED) is set and
 //!    the RISC-V core stops. A GSP falcon reset (FWSEC-SB) or
@@ -37,19 +50,31 @@
 //! SWGEN0 (bit 6) in the GSP falcon's IRQSTAT; if the driver unmasked it
 //! (IRQMASK) and routed it to the host (IRQDEST bit 6), the PCI interrupt
 //! (MSI or INTx) is raised.
+//!
+//! Timing (`timing.rs`): with the `fast` profile every message is in the
+//! status queue before the register write that caused it returns. With
+//! other durations, a message is written when its time has come by a
+//! background thread ([`spawn_ticker`]), which also raises the interrupt.
 
 pub mod libos;
 pub mod queue;
+pub mod rm;
 pub mod rpc;
+pub mod script;
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::time::{Duration, Instant};
 
 use crate::bar0::Bus;
 use crate::chip::Chip;
+use crate::dma::DmaSpace;
 use crate::falcon::hs::{Outcome, Program};
 use crate::falcon::{Cpu, Engine};
 use crate::fault::{FaultKind, Faults, Step};
+use crate::irq::IrqLine;
+use crate::timing::{Step as TimingStep, Timing};
+use crate::trace::Trace;
 use queue::{Queue, Shm, PAGE};
 
 /// NV_PGC6_BSI_SECURE_SCRATCH_14 (nova-core `regs.rs`).
@@ -60,7 +85,10 @@ pub const BOOT_STAGE_3_HANDOFF: u32 = 1 << 26;
 pub const PROCESSOR_SUSPENDED: u32 = 1 << 31;
 /// The scratch register the boot sequencer plays with
 /// (NV_PBUS_SW_SCRATCH(0x30)).
-pub const SEQ_SCRATCH: u32 = 0x0000_1400 + 4 * 0x30;
+pub const SEQ_SCRATCH: u32 = script::SCRATCH;
+/// SEC2 MAILBOX0 when CORE_RESUME came before the script's other commands
+/// ran (nvsim's value).
+pub const SEQUENCER_INCOMPLETE: u32 = 0xb0_07e4;
 
 /// A GSP-RM model shared by the falcons that reach it.
 pub type Shared = Arc<Mutex<GspRm>>;
@@ -98,50 +126,96 @@ struct Session {
     tx_seq: u32,
     /// seqNum expected of the driver's next command.
     rx_seq: u32,
-    pending: VecDeque<Vec<u8>>,
+    /// Messages not yet in the status queue, with when they may go.
+    pending: VecDeque<(Instant, Vec<u8>)>,
     system_info: bool,
     registry: bool,
+    /// An init command was refused: GSP-RM does not go on.
+    init_failed: bool,
+    /// The sequencer's ucode ran on the GSP falcon.
+    stub_ran: bool,
     sent: u32,
+    /// The RM objects the driver allocated ([`rm`]).
+    rm: rm::Objects,
 }
 
 /// The GSP-RM model.
 pub struct GspRm {
     chip: &'static Chip,
-    vram: u64,
+    /// End of the usable framebuffer.
+    fb_end: u64,
     mirror_base: u32,
     faults: Faults,
+    timing: Timing,
     state: State,
     riscv_active: bool,
+    /// The RISC-V core reads as active only from then on.
+    active_from: Option<Instant>,
+    /// UNLOADING_GUEST_DRIVER was answered; GSP-RM suspends then.
+    suspend_at: Option<Instant>,
     gsp_mailbox: [u32; 2],
     mailbox0_bits: u32,
+    /// A message went into the status queue since the last look.
     irq: bool,
+    /// ... and the background thread already raised the interrupt.
+    irq_raised: bool,
+    /// The GSP falcon routes SWGEN0 to the host.
+    swgen0_routed: bool,
+    /// Wakes the background thread ([`spawn_ticker`]) when a message is
+    /// queued for later.
+    wake: Option<Arc<Condvar>>,
     /// Start of the firmware-reserved framebuffer (gspFwRsvdStart).
     rsvd_start: u64,
     session: Option<Session>,
 }
 
 impl GspRm {
-    /// GSP-RM of `chip` with `vram` bytes, PCI config mirror at
-    /// `mirror_base`, with `faults`.
-    pub fn new(chip: &'static Chip, vram: u64, mirror_base: u32, faults: Faults) -> Self {
+    /// GSP-RM of `chip` whose usable framebuffer ends at `fb_end`, PCI
+    /// config mirror at `mirror_base`, with `faults`, taking the time
+    /// `timing` gives each step.
+    pub fn new(
+        chip: &'static Chip,
+        fb_end: u64,
+        mirror_base: u32,
+        faults: Faults,
+        timing: Timing,
+    ) -> Self {
         Self {
             chip,
-            vram,
+            fb_end,
             mirror_base,
             faults,
+            timing,
             state: State::Off,
             riscv_active: false,
+            active_from: None,
+            suspend_at: None,
             gsp_mailbox: [0; 2],
             mailbox0_bits: 0,
             irq: false,
-            rsvd_start: vram,
+            irq_raised: false,
+            swgen0_routed: false,
+            wake: None,
+            rsvd_start: fb_end,
             session: None,
         }
     }
 
     /// The same, shareable.
-    pub fn shared(chip: &'static Chip, vram: u64, mirror_base: u32, faults: Faults) -> Shared {
-        Arc::new(Mutex::new(Self::new(chip, vram, mirror_base, faults)))
+    pub fn shared(
+        chip: &'static Chip,
+        fb_end: u64,
+        mirror_base: u32,
+        faults: Faults,
+        timing: Timing,
+    ) -> Shared {
+        Arc::new(Mutex::new(Self::new(
+            chip,
+            fb_end,
+            mirror_base,
+            faults,
+            timing,
+        )))
     }
 
     /// Where GSP-RM is.
@@ -149,9 +223,20 @@ impl GspRm {
         self.state
     }
 
+    /// The RM objects of the running GSP-RM (clients, devices, VA spaces
+    /// with their page directories), if it runs.
+    pub fn rm_objects(&self) -> Option<&rm::Objects> {
+        self.session.as_ref().map(|s| &s.rm)
+    }
+
     /// Whether the GSP RISC-V core runs.
     pub fn riscv_active(&self) -> bool {
-        self.riscv_active
+        self.riscv_active && self.active_from.is_none_or(|t| Instant::now() >= t)
+    }
+
+    /// The GSP falcon routes SWGEN0 to the host (IRQMASK and IRQDEST).
+    pub fn set_swgen0_routed(&mut self, routed: bool) {
+        self.swgen0_routed = routed;
     }
 
     /// The configured faults.
@@ -164,14 +249,52 @@ impl GspRm {
         self.gsp_mailbox = mailbox;
     }
 
-    /// MAILBOX0 bits GSP-RM set since the last call.
-    pub fn take_mailbox0_bits(&mut self) -> u32 {
+    /// MAILBOX0 bits GSP-RM set since the last call (applying a
+    /// suspension whose time has come).
+    pub fn take_mailbox0_bits(&mut self, trace: &Trace) -> u32 {
+        self.apply_due(trace);
         std::mem::take(&mut self.mailbox0_bits)
     }
 
-    /// Whether GSP-RM raised SWGEN0 since the last call.
-    pub fn take_irq(&mut self) -> bool {
-        std::mem::take(&mut self.irq)
+    /// Whether GSP-RM raised SWGEN0 since the last call, and whether the
+    /// background thread already raised the PCI interrupt for it.
+    pub fn take_irq(&mut self) -> (bool, bool) {
+        (
+            std::mem::take(&mut self.irq),
+            std::mem::take(&mut self.irq_raised),
+        )
+    }
+
+    /// Suspends GSP-RM if UNLOADING_GUEST_DRIVER's time has come.
+    fn apply_due(&mut self, trace: &Trace) {
+        if self.suspend_at.is_some_and(|t| Instant::now() >= t) {
+            self.suspend_at = None;
+            self.suspend(trace);
+        }
+    }
+
+    fn suspend(&mut self, trace: &Trace) {
+        self.state = State::Suspended;
+        self.riscv_active = false;
+        self.mailbox0_bits |= PROCESSOR_SUSPENDED;
+        trace.log("GSP-RM: suspended (GSP MAILBOX0 bit 31 set), RISC-V core stopped");
+    }
+
+    /// What the background thread does: suspends GSP-RM and writes the
+    /// messages whose time has come. Returns whether it wrote any and when
+    /// it has something to do next.
+    pub fn tick(&mut self, dma: &DmaSpace, trace: &Trace) -> (bool, Option<Instant>) {
+        self.apply_due(trace);
+        let wrote = self.flush(dma, trace);
+        let next_msg = self
+            .session
+            .as_ref()
+            .and_then(|s| s.pending.front().map(|(t, _)| *t));
+        let next = match (next_msg, self.suspend_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        (wrote, next)
     }
 
     /// Removes the device if `remove-at=step` applies: DMA stops and BAR
@@ -192,6 +315,7 @@ impl GspRm {
     fn fail(&mut self) {
         self.state = State::Failed;
         self.riscv_active = false;
+        self.suspend_at = None;
         self.session = None;
     }
 
@@ -199,10 +323,12 @@ impl GspRm {
     pub fn gsp_reset(&mut self, bus: &Bus<'_>) {
         self.riscv_active = false;
         self.mailbox0_bits = 0;
+        self.suspend_at = None;
         match self.state {
-            State::AwaitResume => bus
-                .trace
-                .log("GSP-RM: GSP core reset by the CPU sequencer (CORE_RESUME); waiting for SEC2"),
+            State::AwaitResume => bus.trace.trace(|| {
+                "GSP-RM: GSP falcon reset by the CPU sequencer; GSP-RM waits for SEC2 to resume it"
+                    .to_string()
+            }),
             State::Off => {}
             s => {
                 bus.trace
@@ -219,9 +345,13 @@ impl GspRm {
         self.state = State::Off;
         self.session = None;
         self.riscv_active = false;
+        self.active_from = None;
+        self.suspend_at = None;
         self.gsp_mailbox = [0; 2];
         self.mailbox0_bits = 0;
         self.irq = false;
+        self.irq_raised = false;
+        self.swgen0_routed = false;
     }
 
     /// `booter_unload` ran: GSP-RM is gone, the next boot starts afresh.
@@ -235,6 +365,7 @@ impl GspRm {
         self.state = State::Off;
         self.session = None;
         self.riscv_active = false;
+        self.suspend_at = None;
         self.mailbox0_bits = 0;
         let v = bus.regs.read(BSI_SECURE_SCRATCH_14).unwrap_or(0);
         bus.regs
@@ -243,12 +374,16 @@ impl GspRm {
 
     /// `booter_load` verified GSP-RM and starts it; `rsvd_start` is the
     /// start of the firmware-reserved framebuffer from the WPR metadata.
-    pub fn start(&mut self, bus: &mut Bus<'_>, rsvd_start: u64) {
+    /// The RISC-V core reads as active from `active_from` on (when
+    /// `booter_load` halts), at once if `None`.
+    pub fn start(&mut self, bus: &mut Bus<'_>, rsvd_start: u64, active_from: Option<Instant>) {
         self.faults.boot_started();
         let boot = self.faults.boot();
         self.session = None;
         self.mailbox0_bits = 0;
-        self.rsvd_start = rsvd_start.min(self.vram);
+        self.suspend_at = None;
+        self.active_from = active_from;
+        self.rsvd_start = rsvd_start.min(self.fb_end);
         let v = bus.regs.read(BSI_SECURE_SCRATCH_14).unwrap_or(0);
         bus.regs
             .set_hw(BSI_SECURE_SCRATCH_14, v & !BOOT_STAGE_3_HANDOFF);
@@ -265,7 +400,7 @@ impl GspRm {
         bus.trace
             .log(format!("GSP-RM: boot {boot}: RISC-V core active"));
         let libos = u64::from(self.gsp_mailbox[0]) | (u64::from(self.gsp_mailbox[1]) << 32);
-        match Self::open(bus, libos) {
+        match Self::open(bus, libos, self.chip) {
             Ok(s) => {
                 bus.trace.log(format!(
                     "GSP-RM: libos arguments at {libos:#x}; shared memory {:#x} bytes, command \
@@ -286,7 +421,7 @@ impl GspRm {
         }
     }
 
-    fn open(bus: &Bus<'_>, libos: u64) -> Result<Session, String> {
+    fn open(bus: &Bus<'_>, libos: u64, chip: &'static Chip) -> Result<Session, String> {
         let regions = libos::regions(bus.dma, libos)?;
         let args = libos::rm_args(bus.dma, &regions)?;
         let shm = Shm::map(bus.dma, args.shm, args.ptes)?;
@@ -305,7 +440,10 @@ impl GspRm {
             pending: VecDeque::new(),
             system_info: false,
             registry: false,
+            init_failed: false,
+            stub_ran: false,
             sent: 0,
+            rm: rm::Objects::new(chip),
         })
     }
 
@@ -335,7 +473,7 @@ impl GspRm {
                 return;
             }
         }
-        self.flush(bus);
+        self.flush(bus.dma, bus.trace);
     }
 
     /// Reads the next command, if any. A message with a bad checksum is
@@ -402,45 +540,43 @@ impl GspRm {
             m.seq,
             m.payload.len()
         ));
+        let reply_after = self.timing.get(TimingStep::Rpc);
         match m.function {
             rpc::GSP_SET_SYSTEM_INFO => {
-                let result = match rpc::system_info(&m.payload, self.chip, self.mirror_base) {
+                let ok = match rpc::system_info(&m.payload, self.chip, self.mirror_base) {
                     Ok(i) => {
                         bus.trace.log(format!(
                             "GSP-RM: system info: BAR0 {:#x}, BAR1 {:#x}, BAR3 {:#x}, PCI \
                              {:#010x}/{:#010x}, config mirror {:#x}+{:#x}",
                             i.bar0, i.bar1, i.bar3, i.pci_id, i.pci_sub_id, i.mirror.0, i.mirror.1
                         ));
-                        rpc::NV_OK
+                        true
                     }
                     Err(e) => {
-                        bus.trace
-                            .log(format!("GSP-RM: GSP_SET_SYSTEM_INFO refused: {e}"));
-                        rpc::NV_ERR_INVALID_ARGUMENT
+                        self.init_refused(bus, &format!("GSP_SET_SYSTEM_INFO refused: {e}"));
+                        false
                     }
                 };
                 if let Some(s) = self.session.as_mut() {
-                    s.system_info = result == rpc::NV_OK;
+                    s.system_info = ok;
                 }
-                self.send(bus, m.function, result, m.rpc_seq, &[]);
                 self.maybe_sequencer(bus);
             }
             rpc::SET_REGISTRY => {
-                let result = match rpc::registry(&m.payload) {
+                let ok = match rpc::registry(&m.payload) {
                     Ok(entries) => {
                         bus.trace
                             .log(format!("GSP-RM: registry: {}", entries.join(", ")));
-                        rpc::NV_OK
+                        true
                     }
                     Err(e) => {
-                        bus.trace.log(format!("GSP-RM: SET_REGISTRY refused: {e}"));
-                        rpc::NV_ERR_INVALID_ARGUMENT
+                        self.init_refused(bus, &format!("SET_REGISTRY refused: {e}"));
+                        false
                     }
                 };
                 if let Some(s) = self.session.as_mut() {
-                    s.registry = result == rpc::NV_OK;
+                    s.registry = ok;
                 }
-                self.send(bus, m.function, result, m.rpc_seq, &[]);
                 self.maybe_sequencer(bus);
             }
             rpc::GET_GSP_STATIC_INFO => {
@@ -448,7 +584,7 @@ impl GspRm {
                     return;
                 }
                 let regions = self.fb_regions();
-                let mut p = rpc::static_info(self.chip, self.vram, &regions);
+                let mut p = rpc::static_info(self.chip, self.fb_end, &regions);
                 if self.faults.active(FaultKind::BadReply) {
                     bus.trace
                         .log("fault bad-reply: GET_GSP_STATIC_INFO reply truncated to 0x100 bytes");
@@ -456,12 +592,19 @@ impl GspRm {
                 }
                 bus.trace.log(format!(
                     "GSP-RM: static info: {:?}, {} FB regions, fb_length {:#x}",
-                    rpc::static_info_name(&rpc::static_info(self.chip, self.vram, &[]))
+                    rpc::static_info_name(&rpc::static_info(self.chip, self.fb_end, &[]))
                         .unwrap_or_default(),
                     regions.len(),
-                    self.vram
+                    self.fb_end
                 ));
-                self.send(bus, m.function, rpc::NV_OK, m.rpc_seq, &p);
+                self.send(
+                    bus.trace,
+                    m.function,
+                    rpc::NV_OK,
+                    m.rpc_seq,
+                    &p,
+                    reply_after,
+                );
             }
             rpc::UNLOADING_GUEST_DRIVER => {
                 match rpc::unloading(&m.payload) {
@@ -472,28 +615,65 @@ impl GspRm {
                         .trace
                         .log(format!("GSP-RM: UNLOADING_GUEST_DRIVER: {e}")),
                 }
-                self.send(bus, m.function, rpc::NV_OK, m.rpc_seq, &[]);
-                self.flush(bus);
-                self.state = State::Suspended;
-                self.riscv_active = false;
-                self.mailbox0_bits |= PROCESSOR_SUSPENDED;
-                bus.trace
-                    .log("GSP-RM: suspended (GSP MAILBOX0 bit 31 set), RISC-V core stopped");
+                self.send(
+                    bus.trace,
+                    m.function,
+                    rpc::NV_OK,
+                    m.rpc_seq,
+                    &[],
+                    reply_after,
+                );
+                self.flush(bus.dma, bus.trace);
+                let after = reply_after.max(self.timing.get(TimingStep::GspUnload));
+                if after.is_zero() {
+                    self.suspend(bus.trace);
+                } else {
+                    self.suspend_at = Some(Instant::now() + after);
+                    self.notify();
+                }
+            }
+            f if rm::Objects::serves(f) => {
+                let Some(s) = self.session.as_mut() else {
+                    return;
+                };
+                let (result, reply) = s.rm.handle(f, &m.payload, bus.trace);
+                self.send(bus.trace, f, result, m.rpc_seq, &reply, reply_after);
             }
             rpc::CONTINUATION_RECORD => {}
-            rpc::NOP => self.send(bus, m.function, rpc::NV_OK, m.rpc_seq, &[]),
+            rpc::NOP => self.send(
+                bus.trace,
+                m.function,
+                rpc::NV_OK,
+                m.rpc_seq,
+                &[],
+                reply_after,
+            ),
             _ => {
                 bus.trace.log(format!(
                     "GSP-RM: {name} is not modelled; replying NV_ERR_NOT_SUPPORTED"
                 ));
                 self.send(
-                    bus,
+                    bus.trace,
                     m.function,
                     rpc::NV_ERR_NOT_SUPPORTED,
                     m.rpc_seq,
                     &m.payload,
+                    reply_after,
                 );
             }
+        }
+    }
+
+    /// An init command GSP-RM cannot accept: it stops initialising (as
+    /// real GSP-RM gives no reply to either, the driver sees no sequencer
+    /// and no GSP_INIT_DONE); it still reads the queue, so an unload
+    /// works.
+    fn init_refused(&mut self, bus: &Bus<'_>, why: &str) {
+        bus.trace.log(format!(
+            "GSP-RM: {why}; GSP-RM stops initialising (no CPU sequencer, no GSP_INIT_DONE)"
+        ));
+        if let Some(s) = self.session.as_mut() {
+            s.init_failed = true;
         }
     }
 
@@ -507,10 +687,10 @@ impl GspRm {
                 protected: false,
             });
         }
-        if self.rsvd_start < self.vram {
+        if self.rsvd_start < self.fb_end {
             r.push(rpc::FbRegion {
                 base: self.rsvd_start,
-                limit: self.vram - 1,
+                limit: self.fb_end - 1,
                 reserved: true,
                 protected: true,
             });
@@ -518,32 +698,70 @@ impl GspRm {
         r
     }
 
-    /// After both init commands: send the CPU sequencer.
+    /// After both init commands: a NOCAT record, then the CPU sequencer.
     fn maybe_sequencer(&mut self, bus: &mut Bus<'_>) {
         let ready = self
             .session
             .as_ref()
-            .is_some_and(|s| s.system_info && s.registry);
+            .is_some_and(|s| s.system_info && s.registry && !s.init_failed);
         if !ready || self.state != State::Running {
             return;
         }
-        use rpc::seq::*;
-        let v = 0x05e9_0001u32;
-        let modified = (v & !0xff00) | 0x0200;
-        let p = rpc::sequencer(&[
-            (REG_WRITE, &[SEQ_SCRATCH, v]),
-            (REG_MODIFY, &[SEQ_SCRATCH, 0xff00, 0x0200]),
-            (REG_POLL, &[SEQ_SCRATCH, 0xffff_ffff, modified, 1000, 0]),
-            (DELAY_US, &[10]),
-            (REG_STORE, &[SEQ_SCRATCH, 0]),
-            (CORE_RESUME, &[]),
-        ]);
-        bus.trace.log(
-            "GSP-RM: sending GSP_RUN_CPU_SEQUENCER (scratch write/modify/poll/store, delay, \
-             CORE_RESUME)",
+        let after = self.timing.get(TimingStep::GspInit);
+        let nocat = rpc::nocat_record(rpc::NOCAT_REC_TYPE_ASSERT, "GSP-RM", 0);
+        self.send(
+            bus.trace,
+            rpc::EVENT_GSP_POST_NOCAT_RECORD,
+            rpc::NV_OK,
+            0,
+            &nocat,
+            after,
         );
-        self.send(bus, rpc::EVENT_GSP_RUN_CPU_SEQUENCER, rpc::NV_OK, 0, &p);
+        let cmds = script::script(self.chip.arch);
+        let refs: Vec<(u32, &[u32])> = cmds.iter().map(|(o, a)| (*o, a.as_slice())).collect();
+        let p = rpc::sequencer(&refs);
+        bus.trace.log(format!(
+            "GSP-RM: sending GSP_RUN_CPU_SEQUENCER: {} commands, {} dwords (every opcode, \
+             CORE_RESUME last)",
+            cmds.len(),
+            (p.len() - 0x28) / 4
+        ));
+        self.send(
+            bus.trace,
+            rpc::EVENT_GSP_RUN_CPU_SEQUENCER,
+            rpc::NV_OK,
+            0,
+            &p,
+            after,
+        );
         self.state = State::AwaitResume;
+    }
+
+    /// The sequencer's ucode ran on the GSP falcon ([`SeqStub`]).
+    fn stub_ran(&mut self) {
+        if let Some(s) = self.session.as_mut() {
+            s.stub_ran = true;
+        }
+    }
+
+    /// What of the script the driver has not run, if anything.
+    fn script_missing(&self, bus: &Bus<'_>) -> Option<String> {
+        let scratch = bus.regs.read(SEQ_SCRATCH).unwrap_or(0);
+        if scratch != script::SCRATCH_DONE {
+            return Some(format!(
+                "NV_PBUS_SW_SCRATCH(0x30) is {scratch:#x}, the script's REG_WRITE/REG_MODIFY \
+                 leave {:#x}",
+                script::SCRATCH_DONE
+            ));
+        }
+        if !self.session.as_ref().is_some_and(|s| s.stub_ran) {
+            return Some(
+                "the script's ucode never ran on the GSP falcon (CORE_RESET, IMEM load, \
+                 CORE_START, CORE_WAIT_FOR_HALT)"
+                    .to_string(),
+            );
+        }
+        None
     }
 
     /// SEC2 started while GSP-RM waits for CORE_RESUME: resume. Returns
@@ -551,6 +769,9 @@ impl GspRm {
     pub fn sec2_started(&mut self, bus: &mut Bus<'_>) -> Option<u32> {
         if self.state != State::AwaitResume {
             return None;
+        }
+        if self.remove_at(bus, Step::InitDone) {
+            return Some(0);
         }
         let libos = self.session.as_ref().map_or(0, |s| s.libos);
         let got = u64::from(self.gsp_mailbox[0]) | (u64::from(self.gsp_mailbox[1]) << 32);
@@ -562,8 +783,17 @@ impl GspRm {
             self.fail();
             return Some(crate::booter::BAD_WPR_META);
         }
+        if let Some(why) = self.script_missing(bus) {
+            bus.trace.log(format!(
+                "SEC2-RTOS: CORE_RESUME before the CPU sequencer's other commands ran: {why}; \
+                 GSP-RM does not resume"
+            ));
+            self.fail();
+            return Some(SEQUENCER_INCOMPLETE);
+        }
         self.state = State::Running;
         self.riscv_active = true;
+        self.active_from = None;
         let v = bus.regs.read(BSI_SECURE_SCRATCH_14).unwrap_or(0);
         bus.regs
             .set_hw(BSI_SECURE_SCRATCH_14, v | BOOT_STAGE_3_HANDOFF);
@@ -571,78 +801,137 @@ impl GspRm {
             "SEC2-RTOS: GSP-RM resumed (RISC-V core active, BSI_SECURE_SCRATCH_14 boot stage 3 \
              handoff)",
         );
-        if self.remove_at(bus, Step::InitDone) {
-            return Some(0);
-        }
+        let after = self.timing.get(TimingStep::GspResume);
+        let print = rpc::libos_print_pmu("nvsim: PMU started\n");
+        self.send(
+            bus.trace,
+            rpc::EVENT_UCODE_LIBOS_PRINT,
+            rpc::NV_OK,
+            0,
+            &print,
+            after,
+        );
+        let nocat = rpc::nocat_record(rpc::NOCAT_REC_TYPE_ASSERT, "GSP-RM", 1);
+        self.send(
+            bus.trace,
+            rpc::EVENT_GSP_POST_NOCAT_RECORD,
+            rpc::NV_OK,
+            0,
+            &nocat,
+            after,
+        );
         if self.faults.active(FaultKind::NoInitDone) {
             bus.trace
                 .log("fault no-init-done: GSP-RM does not send GSP_INIT_DONE");
         } else {
-            self.send(bus, rpc::EVENT_GSP_INIT_DONE, rpc::NV_OK, 0, &[]);
-            self.flush(bus);
+            self.send(
+                bus.trace,
+                rpc::EVENT_GSP_INIT_DONE,
+                rpc::NV_OK,
+                0,
+                &[],
+                after,
+            );
         }
+        self.flush(bus.dma, bus.trace);
         Some(0)
     }
 
-    fn send(&mut self, bus: &Bus<'_>, function: u32, result: u32, rpc_seq: u32, payload: &[u8]) {
+    /// Queues a message for the status queue, to go once `after` has
+    /// passed (and after the messages queued before it).
+    fn send(
+        &mut self,
+        trace: &Trace,
+        function: u32,
+        result: u32,
+        rpc_seq: u32,
+        payload: &[u8],
+        after: Duration,
+    ) {
         let bad = self.faults.active(FaultKind::BadChecksum);
         let Some(s) = self.session.as_mut() else {
             return;
         };
         let corrupt = bad && s.sent == 0;
         if corrupt {
-            bus.trace.log(format!(
+            trace.log(format!(
                 "fault bad-checksum: {} goes out with a wrong checksum",
                 rpc::name(function)
             ));
         }
         let m = queue::encode(s.tx_seq, function, result, rpc_seq, payload, None, corrupt);
-        bus.trace.log(format!(
-            "GSP-RM: sending {} (seq {}, result {result:#x}, {:#x}-byte payload)",
+        trace.log(format!(
+            "GSP-RM: sending {} (seq {}, result {result:#x}, {:#x}-byte payload, message \
+             length {:#x}{})",
             rpc::name(function),
             s.tx_seq,
-            payload.len()
+            payload.len(),
+            m.len(),
+            if after.is_zero() {
+                String::new()
+            } else {
+                format!(", after {after:?}")
+            }
         ));
         s.tx_seq = s.tx_seq.wrapping_add(1);
         s.sent += 1;
-        s.pending.push_back(m);
+        let mut due = Instant::now() + after;
+        if let Some((last, _)) = s.pending.back() {
+            due = due.max(*last);
+        }
+        s.pending.push_back((due, m));
+        if !after.is_zero() {
+            self.notify();
+        }
     }
 
-    /// Writes pending messages into the status queue as space allows.
-    fn flush(&mut self, bus: &Bus<'_>) {
+    fn notify(&self) {
+        if let Some(w) = &self.wake {
+            w.notify_one();
+        }
+    }
+
+    /// Writes the pending messages whose time has come into the status
+    /// queue, as space allows. Returns whether it wrote any.
+    fn flush(&mut self, dma: &DmaSpace, trace: &Trace) -> bool {
         let Some(s) = self.session.as_mut() else {
-            return;
+            return false;
         };
+        let now = Instant::now();
         let mut sent = false;
-        while let Some(m) = s.pending.front() {
+        while let Some((due, m)) = s.pending.front() {
+            if *due > now {
+                break;
+            }
             let elems = (m.len() as u64).div_ceil(PAGE) as u32;
-            let read = match s.shm.read_u32(bus.dma, s.cmdq.read_ptr_at()) {
+            let read = match s.shm.read_u32(dma, s.cmdq.read_ptr_at()) {
                 Ok(r) if r < s.statq.count => r,
                 Ok(r) => {
-                    bus.trace.log(format!(
-                        "GSP-RM: driver read pointer {r} beyond the status queue"
+                    trace.log(format!(
+                        "GSP-RM: driver read pointer {r} beyond the status queue; {} pending \
+                         message(s) dropped",
+                        s.pending.len()
                     ));
+                    s.pending.clear();
                     break;
                 }
                 Err(e) => {
-                    bus.trace.log(format!("GSP-RM: status queue: {e}"));
+                    trace.log(format!(
+                        "GSP-RM: status queue: {e}; {} pending message(s) dropped",
+                        s.pending.len()
+                    ));
+                    s.pending.clear();
                     break;
                 }
             };
             if s.statq.free(s.write, read) < elems {
-                bus.trace
-                    .trace(|| "GSP-RM: status queue full; message held back".to_string());
+                trace.trace(|| "GSP-RM: status queue full; message held back".to_string());
                 break;
             }
-            let done = s
-                .statq
-                .write_msg(&s.shm, bus.dma, s.write, m)
-                .and_then(|()| {
-                    let w = (s.write + elems) % s.statq.count;
-                    s.shm
-                        .write_u32(bus.dma, s.statq.write_ptr_at(), w)
-                        .map(|()| w)
-                });
+            let done = s.statq.write_msg(&s.shm, dma, s.write, m).and_then(|()| {
+                let w = (s.write + elems) % s.statq.count;
+                s.shm.write_u32(dma, s.statq.write_ptr_at(), w).map(|()| w)
+            });
             match done {
                 Ok(w) => {
                     s.write = w;
@@ -650,7 +939,11 @@ impl GspRm {
                     sent = true;
                 }
                 Err(e) => {
-                    bus.trace.log(format!("GSP-RM: status queue write: {e}"));
+                    trace.log(format!(
+                        "GSP-RM: status queue write: {e}; {} pending message(s) dropped",
+                        s.pending.len()
+                    ));
+                    s.pending.clear();
                     break;
                 }
             }
@@ -658,6 +951,95 @@ impl GspRm {
         if sent {
             self.irq = true;
         }
+        sent
+    }
+}
+
+/// Starts the thread that writes GSP-RM's delayed messages when their time
+/// comes, applies a delayed suspension and raises the interrupt for them
+/// (only needed when `timing.rs` gives GSP-RM's steps a duration). It ends
+/// once `rm` is dropped.
+pub fn spawn_ticker(rm: &Shared, dma: DmaSpace, irq: IrqLine, trace: Trace) {
+    let wake = Arc::new(Condvar::new());
+    lock(rm).wake = Some(wake.clone());
+    let weak: Weak<Mutex<GspRm>> = Arc::downgrade(rm);
+    let log = trace.clone();
+    let spawned = std::thread::Builder::new()
+        .name("nvsim-gsp-rm".into())
+        .spawn(move || loop {
+            let Some(rm) = weak.upgrade() else {
+                return;
+            };
+            let mut g = lock(&rm);
+            let (wrote, next) = g.tick(&dma, &trace);
+            if wrote && g.swgen0_routed && !g.irq_raised {
+                g.irq_raised = true;
+                irq.raise();
+            }
+            let idle = Duration::from_millis(100);
+            let wait = next.map_or(idle, |t| {
+                t.saturating_duration_since(Instant::now()).min(idle)
+            });
+            if !wait.is_zero() {
+                // Woken early when a message is queued.
+                drop(wake.wait_timeout(g, wait));
+            }
+        });
+    if let Err(e) = spawned {
+        log.log(format!(
+            "GSP-RM: cannot start the timing thread: {e}; delayed messages wait for the next \
+             doorbell"
+        ));
+    }
+}
+
+/// The ucode of the CPU sequencer script ([`script`]) on the GSP falcon:
+/// while GSP-RM waits for CORE_RESUME, a start of the GSP falcon at the
+/// ucode halts it at once with MAILBOX0 cleared (the answer the script
+/// polls for).
+pub struct SeqStub {
+    rm: Shared,
+}
+
+impl SeqStub {
+    /// The sequencer ucode of `rm`.
+    pub fn new(rm: Shared) -> Self {
+        Self { rm }
+    }
+}
+
+impl Program for SeqStub {
+    fn name(&self) -> &str {
+        "gsp-rm sequencer ucode"
+    }
+
+    fn start(&mut self, cpu: &mut Cpu, bus: &mut Bus<'_>) -> Option<Outcome> {
+        if cpu.engine != Engine::Gsp {
+            return None;
+        }
+        let mut g = lock(&self.rm);
+        if g.state() != State::AwaitResume {
+            return None;
+        }
+        let want = script::stub_bytes();
+        match cpu.mem.read_virtual(cpu.bootvec, want.len()) {
+            Some((code, _)) if code == want => {}
+            _ => return None,
+        }
+        if cpu.mailbox[0] != script::STUB_TOKEN {
+            bus.trace.log(format!(
+                "GSP-RM: the sequencer ucode started with MAILBOX0 {:#x}, not {:#x}; it halts \
+                 without answering",
+                cpu.mailbox[0],
+                script::STUB_TOKEN
+            ));
+            return Some(Outcome::Halted);
+        }
+        cpu.mailbox[0] = 0;
+        g.stub_ran();
+        bus.trace
+            .trace(|| "GSP-RM: the sequencer ucode ran on the GSP falcon".to_string());
+        Some(Outcome::Halted)
     }
 }
 

@@ -5,7 +5,14 @@
 //! `NV_VGPU_MSG_EVENT_*`), structure layouts and offsets: nova-core
 //! `gsp/fw/r570_144/bindings.rs` (the offsets below were computed from its
 //! `repr(C)` layouts), `gsp/commands.rs`, `gsp/fw/commands.rs`,
-//! `gsp/sequencer.rs`; status codes: NVIDIA's `nvstatuscodes.h`.
+//! `gsp/sequencer.rs`; status codes: NVIDIA's `nvstatuscodes.h`. Boot
+//! event payloads: open-gpu-kernel-modules `ctrl2080nvd.h`
+//! (`NV2080CtrlNocatJournalInsertRecord`) and `kernel_gsp.c`
+//! (`rpc_gsp_post_nocat_record_v01_00` carries one such record,
+//! `rpc_gsp_lockdown_notice_v17_00` one NvBool), nouveau
+//! `rm/r535/gsp.c` (`rpc_ucode_libos_print_v1e_08`: u32 engine
+//! descriptor, u32 size, the print buffer; the PMU's is 4 KiB and sent
+//! whole).
 
 use crate::chip::Chip;
 use crate::le::{le32, le64};
@@ -34,6 +41,12 @@ pub const SET_REGISTRY: u32 = 73;
 pub const EVENT_GSP_INIT_DONE: u32 = 0x1001;
 /// `NV_VGPU_MSG_EVENT_GSP_RUN_CPU_SEQUENCER`.
 pub const EVENT_GSP_RUN_CPU_SEQUENCER: u32 = 0x1002;
+/// `NV_VGPU_MSG_EVENT_UCODE_LIBOS_PRINT`.
+pub const EVENT_UCODE_LIBOS_PRINT: u32 = 0x100c;
+/// `NV_VGPU_MSG_EVENT_GSP_LOCKDOWN_NOTICE`.
+pub const EVENT_GSP_LOCKDOWN_NOTICE: u32 = 0x101c;
+/// `NV_VGPU_MSG_EVENT_GSP_POST_NOCAT_RECORD`.
+pub const EVENT_GSP_POST_NOCAT_RECORD: u32 = 0x1020;
 
 /// Name of a function or event number, for the log.
 pub fn name(function: u32) -> String {
@@ -58,8 +71,16 @@ pub fn name(function: u32) -> String {
         SET_REGISTRY => "SET_REGISTRY",
         74 => "GSP_INIT_POST_OBJGPU",
         76 => "GSP_RM_CONTROL",
+        103 => "GSP_RM_ALLOC",
         EVENT_GSP_INIT_DONE => "GSP_INIT_DONE",
         EVENT_GSP_RUN_CPU_SEQUENCER => "GSP_RUN_CPU_SEQUENCER",
+        0x1004 => "POST_EVENT",
+        0x1005 => "RC_TRIGGERED",
+        0x1006 => "MMU_FAULT_QUEUED",
+        0x1007 => "OS_ERROR_LOG",
+        EVENT_UCODE_LIBOS_PRINT => "UCODE_LIBOS_PRINT",
+        EVENT_GSP_LOCKDOWN_NOTICE => "GSP_LOCKDOWN_NOTICE",
+        EVENT_GSP_POST_NOCAT_RECORD => "GSP_POST_NOCAT_RECORD",
         _ => "",
     };
     if known.is_empty() {
@@ -210,9 +231,13 @@ pub struct FbRegion {
     pub protected: bool,
 }
 
-/// The GET_GSP_STATIC_INFO reply payload for `chip` with `vram` bytes and
-/// `regions`.
-pub fn static_info(chip: &Chip, vram: u64, regions: &[FbRegion]) -> Vec<u8> {
+/// The GET_GSP_STATIC_INFO reply payload for `chip` with `regions`;
+/// `fb_length` is the framebuffer GSP-RM manages: the usable one (the CPU
+/// driver takes it as the total FB size, `fbTotalMemSizeMb`, in
+/// open-gpu-kernel-modules `memmgrInitBaseFbRegions_FWCLIENT`, and asserts
+/// that the last region's limit reaches it; a 16 GiB RTX A4000 reports
+/// 16376 MiB).
+pub fn static_info(chip: &Chip, fb_length: u64, regions: &[FbRegion]) -> Vec<u8> {
     let mut p = vec![0u8; STATIC_INFO_SIZE];
     let n = regions.len().min(16);
     p[SI_FB_REGIONS..SI_FB_REGIONS + 4].copy_from_slice(&(n as u32).to_le_bytes());
@@ -220,14 +245,22 @@ pub fn static_info(chip: &Chip, vram: u64, regions: &[FbRegion]) -> Vec<u8> {
         let o = SI_FB_REGIONS + 8 + i * FB_REGION_SIZE;
         p[o..o + 8].copy_from_slice(&r.base.to_le_bytes());
         p[o + 8..o + 16].copy_from_slice(&r.limit.to_le_bytes());
-        p[o + 16..o + 24].copy_from_slice(&u64::from(r.reserved).to_le_bytes());
+        // `reserved` counts the region's reserved bytes (the CPU driver adds
+        // it up as reserved memory, open-gpu-kernel-modules
+        // `memmgrInitBaseFbRegions_FWCLIENT`): the whole region.
+        let reserved = if r.reserved {
+            r.limit.saturating_sub(r.base).saturating_add(1)
+        } else {
+            0
+        };
+        p[o + 16..o + 24].copy_from_slice(&reserved.to_le_bytes());
         p[o + 24..o + 28].copy_from_slice(&(if r.reserved { 0u32 } else { 100 }).to_le_bytes());
         let usable = !r.reserved && !r.protected;
         p[o + 0x1c] = u8::from(usable);
         p[o + 0x1d] = u8::from(usable);
         p[o + 0x1e] = u8::from(r.protected);
     }
-    p[SI_FB_LENGTH..SI_FB_LENGTH + 8].copy_from_slice(&vram.to_le_bytes());
+    p[SI_FB_LENGTH..SI_FB_LENGTH + 8].copy_from_slice(&fb_length.to_le_bytes());
     let name = format!("NVIDIA {}", chip.board);
     let short = chip.board.trim_start_matches("GeForce ");
     let nb = name.as_bytes();
@@ -295,6 +328,53 @@ pub fn sequencer(cmds: &[(u32, &[u32])]) -> Vec<u8> {
         p.extend_from_slice(&w.to_le_bytes());
     }
     p
+}
+
+/// Size of `NV2080CtrlNocatJournalInsertRecord`: u32 flags, u64
+/// timestamp at 8, u8 recType at 0x10, u32 bugcheck at 0x14, char
+/// source[65] at 0x18, u32 subsystem at 0x5c, u64 errorCode at 0x60,
+/// char faultingEngine[65] at 0x68, u32 tdrReason at 0xac, u32
+/// diagBufferLen at 0xb0, u8 diagBuffer[1024] at 0xb4; 8-byte aligned.
+pub const NOCAT_RECORD_SIZE: usize = 0x4b8;
+/// `NV2080_NOCAT_JOURNAL_REC_TYPE_ASSERT`.
+pub const NOCAT_REC_TYPE_ASSERT: u8 = 5;
+
+/// A `GSP_POST_NOCAT_RECORD` payload: one NOCAT journal record of type
+/// `rec_type` from `source`, stamped `timestamp_ns`.
+pub fn nocat_record(rec_type: u8, source: &str, timestamp_ns: u64) -> Vec<u8> {
+    let mut p = vec![0u8; NOCAT_RECORD_SIZE];
+    p[8..16].copy_from_slice(&timestamp_ns.to_le_bytes());
+    p[0x10] = rec_type;
+    let s = source.as_bytes();
+    let n = s.len().min(64);
+    p[0x18..0x18 + n].copy_from_slice(&s[..n]);
+    p
+}
+
+/// `NV_GSP_MSG_EVENT_UCODE_LIBOS_CLASS_PMU`: the PMU's class id in the
+/// engine descriptor (bits 31:8; nouveau `rm/r535/gsp.c`).
+pub const LIBOS_CLASS_PMU: u32 = 0x00f3_d722;
+/// Size of the PMU's libos print buffer.
+pub const LIBOS_PRINT_BUF_SIZE: usize = 0x1000;
+
+/// A `UCODE_LIBOS_PRINT` payload: the PMU's whole print buffer (`text`
+/// at its start, the rest zero).
+pub fn libos_print_pmu(text: &str) -> Vec<u8> {
+    let mut p = vec![0u8; 8 + LIBOS_PRINT_BUF_SIZE];
+    p[0..4].copy_from_slice(&(LIBOS_CLASS_PMU << 8).to_le_bytes());
+    p[4..8].copy_from_slice(&(LIBOS_PRINT_BUF_SIZE as u32).to_le_bytes());
+    let t = text.as_bytes();
+    let n = t.len().min(LIBOS_PRINT_BUF_SIZE);
+    p[8..8 + n].copy_from_slice(&t[..n]);
+    p
+}
+
+/// A `GSP_LOCKDOWN_NOTICE` payload (`bLockdownEngaging`): one byte; real
+/// Blackwell GSP-RM sends many during boot (message length 0x51 in John
+/// Hubbard's nova-core log, "use GSP RPC sequence numbers properly",
+/// February 2026). nvsim does not boot GSP-RM on Blackwell yet.
+pub fn lockdown_notice(engaging: bool) -> Vec<u8> {
+    vec![u8::from(engaging)]
 }
 
 /// Parses `UNLOADING_GUEST_DRIVER` (`rpc_unloading_guest_driver_v1F_07`:
@@ -366,6 +446,20 @@ mod tests {
         );
         assert_eq!(le32(&p, SI_FB_REGIONS), Some(1));
         assert_eq!(p[SI_FB_REGIONS + 8 + 0x1c], 1);
+    }
+
+    #[test]
+    fn boot_event_payloads() {
+        let p = nocat_record(NOCAT_REC_TYPE_ASSERT, "GSP-RM", 42);
+        assert_eq!(p.len(), 0x4b8);
+        assert_eq!((p[0x10], &p[0x18..0x1e]), (5, b"GSP-RM".as_slice()));
+        let p = libos_print_pmu("hello");
+        assert_eq!(p.len(), 0x1008, "message length 0x1058 with the headers");
+        assert_eq!(le32(&p, 0), Some(0xf3d7_2200));
+        assert_eq!(le32(&p, 4), Some(0x1000));
+        assert_eq!(lockdown_notice(true), [1]);
+        assert_eq!(name(0x1020), "GSP_POST_NOCAT_RECORD");
+        assert_eq!(name(0x100c), "UCODE_LIBOS_PRINT");
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! nvsim's model.
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
-use super::rig::{fwsec_frts, Rig, FRTS_24G, GSP, RAM, SEC2};
+use super::rig::{fwsec_frts, Rig, FB_END_24G, FRTS_24G, GSP, RAM, SEC2};
 use nvsim::booter::gsp::make_elf;
 use nvsim::booter::image::make_file;
 
@@ -170,7 +171,11 @@ pub fn sig_at() -> u32 {
     SIG_LOC - OS_DATA.0
 }
 
-/// A `GspFwWprMeta` laid out as nova-core does for a 24 GiB board, with
+/// gspFwRsvdStart of [`write_meta`]'s layout.
+pub const RSVD_START: u64 = 0x5_f360_0000;
+
+/// A `GspFwWprMeta` laid out as nova-core does for a 24 GiB board (usable
+/// framebuffer [`FB_END_24G`]), with
 /// the radix3 image and the bootloader written by [`write_gsp`].
 pub fn write_meta(r: &mut Rig, magic: u64) {
     let mut m = vec![0u8; 0x100];
@@ -184,18 +189,18 @@ pub fn write_meta(r: &mut Rig, magic: u64) {
     q(0x30, 0);
     q(0x38, 0x100);
     q(0x40, 0x200);
-    q(0x58, 0x5_f3e0_0000);
-    q(0x60, 0x5_f3e0_0000);
+    q(0x58, RSVD_START);
+    q(0x60, RSVD_START);
     q(0x68, 0x10_0000);
-    q(0x70, 0x5_f3f0_0000);
-    q(0x78, 0x5_f400_0000);
+    q(0x70, 0x5_f370_0000);
+    q(0x78, 0x5_f380_0000);
     q(0x80, 0x810_0000);
-    q(0x88, 0x5_fc16_0000);
-    q(0x90, 0x5_ffdf_a000);
+    q(0x88, 0x5_fb96_0000);
+    q(0x90, 0x5_ff5f_a000);
     q(0x98, FRTS_24G);
     q(0xa0, 0x10_0000);
     q(0xa8, FRTS_24G + 0x10_0000);
-    q(0xb0, 0x6_0000_0000);
+    q(0xb0, FB_END_24G);
     r.gpu.dma.write(META, &m).expect("meta");
 }
 
@@ -294,6 +299,9 @@ pub fn riscv_active(r: &mut Rig) -> bool {
 pub struct Driver {
     /// seqNum of the next command.
     pub seq: u32,
+    /// Every message received: (function, message length with the
+    /// element and RPC headers).
+    pub seen: Vec<(u32, usize)>,
 }
 
 fn rd32(r: &Rig, off: u64) -> u32 {
@@ -324,7 +332,10 @@ pub type Msg = (u32, u32, u32, Vec<u8>);
 
 impl Driver {
     pub fn new() -> Self {
-        Self { seq: 0 }
+        Self {
+            seq: 0,
+            seen: Vec::new(),
+        }
     }
 
     fn entry(base: u64, i: u32) -> u64 {
@@ -397,6 +408,7 @@ impl Driver {
                 .expect("read");
         }
         wr32(r, CMDQ + 0x20, (rp + elems) % COUNT);
+        self.seen.push((g(&m, 0x3c), len));
         let msg = (g(&m, 0x3c), g(&m, 0x40), g(&m, 0x24), m[0x50..].to_vec());
         Some(if checksum(&m) == 0 { Ok(msg) } else { Err(msg) })
     }
@@ -410,6 +422,21 @@ impl Driver {
             }
         }
         None
+    }
+
+    /// The same, polling the status queue for up to `timeout` (as a
+    /// driver does when GSP-RM takes time).
+    pub fn wait_for(&mut self, r: &mut Rig, function: u32, timeout: Duration) -> Option<Msg> {
+        let end = Instant::now() + timeout;
+        loop {
+            if let Some(m) = self.wait(r, function) {
+                return Some(m);
+            }
+            if Instant::now() >= end {
+                return None;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
     }
 
     /// GSP_SET_SYSTEM_INFO and SET_REGISTRY as nova-core sends them.
@@ -443,13 +470,18 @@ impl Driver {
         self.send(r, 73, &t);
     }
 
-    /// Runs the CPU sequencer payload as nova-core's `GspSequencer` does.
-    pub fn run_sequencer(&mut self, r: &mut Rig, p: &[u8]) {
+    /// Runs the CPU sequencer payload as nova-core's `GspSequencer` does;
+    /// returns the opcodes it ran, in order.
+    pub fn run_sequencer(&mut self, r: &mut Rig, p: &[u8]) -> Vec<u32> {
         let g = |o: usize| u32::from_le_bytes([p[o], p[o + 1], p[o + 2], p[o + 3]]);
         let dwords = g(4) as usize;
+        let turing = r.gpu.chip().name == "tu102";
+        let mut ran = Vec::new();
+        let mut saved = [0u32; 8];
         let mut i = 0;
         while i < dwords {
             let at = |k: usize| g(0x28 + 4 * (i + k));
+            ran.push(at(0));
             match at(0) {
                 0 => {
                     r.wr(at(1), at(2));
@@ -461,16 +493,42 @@ impl Driver {
                     i += 4;
                 }
                 2 => {
-                    assert_eq!(r.rd(at(1)) & at(2), at(3), "REG_POLL");
+                    let (addr, mask, val) = (at(1), at(2), at(3));
+                    let us = if at(4) == 0 { 4_000_000 } else { at(4) };
+                    let end = Instant::now() + Duration::from_micros(u64::from(us));
+                    while r.rd(addr) & mask != val {
+                        assert!(Instant::now() < end, "REG_POLL {addr:#x} timed out");
+                    }
                     i += 6;
                 }
-                3 => i += 2,
+                3 => {
+                    std::thread::sleep(Duration::from_micros(u64::from(at(1))));
+                    i += 2;
+                }
                 4 => {
-                    r.rd(at(1));
+                    saved[at(2) as usize] = r.rd(at(1));
                     i += 3;
                 }
+                5 => {
+                    // CORE_RESET: falcon reset, then the DMA setup.
+                    r.reset_falcon(GSP, turing);
+                    r.update(GSP + 0x624, |v| v | 0x80);
+                    r.wr(GSP + 0x10c, 0);
+                    i += 1;
+                }
+                6 => {
+                    r.wr(GSP + 0x100, 0x2);
+                    i += 1;
+                }
+                7 => {
+                    let end = Instant::now() + Duration::from_secs(2);
+                    while r.rd(GSP + 0x100) & 0x10 == 0 {
+                        assert!(Instant::now() < end, "CORE_WAIT_FOR_HALT timed out");
+                    }
+                    i += 1;
+                }
                 8 => {
-                    r.reset_falcon(GSP, false);
+                    r.reset_falcon(GSP, turing);
                     r.wr(GSP + 0x40, LIBOS as u32);
                     r.wr(GSP + 0x44, (LIBOS >> 32) as u32);
                     r.wr(SEC2 + 0x100, 0x2);
@@ -481,6 +539,8 @@ impl Driver {
                 op => panic!("unexpected sequencer opcode {op}"),
             }
         }
+        let _ = saved;
+        ran
     }
 
     /// The boot conversation up to GSP_INIT_DONE; returns whether it came.

@@ -7,8 +7,9 @@ use std::os::fd::{FromRawFd, OwnedFd};
 use std::path::Path;
 
 use nvsim::chip::Chip;
-use nvsim::device::Gpu;
+use nvsim::device::{Gpu, Setup};
 use nvsim::fault::Faults;
+use nvsim::timing::Timing;
 use nvsim::trace::Trace;
 
 /// Bus address of the guest memory window.
@@ -44,11 +45,30 @@ impl Rig {
         r
     }
 
+    /// A GPU with the flush page registered whose steps take the time
+    /// `timing` gives them.
+    pub fn with_timing(chip: &str, fw: &Path, timing: Timing) -> Rig {
+        let c = Chip::by_name(chip).expect("chip");
+        let mut setup = Setup::new(c);
+        setup.firmware = fw.to_path_buf();
+        setup.timing = timing;
+        let mut r = Self::from_setup(c, setup);
+        r.register_flush_page(FLUSH_PAGE);
+        r
+    }
+
     /// A GPU as it comes out of reset: no sysmem flush page registered.
     pub fn unregistered(chip: &str, fw: &Path, faults: Faults) -> Rig {
-        let chip = Chip::by_name(chip).expect("chip");
+        let c = Chip::by_name(chip).expect("chip");
+        let mut setup = Setup::new(c);
+        setup.firmware = fw.to_path_buf();
+        setup.faults = faults;
+        Self::from_setup(c, setup)
+    }
+
+    fn from_setup(chip: &'static Chip, setup: Setup) -> Rig {
         let trace = Trace::memory(true);
-        let gpu = Gpu::with_faults(chip, chip.vram, trace.clone(), fw, faults);
+        let gpu = Gpu::with_setup(chip, setup, trace.clone());
         // SAFETY: creates a new anonymous memory file; checked below.
         let fd = unsafe { libc::memfd_create(c"guest-ram".as_ptr(), 0) };
         assert!(fd >= 0);
@@ -164,8 +184,12 @@ impl Rig {
     }
 }
 
-/// The FRTS region nova-core computes for a 24 GiB board.
-pub const FRTS_24G: u64 = 0x5_ffe0_0000;
+/// The FRTS region nova-core computes for a 24 GiB GA102/AD102 board:
+/// its usable framebuffer ends 8 MiB below 24 GiB (0x5_ff80_0000), the
+/// VGA workspace is its last MiB, FRTS the MiB below that.
+pub const FRTS_24G: u64 = 0x5_ff60_0000;
+/// End of that board's usable framebuffer (NV_USABLE_FB_SIZE_IN_MB).
+pub const FB_END_24G: u64 = 0x5_ff80_0000;
 
 /// Runs FWSEC-FRTS on a GA102/AD102 GSP as nova-core does, for a 1 MiB
 /// region at `frts`; returns (halted, mailbox0).

@@ -1,0 +1,632 @@
+//! GSP-RM objects over the queues, as a driver allocates them: a client,
+//! its device, subdevice and externally owned VA space, the page directory
+//! controls, every refusal with its status, and freeing.
+//!
+//! The messages are built here from the r570.144 layouts
+//! (open-gpu-kernel-modules `g_rpc-structures.h`; nouveau `rm/r535/nvrm/`
+//! and `rm/r570/nvrm/`), not with nvsim's own definitions:
+//! `rpc_gsp_rm_alloc_v03_00` (hClient, hParent, hObject, hClass, status,
+//! paramsSize, flags, reserved[4], params at 0x20), `rpc_gsp_rm_control_v03_00`
+//! (hClient, hObject, cmd, status, paramsSize, flags, params at 0x18),
+//! `NVOS00_PARAMETERS` (hRoot, hObjectParent, hObjectOld, status). Function
+//! numbers: FREE 10, GSP_RM_CONTROL 76, GSP_RM_ALLOC 103. Statuses:
+//! `nvstatuscodes.h`. The handles are nouveau's (`rm/handles.h`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::boot::*;
+use common::rig::Rig;
+use nvsim::gsprm;
+use nvsim::gsprm::rm::vaspace::Aperture;
+
+const FREE: u32 = 10;
+const CONTROL: u32 = 76;
+const ALLOC: u32 = 103;
+
+const OK: u32 = 0;
+const INSERT_DUPLICATE_NAME: u32 = 0x19;
+const INVALID_ARGUMENT: u32 = 0x1f;
+const INVALID_CLASS: u32 = 0x22;
+const INVALID_OBJECT_HANDLE: u32 = 0x33;
+const INVALID_OBJECT_PARENT: u32 = 0x36;
+const INVALID_PARAM_STRUCT: u32 = 0x3a;
+const INVALID_STATE: u32 = 0x40;
+const NOT_SUPPORTED: u32 = 0x56;
+const OBJECT_NOT_FOUND: u32 = 0x57;
+
+const NV01_ROOT: u32 = 0x0;
+const NV01_DEVICE_0: u32 = 0x80;
+const NV20_SUBDEVICE_0: u32 = 0x2080;
+const FERMI_VASPACE_A: u32 = 0x90f1;
+const AMPERE_CHANNEL_GPFIFO_A: u32 = 0xc56f;
+
+const SET_PAGE_DIRECTORY: u32 = 0x0080_1813;
+const UNSET_PAGE_DIRECTORY: u32 = 0x0080_1814;
+const GPU_GET_INFO_V2: u32 = 0x2080_0102;
+
+const CLIENT: u32 = 0xc1d0_0001;
+const DEVICE: u32 = 0xde1d_0000;
+const SUBDEVICE: u32 = 0x5d1d_0000;
+const VASPACE: u32 = 0x90f1_0000;
+
+fn put(b: &mut [u8], at: usize, v: u32) {
+    b[at..at + 4].copy_from_slice(&v.to_le_bytes());
+}
+
+fn put64(b: &mut [u8], at: usize, v: u64) {
+    b[at..at + 8].copy_from_slice(&v.to_le_bytes());
+}
+
+fn get(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+/// `NV0000_ALLOC_PARAMETERS` of r570.144 (0x78 bytes: hClient, processID,
+/// processName[100], pOsPidInfo at 0x70), as nouveau fills it.
+fn root_params(h: u32) -> Vec<u8> {
+    let mut p = vec![0u8; 0x78];
+    put(&mut p, 0, h);
+    put(&mut p, 4, !0);
+    p
+}
+
+/// `NV0080_ALLOC_PARAMETERS` (0x38 bytes) for `device_id`, sharing the
+/// client's VA spaces (hClientShare), as nouveau's device constructor.
+fn device_params(device_id: u32, share: u32) -> Vec<u8> {
+    let mut p = vec![0u8; 0x38];
+    put(&mut p, 0, device_id);
+    put(&mut p, 4, share);
+    p
+}
+
+/// `NV_VASPACE_ALLOCATION_PARAMETERS` (0x30 bytes), index GPU_NEW, with
+/// `flags` (bit 3: IS_EXTERNALLY_OWNED).
+fn vaspace_params(flags: u32) -> Vec<u8> {
+    let mut p = vec![0u8; 0x30];
+    put(&mut p, 4, flags);
+    p
+}
+
+/// `NV0080_CTRL_DMA_SET_PAGE_DIRECTORY_PARAMS` (0x20 bytes).
+fn set_pd(addr: u64, entries: u32, flags: u32, h_vas: u32) -> Vec<u8> {
+    let mut p = vec![0u8; 0x20];
+    put64(&mut p, 0, addr);
+    put(&mut p, 8, entries);
+    put(&mut p, 0xc, flags);
+    put(&mut p, 0x10, h_vas);
+    p
+}
+
+/// `NV0080_CTRL_DMA_UNSET_PAGE_DIRECTORY_PARAMS` (8 bytes).
+fn unset_pd(h_vas: u32) -> Vec<u8> {
+    let mut p = vec![0u8; 8];
+    put(&mut p, 0, h_vas);
+    p
+}
+
+struct Gsp {
+    r: Rig,
+    d: Driver,
+    dir: PathBuf,
+}
+
+impl Gsp {
+    /// `chip` booted to GSP_INIT_DONE through the queues.
+    fn boot(chip: &str) -> Gsp {
+        let dir = fw_dir(chip);
+        let mut r = Rig::with_firmware(chip, &dir);
+        assert_eq!(boot_to_booter_load(&mut r), (true, 0), "booter_load");
+        let mut d = Driver::new();
+        assert!(d.boot_rpcs(&mut r), "GSP_INIT_DONE");
+        Gsp { r, d, dir }
+    }
+
+    /// Sends `function` with `payload`; returns the reply's RPC result and
+    /// payload.
+    fn rpc(&mut self, function: u32, payload: &[u8]) -> (u32, Vec<u8>) {
+        self.d.send(&mut self.r, function, payload);
+        let (f, result, _, p) = self.d.wait(&mut self.r, function).expect("a reply");
+        assert_eq!(f, function);
+        (result, p)
+    }
+
+    /// GSP_RM_ALLOC with `params` as paramsSize; returns the status and
+    /// the reply's hObject.
+    fn alloc_raw(&mut self, h: [u32; 3], class: u32, params: &[u8], size: u32) -> (u32, u32) {
+        let mut m = vec![0u8; 0x20];
+        put(&mut m, 0, h[0]);
+        put(&mut m, 4, h[1]);
+        put(&mut m, 8, h[2]);
+        put(&mut m, 0xc, class);
+        put(&mut m, 0x14, size);
+        m.extend_from_slice(params);
+        let (result, p) = self.rpc(ALLOC, &m);
+        assert_eq!(result, OK, "the RPC itself is carried out");
+        assert_eq!(p.len(), m.len(), "the reply is the request's structure");
+        (get(&p, 0x10), get(&p, 8))
+    }
+
+    fn alloc(&mut self, client: u32, parent: u32, object: u32, class: u32, params: &[u8]) -> u32 {
+        self.alloc_raw([client, parent, object], class, params, params.len() as u32)
+            .0
+    }
+
+    /// GSP_RM_CONTROL; returns the status.
+    fn control(&mut self, client: u32, object: u32, cmd: u32, params: &[u8]) -> u32 {
+        let mut m = vec![0u8; 0x18];
+        put(&mut m, 0, client);
+        put(&mut m, 4, object);
+        put(&mut m, 8, cmd);
+        put(&mut m, 0x10, params.len() as u32);
+        m.extend_from_slice(params);
+        let (result, p) = self.rpc(CONTROL, &m);
+        assert_eq!(result, OK, "the RPC itself is carried out");
+        assert_eq!(p.len(), m.len());
+        get(&p, 0xc)
+    }
+
+    /// FREE as nouveau sends it (hObjectParent 0); returns the status.
+    fn free(&mut self, client: u32, object: u32) -> u32 {
+        let mut m = vec![0u8; 0x10];
+        put(&mut m, 0, client);
+        put(&mut m, 8, object);
+        let (result, p) = self.rpc(FREE, &m);
+        assert_eq!(result, OK);
+        get(&p, 0xc)
+    }
+
+    /// The client, device and subdevice nouveau allocates
+    /// (`r535_gsp_client_ctor`, `r535_gsp_device_ctor`).
+    fn client_device(&mut self, client: u32) {
+        assert_eq!(
+            self.alloc(client, client, client, NV01_ROOT, &root_params(client)),
+            OK
+        );
+        assert_eq!(
+            self.alloc(
+                client,
+                client,
+                DEVICE,
+                NV01_DEVICE_0,
+                &device_params(0, client)
+            ),
+            OK
+        );
+        assert_eq!(
+            self.alloc(client, DEVICE, SUBDEVICE, NV20_SUBDEVICE_0, &[0; 4]),
+            OK
+        );
+    }
+
+    fn page_dir(&self, client: u32, vas: u32) -> Option<(u64, u32, Aperture)> {
+        let g = gsprm::lock(&self.r.gpu.gsp_rm);
+        let pd = g.rm_objects()?.page_directory(client, vas)?;
+        Some((pd.phys_address, pd.num_entries, pd.aperture))
+    }
+
+    fn objects(&self) -> usize {
+        gsprm::lock(&self.r.gpu.gsp_rm)
+            .rm_objects()
+            .map_or(0, |o| o.len())
+    }
+
+    fn logged(&self, needle: &str) -> usize {
+        self.r.logged(needle)
+    }
+
+    fn done(self) {
+        cleanup(&self.dir);
+    }
+}
+
+fn cleanup(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn client_device_subdevice_vaspace_and_page_directory() {
+    for chip in ["ga102", "ad102"] {
+        let mut g = Gsp::boot(chip);
+        g.client_device(CLIENT);
+        // nouveau's r535_mmu_vaspace_new(..., external = true).
+        assert_eq!(
+            g.alloc(
+                CLIENT,
+                DEVICE,
+                VASPACE,
+                FERMI_VASPACE_A,
+                &vaspace_params(1 << 3)
+            ),
+            OK
+        );
+        assert_eq!(g.objects(), 4, "{chip}");
+        // Its page directory: 4 root entries of the ver2 format, in VRAM.
+        assert_eq!(
+            g.control(
+                CLIENT,
+                DEVICE,
+                SET_PAGE_DIRECTORY,
+                &set_pd(0x20_0000, 4, 0, VASPACE)
+            ),
+            OK
+        );
+        assert_eq!(
+            g.page_dir(CLIENT, VASPACE),
+            Some((0x20_0000, 4, Aperture::Vidmem))
+        );
+        // A second SET without UNSET: the root is already there.
+        assert_eq!(
+            g.control(
+                CLIENT,
+                DEVICE,
+                SET_PAGE_DIRECTORY,
+                &set_pd(0x30_0000, 4, 0, VASPACE)
+            ),
+            INVALID_STATE
+        );
+        assert_eq!(
+            g.control(CLIENT, DEVICE, UNSET_PAGE_DIRECTORY, &unset_pd(VASPACE)),
+            OK
+        );
+        assert_eq!(g.page_dir(CLIENT, VASPACE), None);
+        // Now in coherent system memory.
+        assert_eq!(
+            g.control(
+                CLIENT,
+                DEVICE,
+                SET_PAGE_DIRECTORY,
+                &set_pd(0x4000_0000, 4, 1, VASPACE)
+            ),
+            OK
+        );
+        assert_eq!(
+            g.page_dir(CLIENT, VASPACE),
+            Some((0x4000_0000, 4, Aperture::SysmemCoherent))
+        );
+        // --trace: each object and control.
+        assert_eq!(g.logged("RM object allocated"), 4, "{chip}");
+        assert_eq!(g.logged("RM control"), 4, "{chip}");
+        assert_eq!(
+            g.logged("NV01_DEVICE_0"),
+            1,
+            "{chip}: one line, the allocation"
+        );
+        g.done();
+    }
+}
+
+#[test]
+fn each_allocation_refusal_has_rms_status() {
+    let mut g = Gsp::boot("ga102");
+    g.client_device(CLIENT);
+    let vas = vaspace_params(1 << 3);
+    // A class RM does not have.
+    assert_eq!(g.alloc(CLIENT, DEVICE, 0x10, 0x1234, &[]), INVALID_CLASS);
+    // A class RM has and nvsim does not model: logged once.
+    for _ in 0..2 {
+        assert_eq!(
+            g.alloc(CLIENT, DEVICE, 0x11, AMPERE_CHANNEL_GPFIFO_A, &[0; 0x40]),
+            NOT_SUPPORTED
+        );
+    }
+    assert_eq!(g.logged("AMPERE_CHANNEL_GPFIFO_A) is not modelled"), 1);
+    // Unknown client; unknown parent.
+    assert_eq!(
+        g.alloc(0xdead, DEVICE, 0x12, NV20_SUBDEVICE_0, &[0; 4]),
+        INVALID_OBJECT_HANDLE
+    );
+    assert_eq!(
+        g.alloc(CLIENT, 0xbeef, 0x12, NV20_SUBDEVICE_0, &[0; 4]),
+        OBJECT_NOT_FOUND
+    );
+    // Parent rules: a subdevice and a VA space cannot live under a client,
+    // a device not under a device; no object may take the client's handle.
+    assert_eq!(
+        g.alloc(CLIENT, CLIENT, 0x12, NV20_SUBDEVICE_0, &[0; 4]),
+        INVALID_OBJECT_PARENT
+    );
+    assert_eq!(
+        g.alloc(CLIENT, CLIENT, 0x12, FERMI_VASPACE_A, &vas),
+        INVALID_OBJECT_PARENT
+    );
+    assert_eq!(
+        g.alloc(
+            CLIENT,
+            DEVICE,
+            0x12,
+            NV01_DEVICE_0,
+            &device_params(0, CLIENT)
+        ),
+        INVALID_OBJECT_PARENT
+    );
+    assert_eq!(
+        g.alloc(CLIENT, DEVICE, CLIENT, NV20_SUBDEVICE_0, &[0; 4]),
+        INVALID_OBJECT_PARENT
+    );
+    // A VA space under the subdevice is allowed too.
+    assert_eq!(g.alloc(CLIENT, SUBDEVICE, 0x13, FERMI_VASPACE_A, &vas), OK);
+    // Duplicate handles, of an object and of a client.
+    assert_eq!(
+        g.alloc(CLIENT, DEVICE, SUBDEVICE, NV20_SUBDEVICE_0, &[0; 4]),
+        INSERT_DUPLICATE_NAME
+    );
+    assert_eq!(
+        g.alloc(CLIENT, CLIENT, CLIENT, NV01_ROOT, &root_params(CLIENT)),
+        INSERT_DUPLICATE_NAME
+    );
+    // Parameter sizes: not the structure's, beyond the message, missing.
+    assert_eq!(
+        g.alloc(CLIENT, CLIENT, 0x14, NV01_DEVICE_0, &[0; 0x30]),
+        INVALID_PARAM_STRUCT
+    );
+    assert_eq!(
+        g.alloc_raw([CLIENT, DEVICE, 0x14], NV20_SUBDEVICE_0, &[0; 4], 0x40)
+            .0,
+        INVALID_PARAM_STRUCT
+    );
+    assert_eq!(
+        g.alloc(CLIENT, DEVICE, 0x14, FERMI_VASPACE_A, &[]),
+        INVALID_ARGUMENT
+    );
+    assert_eq!(
+        g.alloc(CLIENT, CLIENT, 0x14, NV01_DEVICE_0, &[]),
+        INVALID_ARGUMENT
+    );
+    // Device instances: one GPU, and NV_MAX_DEVICES (32).
+    assert_eq!(
+        g.alloc(
+            CLIENT,
+            CLIENT,
+            0x14,
+            NV01_DEVICE_0,
+            &device_params(1, CLIENT)
+        ),
+        INVALID_STATE
+    );
+    assert_eq!(
+        g.alloc(
+            CLIENT,
+            CLIENT,
+            0x14,
+            NV01_DEVICE_0,
+            &device_params(32, CLIENT)
+        ),
+        INVALID_ARGUMENT
+    );
+    // A message shorter than rpc_gsp_rm_alloc_v03_00: the RPC fails.
+    let (result, _) = g.rpc(ALLOC, &[0u8; 8]);
+    assert_eq!(result, INVALID_PARAM_STRUCT);
+    // None of it left an object behind: client, device, subdevice and
+    // the VA space under the subdevice.
+    assert_eq!(g.objects(), 4);
+    g.done();
+}
+
+#[test]
+fn each_control_refusal_has_rms_status() {
+    let mut g = Gsp::boot("ga102");
+    g.client_device(CLIENT);
+    let ext = vaspace_params(1 << 3);
+    assert_eq!(g.alloc(CLIENT, DEVICE, VASPACE, FERMI_VASPACE_A, &ext), OK);
+    assert_eq!(
+        g.alloc(
+            CLIENT,
+            DEVICE,
+            0x90f1_0001,
+            FERMI_VASPACE_A,
+            &vaspace_params(0)
+        ),
+        OK
+    );
+    let pd = |h| set_pd(0x20_0000, 4, 0, h);
+    // Unknown client, unknown object.
+    assert_eq!(
+        g.control(0xdead, DEVICE, SET_PAGE_DIRECTORY, &pd(VASPACE)),
+        INVALID_OBJECT_HANDLE
+    );
+    assert_eq!(
+        g.control(CLIENT, 0xbeef, SET_PAGE_DIRECTORY, &pd(VASPACE)),
+        OBJECT_NOT_FOUND
+    );
+    // A command of another class; a command nvsim does not model (logged
+    // once).
+    assert_eq!(
+        g.control(CLIENT, SUBDEVICE, SET_PAGE_DIRECTORY, &pd(VASPACE)),
+        NOT_SUPPORTED
+    );
+    for _ in 0..2 {
+        assert_eq!(
+            g.control(CLIENT, SUBDEVICE, GPU_GET_INFO_V2, &[0; 8]),
+            NOT_SUPPORTED
+        );
+    }
+    assert_eq!(g.logged("cmd 0x20800102 on NV20_SUBDEVICE_0"), 1);
+    // Wrong parameter size.
+    assert_eq!(
+        g.control(CLIENT, DEVICE, SET_PAGE_DIRECTORY, &[0; 0x18]),
+        INVALID_PARAM_STRUCT
+    );
+    // hVASpace: unknown, not a VA space, 0 (the device default).
+    assert_eq!(
+        g.control(CLIENT, DEVICE, SET_PAGE_DIRECTORY, &pd(0x1234)),
+        OBJECT_NOT_FOUND
+    );
+    assert_eq!(
+        g.control(CLIENT, DEVICE, SET_PAGE_DIRECTORY, &pd(SUBDEVICE)),
+        INVALID_OBJECT_HANDLE
+    );
+    assert_eq!(
+        g.control(CLIENT, DEVICE, SET_PAGE_DIRECTORY, &pd(0)),
+        NOT_SUPPORTED
+    );
+    // Aperture 3; more root entries than the format has (4), or none.
+    assert_eq!(
+        g.control(
+            CLIENT,
+            DEVICE,
+            SET_PAGE_DIRECTORY,
+            &set_pd(0x20_0000, 4, 3, VASPACE)
+        ),
+        INVALID_ARGUMENT
+    );
+    assert_eq!(
+        g.control(
+            CLIENT,
+            DEVICE,
+            SET_PAGE_DIRECTORY,
+            &set_pd(0x20_0000, 5, 0, VASPACE)
+        ),
+        INVALID_ARGUMENT
+    );
+    assert_eq!(
+        g.control(
+            CLIENT,
+            DEVICE,
+            SET_PAGE_DIRECTORY,
+            &set_pd(0x20_0000, 0, 0, VASPACE)
+        ),
+        INVALID_ARGUMENT
+    );
+    // A VA space RM manages itself.
+    assert_eq!(
+        g.control(CLIENT, DEVICE, SET_PAGE_DIRECTORY, &pd(0x90f1_0001)),
+        NOT_SUPPORTED
+    );
+    assert_eq!(
+        g.control(CLIENT, DEVICE, UNSET_PAGE_DIRECTORY, &unset_pd(0x90f1_0001)),
+        INVALID_STATE
+    );
+    // UNSET of an externally owned VA space without a root: nothing to do.
+    assert_eq!(
+        g.control(CLIENT, DEVICE, UNSET_PAGE_DIRECTORY, &unset_pd(VASPACE)),
+        OK
+    );
+    assert_eq!(g.page_dir(CLIENT, VASPACE), None);
+    // A message shorter than rpc_gsp_rm_control_v03_00.
+    let (result, _) = g.rpc(CONTROL, &[0u8; 0x10]);
+    assert_eq!(result, INVALID_PARAM_STRUCT);
+    g.done();
+}
+
+#[test]
+fn freeing_a_parent_frees_its_children_and_the_client_everything() {
+    let mut g = Gsp::boot("ga102");
+    g.client_device(CLIENT);
+    let ext = vaspace_params(1 << 3);
+    assert_eq!(g.alloc(CLIENT, DEVICE, VASPACE, FERMI_VASPACE_A, &ext), OK);
+    assert_eq!(
+        g.alloc(CLIENT, SUBDEVICE, 0x90f1_0002, FERMI_VASPACE_A, &ext),
+        OK
+    );
+    assert_eq!(
+        g.control(
+            CLIENT,
+            DEVICE,
+            SET_PAGE_DIRECTORY,
+            &set_pd(0x20_0000, 4, 0, VASPACE)
+        ),
+        OK
+    );
+    assert_eq!(g.objects(), 5);
+    // The device goes with its subdevice and both VA spaces, children
+    // before their parents.
+    assert_eq!(g.free(CLIENT, DEVICE), OK);
+    assert_eq!(g.objects(), 1, "the client is left");
+    let freed: Vec<String> =
+        g.r.trace
+            .lines()
+            .into_iter()
+            .filter(|l| l.contains("RM object freed"))
+            .collect();
+    assert_eq!(freed.len(), 4, "{freed:?}");
+    let at = |h: &str| freed.iter().position(|l| l.contains(h));
+    assert!(at("0x90f10002") < at("0x5d1d0000"), "{freed:?}");
+    assert!(at("0x5d1d0000") < at("0xde1d0000"), "{freed:?}");
+    assert!(at("0x90f10000") < at("0xde1d0000"), "{freed:?}");
+    assert_eq!(g.page_dir(CLIENT, VASPACE), None);
+    // The handles are gone: the subdevice's parent is not found, the VA
+    // space is not there for a control, and the device's handle can be
+    // used again.
+    assert_eq!(
+        g.alloc(CLIENT, DEVICE, SUBDEVICE, NV20_SUBDEVICE_0, &[0; 4]),
+        OBJECT_NOT_FOUND
+    );
+    assert_eq!(
+        g.control(CLIENT, VASPACE, SET_PAGE_DIRECTORY, &[0; 0x20]),
+        OBJECT_NOT_FOUND
+    );
+    assert_eq!(
+        g.alloc(
+            CLIENT,
+            CLIENT,
+            DEVICE,
+            NV01_DEVICE_0,
+            &device_params(0, CLIENT)
+        ),
+        OK
+    );
+    // Freeing an object the client does not have: NV_OK, as RM.
+    assert_eq!(g.free(CLIENT, 0x4444), OK);
+    // Freeing the client frees everything; the client is unknown then.
+    assert_eq!(g.free(CLIENT, CLIENT), OK);
+    assert_eq!(g.objects(), 0);
+    assert_eq!(g.free(CLIENT, DEVICE), INVALID_OBJECT_HANDLE);
+    assert_eq!(
+        g.control(CLIENT, DEVICE, SET_PAGE_DIRECTORY, &[0; 0x20]),
+        INVALID_OBJECT_HANDLE
+    );
+    assert_eq!(
+        g.alloc(
+            CLIENT,
+            CLIENT,
+            DEVICE,
+            NV01_DEVICE_0,
+            &device_params(0, CLIENT)
+        ),
+        INVALID_OBJECT_HANDLE
+    );
+    // And the client handle can be allocated again.
+    g.client_device(CLIENT);
+    assert_eq!(g.objects(), 3);
+    g.done();
+}
+
+#[test]
+fn handles_are_per_client_and_rm_picks_one_for_zero() {
+    let mut g = Gsp::boot("ga102");
+    let other = 0xc1d0_0002;
+    g.client_device(CLIENT);
+    // The same device and subdevice handles in another client.
+    g.client_device(other);
+    assert_eq!(g.objects(), 6);
+    // A VA space of one client is not the other's.
+    let ext = vaspace_params(1 << 3);
+    assert_eq!(g.alloc(CLIENT, DEVICE, VASPACE, FERMI_VASPACE_A, &ext), OK);
+    assert_eq!(
+        g.control(
+            other,
+            DEVICE,
+            SET_PAGE_DIRECTORY,
+            &set_pd(0x20_0000, 4, 0, VASPACE)
+        ),
+        OBJECT_NOT_FOUND
+    );
+    // hObject 0: RM picks the handle and returns it.
+    let (st, h) = g.alloc_raw([CLIENT, DEVICE, 0], FERMI_VASPACE_A, &ext, 0x30);
+    assert_eq!((st, h), (OK, 0xcaf0_0000));
+    let (st, h) = g.alloc_raw([CLIENT, DEVICE, 0], FERMI_VASPACE_A, &ext, 0x30);
+    assert_eq!((st, h), (OK, 0xcaf0_0001));
+    let (st, h) = g.alloc_raw([0, 0, 0], NV01_ROOT, &[], 0);
+    assert_eq!((st, h), (OK, 0xc1d0_0000));
+    // Freeing one client leaves the other whole.
+    assert_eq!(g.free(CLIENT, CLIENT), OK);
+    assert_eq!(
+        g.objects(),
+        4,
+        "the other client's three and the new client"
+    );
+    assert_eq!(g.alloc(other, DEVICE, VASPACE, FERMI_VASPACE_A, &ext), OK);
+    g.done();
+}
