@@ -341,7 +341,9 @@ for c in "ga102 GA102" "ad102 AD102" "tu102 TU102"; do
 	vm_reference $c
 done
 fsp="GSP boot through the FSP is not implemented yet"
-vm_probe tu102 TU102 Turing "${gsp_boot[@]}" "$gsp_unload"
+# nvsim's real-hardware timing profile (--timing real): nova's timeouts must
+# not depend on the simulator answering faster than a GPU.
+NVSIM_ARGS="--timing real" vm_probe tu102 TU102 Turing "${gsp_boot[@]}" "$gsp_unload"
 # 6 GiB of guest RAM, most of it above 4 GiB: nova's DMA memory (flush page,
 # GSP-RM image, queues, libos) lands above 4 GiB, as on real machines, so a
 # truncated or 32-bit address cannot pass.
