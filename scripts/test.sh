@@ -254,9 +254,10 @@ vm_reference() { # vm_reference CHIP NAME: upstream nova-core on nvsim, the simu
 	DRIVER=nova-core CHIP=$chip scripts/inroot.sh /src/scripts/vm.sh run "ref-$chip" >"$dir/vm.log" 2>&1
 	vm_outputs "ref-$chip" "$dir"
 	# nova-core identifies the chip, passes its GFW-boot wait and parses the
-	# VBIOS; FWSEC-FRTS sets up WPR2, booter_load on SEC2 starts GSP-RM
-	# (nvsim verifies the radix3-mapped image), the RPC conversation and the
-	# CPU sequencer run up to GSP_INIT_DONE, GET_GSP_STATIC_INFO names the
+	# VBIOS (whose chain ends with FWSEC, or with NBSI as on a real TU117);
+	# FWSEC-FRTS sets up WPR2, booter_load on SEC2 starts GSP-RM (nvsim
+	# verifies the radix3-mapped image), the RPC conversation and the CPU
+	# sequencer run up to GSP_INIT_DONE, GET_GSP_STATIC_INFO names the
 	# board; modprobe -r unloads GSP-RM (UNLOADING_GUEST_DRIVER, FWSEC-SB,
 	# booter_unload).
 	local log=$dir/vm.log board
@@ -267,7 +268,8 @@ vm_reference() { # vm_reference CHIP NAME: upstream nova-core on nvsim, the simu
 	*) board="" ;;
 	esac
 	if grep -qaE "nova-core [0-9a-f:.]+: NVIDIA \\(Chipset: $2," "$log" &&
-		grep -qa "type: Ok(FwSec), last: true" "$log" &&
+		grep -qa "type: Ok(FwSec), last: " "$log" &&
+		grep -qaE "Found BIOS image: size: 0x[0-9a-f]+, type: Ok\((FwSec|Nbsi)\), last: true" "$log" &&
 		! grep -qaiE "GFW boot did not complete|vbios.*(error|fail)|invalid.*vbios" "$log"; then
 		record "ref-$chip:nova-core-vbios" pass
 	else

@@ -20,16 +20,28 @@ fn spawn(socket: &Path) -> Child {
         .expect("spawn nvsim")
 }
 
+/// Connects once the server listens: the socket file appears when it is
+/// bound, a moment before the server listens on it, so a loaded machine can
+/// refuse the first attempts.
 fn connect(socket: &Path) -> Client {
     let start = Instant::now();
-    while !socket.exists() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "socket never appeared"
-        );
+    loop {
+        if socket.exists() {
+            match Client::new(socket) {
+                Ok(client) => return client,
+                Err(e) => assert!(
+                    start.elapsed() < Duration::from_secs(30),
+                    "cannot connect: {e:?}"
+                ),
+            }
+        } else {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "socket never appeared"
+            );
+        }
         std::thread::sleep(Duration::from_millis(10));
     }
-    Client::new(socket).expect("connect")
 }
 
 fn wait(child: &mut Child) -> i32 {

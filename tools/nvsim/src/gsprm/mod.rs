@@ -45,6 +45,10 @@
 //!    the RISC-V core stops. A GSP falcon reset (FWSEC-SB) or
 //!    `booter_unload` returns the model to [`State::Off`].
 //!
+//! GSP_RM_ALLOC, GSP_RM_CONTROL and FREE act on GSP-RM's objects
+//! (clients, devices, subdevices, VA spaces and their page directories),
+//! kept per boot ([`rm`]).
+//!
 //! Other RPCs are answered with `rpc_result` NV_ERR_NOT_SUPPORTED (0x56)
 //! and their payload echoed, and logged. Every message GSP-RM sends sets
 //! SWGEN0 (bit 6) in the GSP falcon's IRQSTAT; if the driver unmasked it

@@ -462,16 +462,20 @@ impl Objects {
                 }
                 Kind::VaSpace(v)
             }
-            Internal::Client => return Err((status::INVALID_CLASS, "unreachable".into())),
+            // Clients were allocated above; none has a parent.
+            Internal::Client => {
+                return Err((
+                    status::INVALID_OBJECT_PARENT,
+                    "a client has no parent".into(),
+                ))
+            }
         };
         let obj = Object {
             class: cls,
             parent: h_parent,
             kind,
         };
-        if let Some(c) = self.clients.get_mut(&h_client) {
-            c.objects.insert(handle, obj);
-        }
+        client.objects.insert(handle, obj);
         Ok(handle)
     }
 
