@@ -14,7 +14,7 @@ export CHIP DRIVER NOVA_CACHE JOBS
 INROOT := scripts/inroot.sh
 CARGO ?= cargo
 
-.PHONY: all run test bench vm shell buildroot kernel module nvsim tools igt fuzz clean distclean help
+.PHONY: all run test bench vm shell buildroot kernel module nvsim tools igt fuzz fuzz-vm clean distclean help
 
 all: kernel tools
 
@@ -57,6 +57,21 @@ bench: kernel tools igt
 
 fuzz:
 	@tools/fwparse/fuzz.sh $${FUZZ_RUNS:-200000}
+
+# The ioctl fuzzer (igt-tests/nova_fuzz.c) alone in the VM, for longer:
+# NOVA_FUZZ_SECONDS (default 300, nova-ioctls' share; the binary takes about
+# three times that), NOVA_FUZZ_SEED to repeat a run. It runs under the IGT
+# runner, so a kernel warning fails it as in `make test`; the status is
+# non-zero if a subtest failed. Output: $NOVA_CACHE/work/vm/fuzz-<chip>.
+fuzz-vm: kernel tools igt
+	@secs=$${NOVA_FUZZ_SECONDS:-300}; \
+	VM_TIMEOUT=$$((secs * 4 + 900)) \
+	VM_CMD="modprobe nova && udevadm settle && \
+		NOVA_FUZZ_SECONDS=$$secs $${NOVA_FUZZ_SEED:+NOVA_FUZZ_SEED=$$NOVA_FUZZ_SEED} \
+		IGT_TIMEOUT=$$((secs * 2 + 300)) IGT_FILTER='^nova_fuzz@' \
+		/src/igt-tests/run.sh \$$NOVA_OUT/igt | tee \$$NOVA_OUT/fuzz.txt && \
+		grep -q '^IGT: [0-9]* passed, 0 failed' \$$NOVA_OUT/fuzz.txt" \
+	$(INROOT) /src/scripts/vm.sh cmd fuzz-$(CHIP)
 
 # Build outputs only; the build root and the unpacked kernel are kept.
 clean:
