@@ -55,7 +55,7 @@ configure() {
 	local frags want
 	frags="$ksrc/kernel/configs/kvm_guest.config $src/configs/nova.config $src/configs/debug.config"
 	# shellcheck disable=SC2086
-	want=$(cat $frags "$ksrc/.nova-stamp" | sha256sum | cut -d' ' -f1)
+	want=$(cat $frags "$src/drivers/gpu/drm/nova/Kconfig" "$ksrc/.nova-stamp" | sha256sum | cut -d' ' -f1)
 	if [ -f "$kbuild/.config" ] && [ "$(cat "$kbuild/.nova-config-stamp" 2>/dev/null)" = "$want" ]; then
 		return
 	fi
