@@ -21,7 +21,21 @@
 //!   FRTS region ends 1 MiB (the VGA workspace) below 4 GiB (same logs).
 //!   Hopper and Blackwell: unknown, 0;
 //! * falcon HWCFG values: plausible, not measured on hardware (see
-//!   [`FalconHw`]).
+//!   [`FalconHw`]);
+//! * graphics units ([`Gr`]): the boards' GPC and TPC counts as NVIDIA's
+//!   architecture whitepapers give them. RTX 2080 Ti: 6 GPCs, 34 TPCs (68
+//!   SMs) of TU102's 6 GPCs x 6 TPCs ("NVIDIA Turing GPU Architecture",
+//!   WP-09183-001); RTX 3090: 7 GPCs, 41 TPCs (82 SMs) of GA102's 7 x 6
+//!   ("NVIDIA Ampere GA102 GPU Architecture"; its 112 ROPs are 7 GPCs x
+//!   16); RTX 4090: 11 GPCs, 64 TPCs (128 SMs) of AD102's 12 x 6 ("NVIDIA
+//!   Ada GPU Architecture"; 176 ROPs = 11 x 16); H100 PCIe: "7 or 8 GPCs,
+//!   57 TPCs, 2 SMs/TPC, 114 SMs" of GH100's 8 x 9 ("NVIDIA H100 Tensor
+//!   Core GPU Architecture"; docs.nvidia.com's H100 MIG page), nvsim takes
+//!   7; RTX 5090: 11 GPCs, 85 TPCs (170 SMs) of GB202's 12 x 8 ("NVIDIA
+//!   RTX Blackwell GPU Architecture"). Which units a board has fused off
+//!   differs from die to die and is not published: nvsim enables GPCs
+//!   0..n and spreads the TPCs evenly, the first GPCs taking the remainder
+//!   (see [`Gr::tpc_mask`]).
 
 use nvsim_vbios::DescVersion;
 
@@ -130,6 +144,40 @@ pub struct Chip {
     pub sec2: FalconHw,
     /// FSP falcon (Hopper, Blackwell).
     pub fsp: Option<FalconHw>,
+    /// Graphics units.
+    pub gr: Gr,
+}
+
+/// The graphics units of a board: how many GPCs and TPCs are enabled, of
+/// how many TPCs a GPC of the chip has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gr {
+    /// Enabled GPCs.
+    pub gpcs: u8,
+    /// Enabled TPCs, all GPCs together.
+    pub tpcs: u8,
+    /// TPCs of one GPC on the full chip.
+    pub max_tpcs_per_gpc: u8,
+}
+
+impl Gr {
+    /// The enabled GPCs as a mask (bit n: GPC n), as
+    /// `NV2080_CTRL_CMD_GPU_GET_FERMI_GPC_INFO` reports it.
+    pub const fn gpc_mask(&self) -> u32 {
+        (1u32 << self.gpcs) - 1
+    }
+
+    /// The enabled TPCs of GPC `gpc` as a mask (0 for a GPC that is not
+    /// enabled), as `NV2080_CTRL_CMD_GPU_GET_FERMI_TPC_INFO` reports it:
+    /// the TPCs spread evenly, the first `tpcs % gpcs` GPCs one more.
+    pub const fn tpc_mask(&self, gpc: u32) -> u32 {
+        if gpc >= self.gpcs as u32 {
+            return 0;
+        }
+        let (g, t) = (self.gpcs as u32, self.tpcs as u32);
+        let n = t / g + if gpc < t % g { 1 } else { 0 };
+        (1u32 << n) - 1
+    }
 }
 
 const MIB: u64 = 1 << 20;
@@ -171,6 +219,11 @@ pub const CHIPS: &[Chip] = &[
         gsp: falcon(64, 64, 6, true),
         sec2: falcon(64, 64, 6, false),
         fsp: None,
+        gr: Gr {
+            gpcs: 6,
+            tpcs: 34,
+            max_tpcs_per_gpc: 6,
+        },
     },
     Chip {
         name: "ga102",
@@ -195,6 +248,11 @@ pub const CHIPS: &[Chip] = &[
         gsp: falcon(96, 64, 7, true),
         sec2: falcon(64, 64, 7, true),
         fsp: None,
+        gr: Gr {
+            gpcs: 7,
+            tpcs: 41,
+            max_tpcs_per_gpc: 6,
+        },
     },
     Chip {
         name: "ad102",
@@ -219,6 +277,11 @@ pub const CHIPS: &[Chip] = &[
         gsp: falcon(96, 64, 7, true),
         sec2: falcon(64, 64, 7, true),
         fsp: None,
+        gr: Gr {
+            gpcs: 11,
+            tpcs: 64,
+            max_tpcs_per_gpc: 6,
+        },
     },
     Chip {
         name: "gh100",
@@ -243,6 +306,11 @@ pub const CHIPS: &[Chip] = &[
         gsp: falcon(96, 64, 7, true),
         sec2: falcon(64, 64, 7, true),
         fsp: Some(falcon(64, 64, 7, true)),
+        gr: Gr {
+            gpcs: 7,
+            tpcs: 57,
+            max_tpcs_per_gpc: 9,
+        },
     },
     Chip {
         name: "gb202",
@@ -267,6 +335,11 @@ pub const CHIPS: &[Chip] = &[
         gsp: falcon(96, 64, 7, true),
         sec2: falcon(64, 64, 7, true),
         fsp: Some(falcon(64, 64, 7, true)),
+        gr: Gr {
+            gpcs: 11,
+            tpcs: 85,
+            max_tpcs_per_gpc: 8,
+        },
     },
 ];
 
@@ -379,3 +452,32 @@ pub const FWSEC_SIGNATURE_VERSIONS: u16 = 0b0110;
 /// Value of the GSP UCODE1 fuse: its highest set bit gives version 2, the
 /// newest signature in the descriptor.
 pub const FWSEC_FUSE_VALUE: u32 = 0b0011;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tpc_masks_add_up_to_the_boards_tpcs() {
+        for c in CHIPS {
+            let g = c.gr;
+            assert_eq!(g.gpc_mask().count_ones(), u32::from(g.gpcs), "{}", c.name);
+            let masks: Vec<u32> = (0..32).map(|i| g.tpc_mask(i)).collect();
+            let total: u32 = masks.iter().map(|m| m.count_ones()).sum();
+            assert_eq!(total, u32::from(g.tpcs), "{}", c.name);
+            for (i, m) in masks.iter().enumerate() {
+                assert_eq!(*m != 0, g.gpc_mask() >> i & 1 != 0, "{} GPC {i}", c.name);
+                assert!(
+                    m.count_ones() <= u32::from(g.max_tpcs_per_gpc),
+                    "{}",
+                    c.name
+                );
+            }
+        }
+        let ga102 = Chip::by_name("ga102").map(|c| c.gr);
+        assert_eq!(
+            ga102.map(|g| (g.gpc_mask(), g.tpc_mask(0), g.tpc_mask(6))),
+            Some((0x7f, 0x3f, 0x1f))
+        );
+    }
+}

@@ -45,6 +45,9 @@ const AMPERE_CHANNEL_GPFIFO_A: u32 = 0xc56f;
 const SET_PAGE_DIRECTORY: u32 = 0x0080_1813;
 const UNSET_PAGE_DIRECTORY: u32 = 0x0080_1814;
 const GPU_GET_INFO_V2: u32 = 0x2080_0102;
+const GET_FERMI_GPC_INFO: u32 = 0x2080_0137;
+const GET_FERMI_TPC_INFO: u32 = 0x2080_0138;
+const GET_GSP_STATIC_INFO: u32 = 65;
 
 const CLIENT: u32 = 0xc1d0_0001;
 const DEVICE: u32 = 0xde1d_0000;
@@ -155,6 +158,17 @@ impl Gsp {
 
     /// GSP_RM_CONTROL; returns the status.
     fn control(&mut self, client: u32, object: u32, cmd: u32, params: &[u8]) -> u32 {
+        self.control_reply(client, object, cmd, params).0
+    }
+
+    /// GSP_RM_CONTROL; returns the status and the reply's parameters.
+    fn control_reply(
+        &mut self,
+        client: u32,
+        object: u32,
+        cmd: u32,
+        params: &[u8],
+    ) -> (u32, Vec<u8>) {
         let mut m = vec![0u8; 0x18];
         put(&mut m, 0, client);
         put(&mut m, 4, object);
@@ -164,7 +178,7 @@ impl Gsp {
         let (result, p) = self.rpc(CONTROL, &m);
         assert_eq!(result, OK, "the RPC itself is carried out");
         assert_eq!(p.len(), m.len());
-        get(&p, 0xc)
+        (get(&p, 0xc), p[0x18..].to_vec())
     }
 
     /// FREE as nouveau sends it (hObjectParent 0); returns the status.
@@ -206,10 +220,12 @@ impl Gsp {
         Some((pd.phys_address, pd.num_entries, pd.aperture))
     }
 
+    /// The driver's objects: GSP-RM's own internal client, device and
+    /// subdevice not counted.
     fn objects(&self) -> usize {
         gsprm::lock(&self.r.gpu.gsp_rm)
             .rm_objects()
-            .map_or(0, |o| o.len())
+            .map_or(0, |o| o.len() - gsprm::rm::INTERNAL_OBJECTS)
     }
 
     fn logged(&self, needle: &str) -> usize {
@@ -629,4 +645,57 @@ fn handles_are_per_client_and_rm_picks_one_for_zero() {
     );
     assert_eq!(g.alloc(other, DEVICE, VASPACE, FERMI_VASPACE_A, &ext), OK);
     g.done();
+}
+
+/// r570.144's `GspStaticConfigInfo` has no GPC/TPC fields: nouveau's r570
+/// code takes GSP-RM's internal handles from it (`hInternalClient` 0x640,
+/// `hInternalDevice` 0x644, `hInternalSubdevice` 0x648) and asks the
+/// internal subdevice for the GPC mask, then each enabled GPC's TPC mask
+/// (`r570_gsp_get_static_info`, `r570_gr_gpc_mask`, `r570_gr_tpc_mask`).
+/// The counts are the boards' (RTX 3090 7/41, RTX 4090 11/64, from
+/// NVIDIA's whitepapers; the boot rig is GA102-class, the other chips'
+/// masks are checked in `chip.rs`). The same controls work on the
+/// driver's own subdevice.
+#[test]
+fn gpc_and_tpc_masks_through_the_internal_subdevice() {
+    for (chip, want_gpcs, want_tpcs) in [("ga102", 7, 41), ("ad102", 11, 64)] {
+        let mut g = Gsp::boot(chip);
+        let (result, si) = g.rpc(GET_GSP_STATIC_INFO, &[0u8; 0x678]);
+        assert_eq!((result, si.len()), (OK, 0x678), "{chip}");
+        let (hc, hs) = (get(&si, 0x640), get(&si, 0x648));
+        assert_ne!(hc, 0, "{chip}: hInternalClient");
+        assert_ne!(get(&si, 0x644), 0, "{chip}: hInternalDevice");
+        let (st, p) = g.control_reply(hc, hs, GET_FERMI_GPC_INFO, &[0; 4]);
+        assert_eq!(st, OK, "{chip}");
+        let gpc_mask = get(&p, 0);
+        let (mut gpcs, mut tpcs) = (0, 0);
+        for gpc in 0..32 {
+            let mut q = vec![0u8; 8];
+            put(&mut q, 0, gpc);
+            let (st, p) = g.control_reply(hc, hs, GET_FERMI_TPC_INFO, &q);
+            assert_eq!((st, get(&p, 0)), (OK, gpc), "{chip}: gpcId kept");
+            let tpc_mask = get(&p, 4);
+            if gpc_mask & (1 << gpc) != 0 {
+                gpcs += 1;
+                tpcs += tpc_mask.count_ones();
+            } else {
+                assert_eq!(tpc_mask, 0, "{chip}: GPC {gpc} is not enabled");
+            }
+        }
+        assert_eq!((gpcs, tpcs), (want_gpcs, want_tpcs), "{chip}");
+        // The driver's own subdevice answers the same; a wrong size does not.
+        g.client_device(CLIENT);
+        let (st, p) = g.control_reply(CLIENT, SUBDEVICE, GET_FERMI_GPC_INFO, &[0; 4]);
+        assert_eq!((st, get(&p, 0)), (OK, gpc_mask), "{chip}");
+        assert_eq!(
+            g.control(CLIENT, SUBDEVICE, GET_FERMI_TPC_INFO, &[0; 4]),
+            INVALID_PARAM_STRUCT
+        );
+        // On the device it is not a command of the class.
+        assert_eq!(
+            g.control(CLIENT, DEVICE, GET_FERMI_GPC_INFO, &[0; 4]),
+            NOT_SUPPORTED
+        );
+        g.done();
+    }
 }

@@ -588,18 +588,25 @@ impl GspRm {
                     return;
                 }
                 let regions = self.fb_regions();
-                let mut p = rpc::static_info(self.chip, self.fb_end, &regions);
+                let internal = self
+                    .session
+                    .as_ref()
+                    .map_or([0; 3], |s| s.rm.internal_handles());
+                let mut p = rpc::static_info(self.chip, self.fb_end, &regions, internal);
                 if self.faults.active(FaultKind::BadReply) {
                     bus.trace
                         .log("fault bad-reply: GET_GSP_STATIC_INFO reply truncated to 0x100 bytes");
                     p.truncate(0x100);
                 }
                 bus.trace.log(format!(
-                    "GSP-RM: static info: {:?}, {} FB regions, fb_length {:#x}",
-                    rpc::static_info_name(&rpc::static_info(self.chip, self.fb_end, &[]))
-                        .unwrap_or_default(),
+                    "GSP-RM: static info: {:?}, {} FB regions, fb_length {:#x}, internal \
+                     client/device/subdevice {:#010x}/{:#010x}/{:#010x}",
+                    format!("NVIDIA {}", self.chip.board),
                     regions.len(),
-                    self.fb_end
+                    self.fb_end,
+                    internal[0],
+                    internal[1],
+                    internal[2]
                 ));
                 self.send(
                     bus.trace,

@@ -212,6 +212,7 @@ const SI_GPU_SHORT_NAME: usize = 0x52c;
 const SI_GPU_NAME_UNICODE: usize = 0x56c;
 const SI_VBIOS_VALID: usize = 0x610;
 const SI_VBIOS_SUBVENDOR: usize = 0x614;
+const SI_INTERNAL_HANDLES: usize = 0x640;
 /// `NV2080_CTRL_CMD_FB_GET_FB_REGION_FB_REGION_INFO`: 0x30 bytes (u64
 /// base, limit, reserved; u32 performance; u8 supportCompressed 0x1c,
 /// supportISO 0x1d, bProtected 0x1e), up to 16 after a u32 count and 4
@@ -237,7 +238,18 @@ pub struct FbRegion {
 /// open-gpu-kernel-modules `memmgrInitBaseFbRegions_FWCLIENT`, and asserts
 /// that the last region's limit reaches it; a 16 GiB RTX A4000 reports
 /// 16376 MiB).
-pub fn static_info(chip: &Chip, fb_length: u64, regions: &[FbRegion]) -> Vec<u8> {
+///
+/// `internal` are GSP-RM's internal client, device and subdevice handles
+/// (`hInternalClient` 0x640, `hInternalDevice` 0x644, `hInternalSubdevice`
+/// 0x648), on which the driver sends its internal controls (the GPC and
+/// TPC masks among them: r570.144's static info has no GPC/TPC fields,
+/// see [`super::rm::abi::ctrl`]).
+pub fn static_info(
+    chip: &Chip,
+    fb_length: u64,
+    regions: &[FbRegion],
+    internal: [u32; 3],
+) -> Vec<u8> {
     let mut p = vec![0u8; STATIC_INFO_SIZE];
     let n = regions.len().min(16);
     p[SI_FB_REGIONS..SI_FB_REGIONS + 4].copy_from_slice(&(n as u32).to_le_bytes());
@@ -278,6 +290,10 @@ pub fn static_info(chip: &Chip, fb_length: u64, regions: &[FbRegion]) -> Vec<u8>
         .copy_from_slice(&u32::from(chip.subsystem_vendor_id).to_le_bytes());
     p[SI_VBIOS_SUBVENDOR + 4..SI_VBIOS_SUBVENDOR + 8]
         .copy_from_slice(&u32::from(chip.subsystem_id).to_le_bytes());
+    for (i, h) in internal.iter().enumerate() {
+        let o = SI_INTERNAL_HANDLES + 4 * i;
+        p[o..o + 4].copy_from_slice(&h.to_le_bytes());
+    }
     p
 }
 
@@ -438,6 +454,7 @@ mod tests {
                 reserved: false,
                 protected: false,
             }],
+            [0xc1e0_0000, 0xcaf0_0000, 0xcaf0_0001],
         );
         assert_eq!(p.len(), STATIC_INFO_SIZE);
         assert_eq!(
@@ -446,6 +463,7 @@ mod tests {
         );
         assert_eq!(le32(&p, SI_FB_REGIONS), Some(1));
         assert_eq!(p[SI_FB_REGIONS + 8 + 0x1c], 1);
+        assert_eq!(le32(&p, 0x644), Some(0xcaf0_0000), "hInternalDevice");
     }
 
     #[test]

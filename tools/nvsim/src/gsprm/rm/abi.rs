@@ -213,6 +213,18 @@ pub mod params {
 /// * `NV0080_CTRL_CMD_DMA_UNSET_PAGE_DIRECTORY` 0x801814:
 ///   `NV0080_CTRL_DMA_UNSET_PAGE_DIRECTORY_PARAMS` hVASpace 0x00,
 ///   subDeviceId 0x04; 8 bytes.
+/// * `NV2080_CTRL_CMD_GPU_GET_FERMI_GPC_INFO` 0x20800137 on a subdevice
+///   (`ctrl2080gpu.h`; nouveau `rm/r570/nvrm/gr.h`):
+///   `NV2080_CTRL_GPU_GET_FERMI_GPC_INFO_PARAMS` u32 gpcMask (out, "a mask
+///   of enabled GPCs"); 4 bytes.
+/// * `NV2080_CTRL_CMD_GPU_GET_FERMI_TPC_INFO` 0x20800138:
+///   `NV2080_CTRL_GPU_GET_FERMI_TPC_INFO_PARAMS` u32 gpcId 0x00 (in), u32
+///   tpcMask 0x04 (out; 0 for a GPC that is not enabled); 8 bytes.
+///
+/// r570.144's `GspStaticConfigInfo` no longer carries the GPC and TPC
+/// masks (r535's had `gpcInfo`/`tpcInfo[MAX_GPC_COUNT]`); nouveau's r570
+/// code asks these two controls on GSP-RM's internal subdevice instead
+/// (`r570_gsp_get_static_info`, `r570_gr_gpc_mask`, `r570_gr_tpc_mask`).
 pub mod ctrl {
     /// `NV0080_CTRL_CMD_DMA_SET_PAGE_DIRECTORY`.
     pub const NV0080_DMA_SET_PAGE_DIRECTORY: u32 = 0x0080_1813;
@@ -222,12 +234,22 @@ pub mod ctrl {
     pub const NV0080_DMA_UNSET_PAGE_DIRECTORY: u32 = 0x0080_1814;
     /// Its parameter size.
     pub const UNSET_PAGE_DIRECTORY_SIZE: usize = 0x8;
+    /// `NV2080_CTRL_CMD_GPU_GET_FERMI_GPC_INFO`.
+    pub const NV2080_GPU_GET_FERMI_GPC_INFO: u32 = 0x2080_0137;
+    /// Its parameter size.
+    pub const GET_FERMI_GPC_INFO_SIZE: usize = 0x4;
+    /// `NV2080_CTRL_CMD_GPU_GET_FERMI_TPC_INFO`.
+    pub const NV2080_GPU_GET_FERMI_TPC_INFO: u32 = 0x2080_0138;
+    /// Its parameter size.
+    pub const GET_FERMI_TPC_INFO_SIZE: usize = 0x8;
 
     /// The name of a command, for the log.
     pub fn name(cmd: u32) -> String {
         match cmd {
             NV0080_DMA_SET_PAGE_DIRECTORY => "NV0080_CTRL_CMD_DMA_SET_PAGE_DIRECTORY".into(),
             NV0080_DMA_UNSET_PAGE_DIRECTORY => "NV0080_CTRL_CMD_DMA_UNSET_PAGE_DIRECTORY".into(),
+            NV2080_GPU_GET_FERMI_GPC_INFO => "NV2080_CTRL_CMD_GPU_GET_FERMI_GPC_INFO".into(),
+            NV2080_GPU_GET_FERMI_TPC_INFO => "NV2080_CTRL_CMD_GPU_GET_FERMI_TPC_INFO".into(),
             _ => format!("cmd {cmd:#010x}"),
         }
     }

@@ -66,6 +66,26 @@
 //! failed with NV_ERR_NOT_READY using the reply's parameters
 //! (`r535/disp.c`), which only works with `rpc_result` NV_OK.
 //!
+//! GSP-RM's own objects: at its start GSP-RM allocates an internal client
+//! with a device and a subdevice (`_gpuAllocateInternalObjects` ->
+//! `rmapiutilAllocClientAndDeviceHandles`: a client with RM's handle, then
+//! a device and a subdevice with generated handles,
+//! `serverutilGenResourceHandle`) and reports their handles to the driver
+//! in the static info (`hInternalClient`, `hInternalDevice`,
+//! `hInternalSubdevice`), on which a driver sends its internal controls
+//! (nouveau `gsp->internal.device.subdevice`). nvsim's handles are the
+//! first ones RM's generators give: [`INTERNAL_CLIENT`] from
+//! `RS_CLIENT_INTERNAL_HANDLE_BASE` (0xc1e00000, `resserv.h`; RM's own
+//! clients come from there, `pServer->internalHandleBase`), and
+//! [`INTERNAL_DEVICE`]/[`INTERNAL_SUBDEVICE`] from
+//! `RS_UNIQUE_HANDLE_BASE`. A real GSP-RM may have allocated other
+//! internal clients first; a driver takes the handles from the static
+//! info, never from these numbers.
+//!
+//! Controls modelled: SET/UNSET_PAGE_DIRECTORY on a device ([`vaspace`]),
+//! `NV2080_CTRL_CMD_GPU_GET_FERMI_GPC_INFO`/`_TPC_INFO` on any subdevice
+//! (the chip's GPC and TPC masks, [`crate::chip::Gr`]).
+//!
 //! `--trace` logs every object allocated and freed and every control;
 //! refusals are always logged.
 
@@ -84,6 +104,15 @@ use vaspace::{PageDir, Refusal, VaSpace};
 pub const GENERATED_HANDLE_BASE: u32 = 0xcaf0_0000;
 /// First handle RM generates for a client (`RS_CLIENT_HANDLE_BASE`).
 pub const GENERATED_CLIENT_BASE: u32 = 0xc1d0_0000;
+/// GSP-RM's internal client (`RS_CLIENT_INTERNAL_HANDLE_BASE`).
+pub const INTERNAL_CLIENT: u32 = 0xc1e0_0000;
+/// Its device (the first generated handle).
+pub const INTERNAL_DEVICE: u32 = GENERATED_HANDLE_BASE;
+/// Its subdevice (the second generated handle).
+pub const INTERNAL_SUBDEVICE: u32 = GENERATED_HANDLE_BASE + 1;
+/// Objects GSP-RM allocates for itself: the internal client, device and
+/// subdevice.
+pub const INTERNAL_OBJECTS: usize = 3;
 
 /// What an object is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,14 +229,69 @@ pub struct Objects {
 }
 
 impl Objects {
-    /// No clients, on `chip`.
+    /// GSP-RM's objects at its start on `chip`: its internal client, device
+    /// and subdevice.
     pub fn new(chip: &'static Chip) -> Self {
+        let mut objects = BTreeMap::new();
+        objects.insert(
+            INTERNAL_CLIENT,
+            Object {
+                class: class::NV01_ROOT,
+                parent: INTERNAL_CLIENT,
+                kind: Kind::Client,
+            },
+        );
+        objects.insert(
+            INTERNAL_DEVICE,
+            Object {
+                class: class::NV01_DEVICE_0,
+                parent: INTERNAL_CLIENT,
+                kind: Kind::Device {
+                    device_id: 0,
+                    client_share: INTERNAL_CLIENT,
+                },
+            },
+        );
+        objects.insert(
+            INTERNAL_SUBDEVICE,
+            Object {
+                class: class::NV20_SUBDEVICE_0,
+                parent: INTERNAL_DEVICE,
+                kind: Kind::Subdevice { subdevice_id: 0 },
+            },
+        );
+        let internal = Client {
+            objects,
+            generated: 2,
+        };
         Self {
             chip,
-            clients: BTreeMap::new(),
+            clients: BTreeMap::from([(INTERNAL_CLIENT, internal)]),
             generated_clients: 0,
             logged: HashSet::new(),
         }
+    }
+
+    /// The handles of GSP-RM's internal client, device and subdevice, as
+    /// the static info reports them.
+    pub fn internal_handles(&self) -> [u32; 3] {
+        [INTERNAL_CLIENT, INTERNAL_DEVICE, INTERNAL_SUBDEVICE]
+    }
+
+    /// Every VA space with a registered root page directory: (client,
+    /// VA space handle, the VA space).
+    pub fn page_directories(&self) -> Vec<(u32, u32, &VaSpace)> {
+        let mut out = Vec::new();
+        for (hc, c) in &self.clients {
+            for (h, o) in &c.objects {
+                if let Kind::VaSpace(v) = &o.kind {
+                    if v.page_dir.is_some() {
+                        out.push((*hc, *h, v));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Whether `function` is one of the RPCs this model serves.
@@ -249,7 +333,8 @@ impl Objects {
             .flat_map(|c| c.objects.iter().map(|(h, o)| (*h, o)))
     }
 
-    /// The number of objects, clients included.
+    /// The number of objects, clients included (GSP-RM's own
+    /// [`INTERNAL_OBJECTS`] too).
     pub fn len(&self) -> usize {
         self.clients.values().map(|c| c.objects.len()).sum()
     }
@@ -617,6 +702,7 @@ impl Objects {
         trace: &Trace,
     ) -> Result<String, Refusal> {
         let root_entries = abi::root_entries(self.chip.arch);
+        let gr = self.chip.gr;
         let client = self.clients.get_mut(&h_client).ok_or_else(|| {
             (
                 status::INVALID_OBJECT_HANDLE,
@@ -636,6 +722,12 @@ impl Objects {
             }
             (Internal::Device, ctrl::NV0080_DMA_UNSET_PAGE_DIRECTORY) => {
                 ctrl::UNSET_PAGE_DIRECTORY_SIZE
+            }
+            (Internal::Subdevice, ctrl::NV2080_GPU_GET_FERMI_GPC_INFO) => {
+                ctrl::GET_FERMI_GPC_INFO_SIZE
+            }
+            (Internal::Subdevice, ctrl::NV2080_GPU_GET_FERMI_TPC_INFO) => {
+                ctrl::GET_FERMI_TPC_INFO_SIZE
             }
             _ => {
                 let line = format!(
@@ -663,6 +755,15 @@ impl Objects {
             ));
         }
         match cmd {
+            ctrl::NV2080_GPU_GET_FERMI_GPC_INFO => {
+                put32(p, 0, gr.gpc_mask());
+                Ok(format!(" (gpcMask {:#x})", gr.gpc_mask()))
+            }
+            ctrl::NV2080_GPU_GET_FERMI_TPC_INFO => {
+                let gpc = Fields(p).u32(0);
+                put32(p, 4, gr.tpc_mask(gpc));
+                Ok(format!(" (gpcId {gpc}: tpcMask {:#x})", gr.tpc_mask(gpc)))
+            }
             ctrl::NV0080_DMA_SET_PAGE_DIRECTORY => {
                 let (h_vas, pd) = vaspace::parse_set(p);
                 let vas = va_space(client, h_vas)?;
@@ -786,7 +887,7 @@ mod tests {
         let mut vas = [0u8; 0x30];
         vas[4] = 8;
         assert_eq!(alloc(&mut o, &t, 1, 3, 4, 0x90f1, &vas), 0);
-        assert_eq!(o.len(), 4);
+        assert_eq!(o.len(), INTERNAL_OBJECTS + 4);
         let c = o.clients.get_mut(&1).unwrap_or_else(|| panic!("client"));
         let order: Vec<u32> = free_tree(c, 1).into_iter().map(|(h, _)| h).collect();
         assert_eq!(order, [4, 3, 2, 1]);
