@@ -27,8 +27,22 @@
  *    DRM core's answer), a short GETPARAM_STRING buffer -EINVAL and an
  *    unwritable one -EFAULT, -ENODEV for the GSP-RM values without GSP-RM;
  *    the values read are those read at the start, created objects have the
- *    size asked rounded up to pages, and what is written through a mapping
- *    reads back;
+ *    size asked rounded up to pages and the domain asked (GEM_INFO), VRAM
+ *    objects cannot be mapped (-EINVAL), and what is written through a
+ *    mapping reads back;
+ *  - DEVICE_INFO, VM_INIT and VM_BIND against a model of each file's VA
+ *    space (whether there is one, its kernel-managed range, the sparse
+ *    regions the fuzzer made, the objects it holds): a call whose
+ *    arguments are wrong in several ways must fail with one of the errors
+ *    nova_drm.h gives for them (in whatever order the driver checks), a
+ *    right one succeeds or, if it maps, fails with -ENOMEM and an op_count
+ *    of the operations applied; VM_INIT twice is -EEXIST, VM_BIND before
+ *    it -ENOENT; operation arrays of 0 to 1025 and more operations, in
+ *    the op buffer, running into a PROT_NONE page or at bad addresses;
+ *    sparse regions made, overlapped, mapped into and across their edges,
+ *    unmapped and removed (one sparse operation a call, in the fuzzer's
+ *    own zone of the VA space, so that processes sharing a file do not
+ *    meet);
  *  - an argument pointer that cannot be read or written (NULL, kernel and
  *    non-canonical addresses, an unmapped or PROT_NONE page, a read-only
  *    page, a struct that runs into an inaccessible page) is -EFAULT;
@@ -41,7 +55,8 @@
  *    or an error, but for a few sure answers (VERSION, GET_CAP,
  *    SET_CLIENT_NAME);
  *  - across files (handles-across-files), a handle number means what the
- *    file using it has under that number (-ENOENT if nothing), an offset
+ *    file using it has under that number (-ENOENT if nothing, for
+ *    VM_BIND too: each file has a VA space of its own), an offset
  *    maps only through a file that holds the object (else -EACCES), and
  *    an object has one offset and the same contents in every file, a
  *    PRIME import included;
@@ -107,14 +122,35 @@ struct drm_gem_change_handle {
 #define SMALL_PAGES		16
 /* Closed handles remembered to be used again. */
 #define MAX_STALE		16
-/* Nova's ioctls, DRM_NOVA_GETPARAM to DRM_NOVA_GETPARAM_STRING. */
-#define NOVA_NR_IOCTLS		(DRM_NOVA_GETPARAM_STRING + 1)
+/* Nova's ioctls, DRM_NOVA_GETPARAM to DRM_NOVA_VM_BIND. */
+#define NOVA_NR_IOCTLS		(DRM_NOVA_VM_BIND + 1)
+/* The last GETPARAM parameter. */
+#define NOVA_LAST_PARAM		NOVA_GETPARAM_VRAM_USED
 /* Every driver ioctl number from here to DRM_COMMAND_END is unknown. */
 #define FIRST_UNKNOWN_NR	(DRM_COMMAND_BASE + NOVA_NR_IOCTLS)
 /* Largest size an ioctl number can encode (14 bits). */
 #define IOC_SIZE_MAX		((1u << _IOC_SIZEBITS) - 1)
 /* Handles no file gets in a run (the DRM core hands out the lowest free). */
 #define FAR_HANDLE_BASE		0x40000000u
+/* The GPU's smallest page: the alignment of every VM_BIND address. */
+#define GPU_PAGE		4096ull
+/* Most operations of one VM_BIND call (nova_drm.h). */
+#define OPS_MAX			1024
+/* Operations the op buffer holds (one more than a call may give). */
+#define OPS_CAP			(OPS_MAX + 1)
+/* Sparse regions a fuzzer keeps in its VA space at once. */
+#define MAX_SPARSE		16
+/*
+ * The GPU VA layout of the fuzzers: fuzzer k (0 for nova-ioctls, worker N
+ * of concurrent and during-unbind N + 1) owns the zone [(k + 1) << 44,
+ * (k + 2) << 44): plain MAP/UNMAP in its lower half, sparse regions in its
+ * upper half. Below 1 << 44 anyone maps and no sparse region ever is; the
+ * kernel-managed range of VM_INITs the fuzzers do themselves (KM_ADDR,
+ * KM_SIZE) is above every zone, and random ones are anywhere.
+ */
+#define ZONE_SHIFT		44
+#define KM_ADDR			(1ull << 47)
+#define KM_SIZE			(1ull << 32)
 
 /* --- what the device is (read once per subtest) -------------------------- */
 
@@ -122,8 +158,11 @@ static uint64_t page_size;
 static uint64_t size_max;
 static bool have_gsp;
 /* GETPARAM results at the start: values, and 0 or -errno. */
-static uint64_t param_value[NOVA_GETPARAM_VRAM_SIZE + 1];
-static int param_ret[NOVA_GETPARAM_VRAM_SIZE + 1];
+static uint64_t param_value[NOVA_LAST_PARAM + 1];
+static int param_ret[NOVA_LAST_PARAM + 1];
+/* DEVICE_INFO at the start (with GSP-RM), and the end of the VA space. */
+static struct drm_nova_device_info dev_info;
+static uint64_t va_end;
 /* The GPU name GETPARAM_STRING reports, terminator included (with GSP-RM). */
 static char gpu_name[256];
 static uint32_t gpu_name_len;
@@ -150,13 +189,24 @@ static void read_device(int fd)
 
 	page_size = sysconf(_SC_PAGESIZE);
 	size_max = nova_getparam(fd, NOVA_GETPARAM_GEM_SIZE_MAX);
-	for (uint64_t p = 1; p <= NOVA_GETPARAM_VRAM_SIZE; p++)
+	for (uint64_t p = 1; p <= NOVA_LAST_PARAM; p++)
 		param_ret[p] = __nova_getparam(fd, p, &param_value[p]);
 	igt_assert_f(param_ret[NOVA_GETPARAM_VRAM_SIZE] == 0 ||
 		     param_ret[NOVA_GETPARAM_VRAM_SIZE] == -ENODEV,
 		     "GETPARAM(VRAM_SIZE): %d\n",
 		     param_ret[NOVA_GETPARAM_VRAM_SIZE]);
 	have_gsp = param_ret[NOVA_GETPARAM_VRAM_SIZE] == 0;
+	igt_assert_eq(param_ret[NOVA_GETPARAM_VRAM_USED],
+		      param_ret[NOVA_GETPARAM_VRAM_SIZE]);
+
+	memset(&dev_info, 0, sizeof(dev_info));
+	ret = __nova_device_info(fd, &dev_info);
+	igt_assert_eq(ret, have_gsp ? 0 : -ENODEV);
+	/* Without GSP-RM there is no VA space: any width does for the calls. */
+	va_end = 1ull << (have_gsp ? dev_info.va_bits : 49);
+	if (have_gsp)
+		igt_assert_f(dev_info.va_bits >= 40 && dev_info.va_bits <= 57,
+			     "va_bits %u\n", dev_info.va_bits);
 
 	gpu_name_len = 0;
 	ret = nova_ioctl(fd, DRM_IOCTL_NOVA_GETPARAM_STRING, &s);
@@ -171,9 +221,10 @@ static void read_device(int fd)
 	} else {
 		igt_assert_eq(ret, -ENODEV);
 	}
-	igt_info("GEM_SIZE_MAX %#" PRIx64 ", GSP-RM %s%s%s\n", size_max,
+	igt_info("GEM_SIZE_MAX %#" PRIx64 ", GSP-RM %s%s%s, VA end %#" PRIx64
+		 "\n", size_max,
 		 have_gsp ? "running, GPU name \"" : "not running",
-		 have_gsp ? gpu_name : "", have_gsp ? "\"" : "");
+		 have_gsp ? gpu_name : "", have_gsp ? "\"" : "", va_end);
 }
 
 /* --- seed, duration, random numbers -------------------------------------- */
@@ -271,7 +322,7 @@ static uint32_t rnd_pad32(struct rng *r, unsigned int nonzero_percent)
 /* The results a call may give: 0 or -errno values. */
 struct expect {
 	int n;
-	int v[4];
+	int v[8];
 };
 
 static struct expect ex1(int a)
@@ -282,6 +333,30 @@ static struct expect ex1(int a)
 static struct expect ex2(int a, int b)
 {
 	return (struct expect){ .n = 2, .v = { a, b } };
+}
+
+/*
+ * Result sets as bit masks, for the calls whose arguments may be wrong in
+ * several ways at once: the call must give one of the errors, in whatever
+ * order the driver checks them.
+ */
+enum {
+	RS_OK = 1 << 0, RS_EINVAL = 1 << 1, RS_ENOENT = 1 << 2,
+	RS_EFAULT = 1 << 3, RS_ENOMEM = 1 << 4, RS_ENODEV = 1 << 5,
+	RS_EEXIST = 1 << 6,
+};
+
+static struct expect ex_mask(unsigned int m)
+{
+	static const int codes[] = {
+		0, -EINVAL, -ENOENT, -EFAULT, -ENOMEM, -ENODEV, -EEXIST,
+	};
+	struct expect e = { .n = 0 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(codes); i++)
+		if (m & (1u << i))
+			e.v[e.n++] = codes[i];
+	return e;
 }
 
 static bool expect_has(const struct expect *e, int ret)
@@ -310,6 +385,7 @@ static const char *err_name(int ret)
 	case EPERM:	return "EPERM";
 	case ENOSPC:	return "ENOSPC";
 	case EOVERFLOW:	return "EOVERFLOW";
+	case EEXIST:	return "EEXIST";
 	}
 	snprintf(buf, sizeof(buf), "%d", ret);
 	return buf;
@@ -328,12 +404,12 @@ static void format_expect(const struct expect *e, char *buf, size_t len)
 /* Counts of results, for the summary of a run. */
 enum result_kind {
 	RES_OK, RES_EINVAL, RES_ENOENT, RES_ENOMEM, RES_EFAULT, RES_ENODEV,
-	RES_ENOTTY, RES_EACCES, RES_OTHER, RES_KINDS,
+	RES_ENOTTY, RES_EACCES, RES_EEXIST, RES_OTHER, RES_KINDS,
 };
 
 static const char *const result_names[RES_KINDS] = {
 	"ok", "EINVAL", "ENOENT", "ENOMEM", "EFAULT", "ENODEV", "ENOTTY",
-	"EACCES", "other",
+	"EACCES", "EEXIST", "other",
 };
 
 static enum result_kind result_kind(int ret)
@@ -347,6 +423,7 @@ static enum result_kind result_kind(int ret)
 	case ENODEV:	return RES_ENODEV;
 	case ENOTTY:	return RES_ENOTTY;
 	case EACCES:	return RES_EACCES;
+	case EEXIST:	return RES_EEXIST;
 	}
 	return RES_OTHER;
 }
@@ -367,6 +444,9 @@ static struct {
 	size_t big_len;
 	uint8_t *str;		/* page_size bytes, RW */
 	uint64_t vdso;		/* the vDSO: readable, not writable */
+	/* VM_BIND operations: OPS_CAP of them, then a PROT_NONE page. */
+	struct drm_nova_vm_bind_op *ops;
+	size_t ops_len;		/* bytes before the PROT_NONE page */
 } arena;
 
 static void arena_setup(void)
@@ -396,6 +476,37 @@ static void arena_setup(void)
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	igt_assert(arena.str != MAP_FAILED);
 	arena.vdso = getauxval(AT_SYSINFO_EHDR);
+
+	arena.ops_len = round_up_page(OPS_CAP * sizeof(*arena.ops));
+	p = mmap(NULL, arena.ops_len + page_size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	igt_assert(p != MAP_FAILED);
+	igt_assert_eq(mprotect(p + arena.ops_len, page_size, PROT_NONE), 0);
+	arena.ops = (void *)p;
+}
+
+/*
+ * How many bytes from @ptr the kernel can read, for the places of the
+ * arena (the vDSO: its first page only); 0 elsewhere. What the fuzzers
+ * point at is either in the arena or never readable.
+ */
+static uint64_t readable_bytes(uint64_t ptr)
+{
+	const struct {
+		uint64_t start, len;
+	} areas[] = {
+		{ (uintptr_t)arena.rw, page_size },
+		{ (uintptr_t)arena.ro, page_size },
+		{ (uintptr_t)arena.big, arena.big_len },
+		{ (uintptr_t)arena.str, page_size },
+		{ (uintptr_t)arena.ops, arena.ops_len },
+		{ arena.vdso, arena.vdso ? page_size : 0 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(areas); i++)
+		if (ptr >= areas[i].start && ptr - areas[i].start < areas[i].len)
+			return areas[i].start + areas[i].len - ptr;
+	return 0;
 }
 
 /* An address that was mapped a moment ago and is not any more. */
@@ -458,9 +569,25 @@ enum content { CONTENT_ZERO, CONTENT_PATTERN, CONTENT_UNKNOWN };
 struct obj {
 	uint32_t handle;
 	uint64_t size;
+	/* GEM_INFO's flags: the domain, and NOVA_GEM_NO_SHARE if asked. */
+	uint32_t flags;
 	enum content content;
 	uint32_t pattern;
 	uint64_t id;		/* unique in the fuzzer, from 1 */
+};
+
+/*
+ * What a fuzzer knows of a file's GPU VA space: whether there is one, its
+ * kernel-managed range, and the sparse regions it made (in its own zone;
+ * none in a scratch file, where the fuzzer never makes any).
+ */
+struct vm_model {
+	bool exists;
+	uint64_t km_addr, km_size;
+	struct {
+		uint64_t addr, range;
+	} sparse[MAX_SPARSE];
+	int nsparse;
 };
 
 /*
@@ -493,6 +620,10 @@ struct fuzzer {
 	 * appear, so closed handles are never used again. */
 	bool shared;
 
+	/* The VA spaces of fd and scratch, and the fuzzer's VA zone. */
+	struct vm_model vm, svm;
+	int zone;
+
 	/* during-unbind: -ENODEV is always a possible answer. */
 	struct unbind_state *unbind;
 	int fd_epoch;		/* unbinds completed when fd was opened */
@@ -520,8 +651,8 @@ struct fuzzer {
 
 	char what[320];		/* the call under way */
 	uint64_t results[RES_KINDS];
-	uint64_t ops[16];	/* nova_ops[] run, and their time */
-	uint64_t op_us[16];
+	uint64_t ops[24];	/* nova_ops[] run, and their time */
+	uint64_t op_us[24];
 };
 
 __igt_printf(2, 3) static void begin(struct fuzzer *f, const char *fmt, ...)
@@ -649,9 +780,11 @@ static void obj_forget(struct fuzzer *f, int i)
 		f->stale[rnd_below(&f->rng, MAX_STALE)] = handle;
 }
 
+/* Whether the object may be mapped: small, and in system memory. */
 static bool obj_small(const struct obj *o)
 {
-	return o->size <= SMALL_PAGES * page_size;
+	return o->size <= SMALL_PAGES * page_size &&
+	       (o->flags & NOVA_GEM_DOMAINS) == NOVA_GEM_DOMAIN_GART;
 }
 
 /* A live object (index), or -1 if there is none. */
@@ -732,7 +865,7 @@ static uint32_t pick_handle(struct fuzzer *f, unsigned int live_percent,
 
 static bool param_known(uint64_t param)
 {
-	return param >= 1 && param <= NOVA_GETPARAM_VRAM_SIZE;
+	return param >= 1 && param <= NOVA_LAST_PARAM;
 }
 
 static struct expect expect_getparam(const struct drm_nova_getparam *a)
@@ -759,7 +892,7 @@ expect_getparam_string(const struct drm_nova_getparam_string *a, uint64_t room)
 
 static struct expect expect_gem_create(const struct drm_nova_gem_create *a)
 {
-	if (a->pad || a->size == 0)
+	if ((a->flags & ~NOVA_GEM_CREATE_FLAGS) || a->size == 0)
 		return ex1(-EINVAL);
 	if (a->size > size_max)
 		return ex1(-ENOMEM);
@@ -771,21 +904,28 @@ static struct expect expect_gem_create(const struct drm_nova_gem_create *a)
 static struct expect expect_gem_info(const struct drm_nova_gem_info *a,
 				     int live)
 {
-	if (a->pad)
+	if (a->flags)
 		return ex1(-EINVAL);
 	if (live < 0)
 		return ex2(0, -ENOENT);
 	return ex1(live ? 0 : -ENOENT);
 }
 
+/*
+ * @live: as for expect_gem_info(); @domain: the live object's domain
+ * (objects in VRAM cannot be mapped yet: -EINVAL).
+ */
 static struct expect
-expect_gem_mmap_offset(const struct drm_nova_gem_mmap_offset *a, int live)
+expect_gem_mmap_offset(const struct drm_nova_gem_mmap_offset *a, int live,
+		       uint32_t domain)
 {
 	if (a->flags)
 		return ex1(-EINVAL);
 	if (live < 0)
-		return ex2(0, -ENOENT);
-	return ex1(live ? 0 : -ENOENT);
+		return ex_mask(RS_OK | RS_ENOENT | RS_EINVAL);
+	if (!live)
+		return ex1(-ENOENT);
+	return ex1(domain == NOVA_GEM_DOMAIN_VRAM ? -EINVAL : 0);
 }
 
 /* --- values for nova's arguments --- */
@@ -796,12 +936,12 @@ static uint64_t pick_param(struct fuzzer *f)
 
 	switch (rnd_below(r, 10)) {
 	case 0 ... 5:
-		return 1 + rnd_below(r, NOVA_GETPARAM_VRAM_SIZE);
+		return 1 + rnd_below(r, NOVA_LAST_PARAM);
 	case 6:
 		return rnd_below(r, 64);
 	case 7:
 		/* A known parameter in the low 32 bits only. */
-		return (1 + rnd_below(r, NOVA_GETPARAM_VRAM_SIZE)) |
+		return (1 + rnd_below(r, NOVA_LAST_PARAM)) |
 		       (1ull << (32 + rnd_below(r, 32)));
 	default:
 		return rnd_edge(r);
@@ -847,6 +987,64 @@ static uint64_t pick_create_size(struct fuzzer *f)
 		return (1ull << (33 + rnd_below(r, 31))) + rnd_below(r, 3);
 	default:
 		return rnd_edge(r);
+	}
+}
+
+/*
+ * GEM_CREATE flags: mostly none or the domains, sometimes NOVA_GEM_NO_SHARE,
+ * sometimes undefined bits. Large objects rarely go to VRAM, so that a run
+ * does not spend its time filling it.
+ */
+static uint32_t pick_create_flags(struct fuzzer *f, uint64_t size)
+{
+	static const uint32_t domains[] = {
+		0, NOVA_GEM_DOMAIN_GART, NOVA_GEM_DOMAIN_VRAM,
+		NOVA_GEM_DOMAIN_VRAM | NOVA_GEM_DOMAIN_GART,
+	};
+	struct rng *r = &f->rng;
+	uint32_t flags;
+
+	switch (rnd_below(r, 20)) {
+	case 0 ... 7:	flags = 0; break;
+	case 8 ... 10:	flags = NOVA_GEM_DOMAIN_GART; break;
+	case 11 ... 14:	flags = NOVA_GEM_DOMAIN_VRAM; break;
+	case 15 ... 16:	flags = NOVA_GEM_DOMAINS; break;
+	case 17:
+		flags = NOVA_GEM_NO_SHARE | domains[rnd_below(r, 4)];
+		break;
+	case 18:
+		flags = (rnd_pad32(r, 100) & ~NOVA_GEM_CREATE_FLAGS) |
+			domains[rnd_below(r, 4)];
+		break;
+	default:
+		flags = rnd(r);
+		break;
+	}
+	if ((flags & NOVA_GEM_DOMAIN_VRAM) && size > (256ull << 20) &&
+	    rnd_pct(r, 90))
+		flags &= ~NOVA_GEM_DOMAIN_VRAM;
+	return flags;
+}
+
+/*
+ * Whether GEM_INFO's @got flags fit an object created with @asked: one
+ * domain bit, VRAM for VRAM alone, system memory for none or GART alone,
+ * either for both; NOVA_GEM_NO_SHARE as asked.
+ */
+static bool info_flags_ok(uint32_t asked, uint32_t got)
+{
+	uint32_t domain = got & ~NOVA_GEM_NO_SHARE;
+
+	if ((got & NOVA_GEM_NO_SHARE) != (asked & NOVA_GEM_NO_SHARE))
+		return false;
+	switch (asked & NOVA_GEM_DOMAINS) {
+	case NOVA_GEM_DOMAIN_VRAM:
+		return domain == NOVA_GEM_DOMAIN_VRAM;
+	case NOVA_GEM_DOMAINS:
+		return domain == NOVA_GEM_DOMAIN_VRAM ||
+		       domain == NOVA_GEM_DOMAIN_GART;
+	default:
+		return domain == NOVA_GEM_DOMAIN_GART;
 	}
 }
 
@@ -1069,7 +1267,13 @@ static void op_getparam(struct fuzzer *f)
 	begin(f, "GETPARAM{param=%#llx}", (unsigned long long)a.param);
 	ret = nova_ioctl(f->fd, DRM_IOCTL_NOVA_GETPARAM, &a);
 	check(f, ret, expect_getparam(&in));
-	if (!ret)
+	/* What is in use changes; it never exceeds what there is. */
+	if (!ret && in.param == NOVA_GETPARAM_VRAM_USED)
+		fuzz_assert(f, a.value <= param_value[NOVA_GETPARAM_VRAM_SIZE],
+			    "VRAM in use %#llx, of %#" PRIx64,
+			    (unsigned long long)a.value,
+			    param_value[NOVA_GETPARAM_VRAM_SIZE]);
+	else if (!ret)
 		fuzz_assert(f, a.value == param_value[in.param],
 			    "value %#llx, %#" PRIx64 " at the start",
 			    (unsigned long long)a.value,
@@ -1207,6 +1411,7 @@ static void op_getparam_string(struct fuzzer *f)
 static void op_gem_create(struct fuzzer *f)
 {
 	struct drm_nova_gem_create a, in;
+	struct drm_nova_gem_info info = {};
 	int ret;
 
 	if (f->nobjs == MAX_OBJS) {
@@ -1216,12 +1421,12 @@ static void op_gem_create(struct fuzzer *f)
 	}
 
 	a.handle = rnd(&f->rng);
-	a.pad = rnd_pad32(&f->rng, 10);
 	a.size = pick_create_size(f);
+	a.flags = pick_create_flags(f, a.size);
 	in = a;
 
-	begin(f, "GEM_CREATE{size=%#llx pad=%#x}",
-	      (unsigned long long)in.size, in.pad);
+	begin(f, "GEM_CREATE{size=%#llx flags=%#x}",
+	      (unsigned long long)in.size, in.flags);
 	ret = __nova_gem_create(f->fd, &a);
 	check(f, ret, expect_gem_create(&in));
 	if (ret)
@@ -1235,6 +1440,19 @@ static void op_gem_create(struct fuzzer *f)
 		.handle = a.handle, .size = a.size, .content = CONTENT_ZERO,
 		.id = ++f->next_id,
 	};
+
+	/* Where it went (with both domains, either is right). */
+	info.handle = a.handle;
+	begin(f, "GEM_INFO{handle=%u} of the object just created with flags "
+	      "%#x", a.handle, in.flags);
+	ret = __nova_gem_info(f->fd, &info);
+	check(f, ret, ex1(0));
+	if (ret)
+		return;
+	fuzz_assert(f, info_flags_ok(in.flags, info.flags) &&
+		    info.size == a.size, "flags %#x, size %#llx", info.flags,
+		    (unsigned long long)info.size);
+	f->objs[f->nobjs - 1].flags = info.flags;
 }
 
 static void op_gem_info(struct fuzzer *f)
@@ -1243,18 +1461,20 @@ static void op_gem_info(struct fuzzer *f)
 	int idx, ret;
 
 	a.handle = pick_handle(f, 70, &idx);
-	a.pad = rnd_pad32(&f->rng, 12);
+	a.flags = rnd_pad32(&f->rng, 12);
 	a.size = rnd(&f->rng);
 	in = a;
 
-	begin(f, "GEM_INFO{handle=%u pad=%#x} (%s)", in.handle, in.pad,
+	begin(f, "GEM_INFO{handle=%u flags=%#x} (%s)", in.handle, in.flags,
 	      idx >= 0 ? "live" : "unknown");
 	ret = __nova_gem_info(f->fd, &a);
 	check(f, ret, expect_gem_info(&in, idx >= 0));
 	if (!ret)
-		fuzz_assert(f, a.size == f->objs[idx].size,
-			    "size %#llx, object of %#" PRIx64,
-			    (unsigned long long)a.size, f->objs[idx].size);
+		fuzz_assert(f, a.size == f->objs[idx].size &&
+			    a.flags == f->objs[idx].flags,
+			    "size %#llx, flags %#x; object of %#" PRIx64
+			    ", flags %#x", (unsigned long long)a.size, a.flags,
+			    f->objs[idx].size, f->objs[idx].flags);
 }
 
 static void op_gem_mmap_offset(struct fuzzer *f)
@@ -1271,7 +1491,8 @@ static void op_gem_mmap_offset(struct fuzzer *f)
 	begin(f, "GEM_MMAP_OFFSET{handle=%u flags=%#x} (%s)", in.handle,
 	      in.flags, idx >= 0 ? "live" : "unknown");
 	ret = __nova_gem_mmap_offset(f->fd, &a);
-	check(f, ret, expect_gem_mmap_offset(&in, idx >= 0));
+	check(f, ret, expect_gem_mmap_offset(&in, idx >= 0, idx >= 0 ?
+		f->objs[idx].flags & NOVA_GEM_DOMAINS : 0));
 	if (ret)
 		return;
 
@@ -1396,12 +1617,17 @@ static void op_hold(struct fuzzer *f)
 static void op_fdinfo(struct fuzzer *f)
 {
 	struct nova_fdinfo info;
-	uint64_t total = 0;
+	uint64_t total = 0, sysmem = 0;
 
-	for (int i = 0; i < f->nobjs; i++)
+	for (int i = 0; i < f->nobjs; i++) {
 		total += f->objs[i].size;
+		if ((f->objs[i].flags & NOVA_GEM_DOMAINS) ==
+		    NOVA_GEM_DOMAIN_GART)
+			sysmem += f->objs[i].size;
+	}
 
-	begin(f, "fdinfo (%d objects, %#" PRIx64 " bytes)", f->nobjs, total);
+	begin(f, "fdinfo (%d objects, %#" PRIx64 " bytes, %#" PRIx64
+	      " in system memory)", f->nobjs, total, sysmem);
 	f->calls++;
 	fuzz_assert(f, nova_fdinfo_read(f->fd, &info), "cannot read it");
 	/* A file whose device is gone shows no DRM keys. */
@@ -1409,9 +1635,13 @@ static void op_fdinfo(struct fuzzer *f)
 		return;
 	fuzz_assert(f, info.has_driver && !strcmp(info.driver, "nova"),
 		    "drm-driver \"%s\"", info.driver);
+	/*
+	 * drm-total-memory counts the objects in system memory, and those
+	 * in VRAM too unless they have a region of their own.
+	 */
 	if (info.has_total)
-		fuzz_assert(f, f->shared ? info.total >= total :
-				info.total == total,
+		fuzz_assert(f, info.total >= sysmem &&
+				(f->shared || info.total <= total),
 			    "drm-total-memory %#" PRIx64, info.total);
 }
 
@@ -1452,6 +1682,731 @@ static void op_fake_mmap(struct fuzzer *f)
 	fake_mmap(f, f->fd);
 }
 
+/* --- GPU VA spaces: DEVICE_INFO, VM_INIT, VM_BIND --- */
+
+static void vm_reset(struct vm_model *vm)
+{
+	memset(vm, 0, sizeof(*vm));
+}
+
+/* Whether [a, a + alen) and [b, b + blen) overlap (no wrap: checked). */
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return alen && blen && a < b + blen && b < a + alen;
+}
+
+static uint64_t zone_base(const struct fuzzer *f)
+{
+	return (uint64_t)(f->zone + 1) << ZONE_SHIFT;
+}
+
+/* The upper half of a zone, where the sparse regions go. */
+static uint64_t sparse_base(const struct fuzzer *f)
+{
+	return zone_base(f) + (1ull << (ZONE_SHIFT - 1));
+}
+
+/* Whether [addr, addr + range) touches the sparse half of any zone. */
+static bool in_sparse_halves(uint64_t addr, uint64_t range)
+{
+	for (int k = 0; k < 16; k++) {
+		uint64_t s = ((uint64_t)(k + 1) << ZONE_SHIFT) +
+			     (1ull << (ZONE_SHIFT - 1));
+
+		if (overlaps(addr, range, s, 1ull << (ZONE_SHIFT - 1)))
+			return true;
+	}
+	return false;
+}
+
+static int sparse_find(const struct vm_model *vm, uint64_t addr,
+		       uint64_t range)
+{
+	for (int i = 0; i < vm->nsparse; i++)
+		if (vm->sparse[i].addr == addr && vm->sparse[i].range == range)
+			return i;
+	return -1;
+}
+
+static bool sparse_overlaps(const struct vm_model *vm, uint64_t addr,
+			    uint64_t range)
+{
+	for (int i = 0; i < vm->nsparse; i++)
+		if (overlaps(addr, range, vm->sparse[i].addr,
+			     vm->sparse[i].range))
+			return true;
+	return false;
+}
+
+/* A MAP that is neither wholly inside nor wholly outside a region. */
+static bool sparse_straddles(const struct vm_model *vm, uint64_t addr,
+			     uint64_t range)
+{
+	for (int i = 0; i < vm->nsparse; i++) {
+		uint64_t s = vm->sparse[i].addr, l = vm->sparse[i].range;
+
+		if (overlaps(addr, range, s, l) &&
+		    !(addr >= s && addr + range <= s + l))
+			return true;
+	}
+	return false;
+}
+
+static struct expect expect_device_info(const struct drm_nova_device_info *a)
+{
+	unsigned int m = 0;
+
+	if (a->pad)
+		m |= RS_EINVAL;
+	for (size_t i = 0; i < ARRAY_SIZE(a->reserved); i++)
+		if (a->reserved[i])
+			m |= RS_EINVAL;
+	if (!have_gsp)
+		return ex_mask(m | RS_ENODEV);
+	return ex_mask(m ? m : RS_OK);
+}
+
+static struct expect expect_vm_init(const struct vm_model *vm,
+				    const struct drm_nova_vm_init *a)
+{
+	uint64_t addr = a->kernel_managed_addr, size = a->kernel_managed_size;
+	unsigned int m = 0;
+
+	if ((addr | size) & (GPU_PAGE - 1))
+		m |= RS_EINVAL;
+	if (addr + size < addr || addr + size > va_end)
+		m |= RS_EINVAL;
+	if (!have_gsp)
+		return ex_mask(m | RS_ENODEV);
+	if (vm->exists)
+		return ex_mask(m | RS_EEXIST);
+	if (m)
+		return ex_mask(m);
+	/* An empty range at the very end: inside the VA space or not. */
+	if (!size && addr == va_end)
+		return ex_mask(RS_OK | RS_EINVAL);
+	return ex_mask(RS_OK | RS_ENOMEM);
+}
+
+/* What a VM_INIT that gave @ret tells of the file's VA space. */
+static void vm_init_done(struct vm_model *vm, const struct drm_nova_vm_init *a,
+			 int ret)
+{
+	if (ret == 0) {
+		vm_reset(vm);
+		vm->exists = true;
+		vm->km_addr = a->kernel_managed_addr;
+		vm->km_size = a->kernel_managed_size;
+	} else if (ret == -EEXIST) {
+		igt_assert(vm->exists);
+	}
+}
+
+/*
+ * What a handle of a VM_BIND names: 1 an object (its size in *size), 0
+ * nothing, -1 perhaps an object (scratch file). In a shared file the
+ * fuzzer uses only its own handles and ones no file has.
+ */
+static int bind_lookup(const struct fuzzer *f, bool scratch, uint32_t handle,
+		       uint64_t *size)
+{
+	int i;
+
+	if (!handle)
+		return 0;
+	if (scratch)
+		return handle <= f->scratch_creates ? -1 : 0;
+	i = obj_find(f, handle);
+	if (i < 0)
+		return 0;
+	*size = f->objs[i].size;
+	return 1;
+}
+
+/*
+ * The errors one operation may give, as nova_drm.h lists them: into *def
+ * those of which the call must give one, into *maybe those it may give
+ * (a handle of the scratch file that may be an object's).
+ */
+static void bind_op_errors(const struct fuzzer *f, bool scratch,
+			   const struct vm_model *vm,
+			   const struct drm_nova_vm_bind_op *op,
+			   unsigned int *def, unsigned int *maybe)
+{
+	const bool sparse = op->flags & NOVA_VM_BIND_SPARSE;
+	const uint64_t end = op->addr + op->range;
+	uint64_t size = 0;
+	unsigned int m = 0;
+	int live = bind_lookup(f, scratch, op->handle, &size);
+
+	if (op->op > NOVA_VM_BIND_OP_UNMAP) {
+		*def |= RS_EINVAL;
+		if (op->handle && live <= 0)
+			*maybe |= RS_ENOENT;
+		return;
+	}
+	if ((op->flags & ~NOVA_VM_BIND_SPARSE) || op->pad)
+		m |= RS_EINVAL;
+	if ((op->addr | op->bo_offset | op->range) & (GPU_PAGE - 1))
+		m |= RS_EINVAL;
+	if (!op->range || end < op->addr || end > va_end)
+		m |= RS_EINVAL;
+	else if (vm->exists &&
+		 overlaps(op->addr, op->range, vm->km_addr, vm->km_size))
+		m |= RS_EINVAL;
+	const bool in_va = op->range && end >= op->addr && end <= va_end;
+
+	if (op->op == NOVA_VM_BIND_OP_MAP && sparse) {
+		if (op->handle)
+			m |= RS_EINVAL | (live <= 0 ? RS_ENOENT : 0);
+		if (op->bo_offset)
+			m |= RS_EINVAL;
+		if (in_va && sparse_overlaps(vm, op->addr, op->range))
+			m |= RS_EINVAL;
+	} else if (op->op == NOVA_VM_BIND_OP_MAP) {
+		if (live == 0)
+			m |= RS_ENOENT | (op->handle ? 0 : RS_EINVAL);
+		else if (live < 0)
+			*maybe |= RS_ENOENT | RS_EINVAL;
+		else if (op->bo_offset + op->range < op->bo_offset ||
+			 op->bo_offset + op->range > size)
+			m |= RS_EINVAL;
+		if (in_va && sparse_straddles(vm, op->addr, op->range))
+			m |= RS_EINVAL;
+	} else {
+		if (op->handle || op->bo_offset)
+			m |= RS_EINVAL;
+		if (sparse && sparse_find(vm, op->addr, op->range) < 0)
+			m |= RS_EINVAL;
+	}
+	*def |= m;
+}
+
+/*
+ * The result of VM_BIND @a on the fuzzer's file (or its scratch file),
+ * given that @readable bytes can be read at a->op_ptr (they are read here
+ * too: the kernel sees what this process sees).
+ */
+static struct expect expect_vm_bind(const struct fuzzer *f, bool scratch,
+				    const struct drm_nova_vm_bind *a,
+				    uint64_t readable)
+{
+	const struct vm_model *vm = scratch ? &f->svm : &f->vm;
+	const struct drm_nova_vm_bind_op *ops = (void *)(uintptr_t)a->op_ptr;
+	unsigned int def = 0, maybe = 0;
+
+	if (!vm->exists)
+		def |= RS_ENOENT;
+	if (!have_gsp)
+		def |= RS_ENODEV;
+	if (a->flags || a->wait_count || a->sig_count || a->wait_ptr ||
+	    a->sig_ptr)
+		def |= RS_EINVAL;
+	if (a->op_count > OPS_MAX) {
+		def |= RS_EINVAL;
+	} else if (a->op_count) {
+		if (readable < (uint64_t)a->op_count * sizeof(*ops))
+			def |= RS_EFAULT;
+		else
+			for (uint32_t i = 0; i < a->op_count; i++)
+				bind_op_errors(f, scratch, vm, &ops[i], &def,
+					       &maybe);
+	}
+	if (def)
+		return ex_mask(def | maybe);
+	return ex_mask(maybe | RS_OK | (a->op_count ? RS_ENOMEM : 0));
+}
+
+/*
+ * Checks the op_count VM_BIND left (@in: the one given): on -ENOMEM, the
+ * number of operations applied, fewer than asked; a lone sparse operation
+ * that succeeded changes the model.
+ */
+static void vm_bind_done(struct fuzzer *f, struct vm_model *vm,
+			 const struct drm_nova_vm_bind *in,
+			 const struct drm_nova_vm_bind *out,
+			 const struct drm_nova_vm_bind_op *op, int ret)
+{
+	if (ret == -ENOMEM)
+		fuzz_assert(f, out->op_count < in->op_count,
+			    "ENOMEM with op_count %u of %u applied",
+			    out->op_count, in->op_count);
+	if (ret || !op || !(op->flags & NOVA_VM_BIND_SPARSE))
+		return;
+	if (op->op == NOVA_VM_BIND_OP_MAP) {
+		igt_assert(vm->nsparse < MAX_SPARSE);
+		vm->sparse[vm->nsparse].addr = op->addr;
+		vm->sparse[vm->nsparse++].range = op->range;
+	} else {
+		int i = sparse_find(vm, op->addr, op->range);
+
+		igt_assert(i >= 0);
+		vm->sparse[i] = vm->sparse[--vm->nsparse];
+	}
+}
+
+static void op_device_info(struct fuzzer *f)
+{
+	struct drm_nova_device_info a, in;
+	struct rng *r = &f->rng;
+	int ret;
+
+	/* The output fields are not looked at: fill them with anything. */
+	for (size_t i = 0; i < sizeof(a); i += 8) {
+		uint64_t v = rnd(r);
+
+		memcpy((uint8_t *)&a + i, &v, 8);
+	}
+	a.pad = rnd_pad32(r, 10);
+	for (size_t i = 0; i < ARRAY_SIZE(a.reserved); i++)
+		a.reserved[i] = rnd_pad32(r, 3);
+	in = a;
+
+	begin(f, "DEVICE_INFO{pad=%#x reserved[0]=%#x ...}", in.pad,
+	      in.reserved[0]);
+	ret = __nova_device_info(f->fd, &a);
+	check(f, ret, expect_device_info(&in));
+	if (!ret)
+		fuzz_assert(f, !memcmp(&a, &dev_info, sizeof(a)),
+			    "other values than at the start (chipset %#x, "
+			    "va_bits %u)", a.chipset, a.va_bits);
+}
+
+/* A kernel-managed range: mostly a valid one, often an edge. */
+static void pick_km_range(struct fuzzer *f, struct drm_nova_vm_init *a)
+{
+	struct rng *r = &f->rng;
+
+	switch (rnd_below(r, 12)) {
+	case 0 ... 4:
+		a->kernel_managed_addr = KM_ADDR;
+		a->kernel_managed_size = KM_SIZE;
+		break;
+	case 5:
+		a->kernel_managed_addr = 0;
+		a->kernel_managed_size = 0;
+		break;
+	case 6:
+		a->kernel_managed_addr = rnd_below(r, va_end / GPU_PAGE) *
+					 GPU_PAGE;
+		a->kernel_managed_size = rnd_below(r, 1 << 20) * GPU_PAGE;
+		break;
+	case 7:
+		/* Up to the end of the VA space, or one page past it. */
+		a->kernel_managed_size = (1 + rnd_below(r, 1 << 20)) * GPU_PAGE;
+		a->kernel_managed_addr = va_end - a->kernel_managed_size +
+					 (rnd_pct(r, 50) ? GPU_PAGE : 0);
+		break;
+	case 8:
+		a->kernel_managed_addr = KM_ADDR + 1 + rnd_below(r, GPU_PAGE - 1);
+		a->kernel_managed_size = KM_SIZE;
+		break;
+	case 9:
+		a->kernel_managed_addr = KM_ADDR;
+		a->kernel_managed_size = KM_SIZE - 1 - rnd_below(r, GPU_PAGE - 1);
+		break;
+	case 10:
+		/* Wraps around. */
+		a->kernel_managed_addr = ~0ull - rnd_below(r, 4) * GPU_PAGE -
+					 GPU_PAGE + 1;
+		a->kernel_managed_size = rnd_below(r, 4) * GPU_PAGE +
+					 2 * GPU_PAGE;
+		break;
+	default:
+		a->kernel_managed_addr = rnd_edge(r);
+		a->kernel_managed_size = rnd_edge(r);
+		break;
+	}
+}
+
+static int vm_init_call(struct fuzzer *f, int fd, struct vm_model *vm,
+			const struct drm_nova_vm_init *a, const char *what)
+{
+	struct drm_nova_vm_init arg = *a;
+	int ret;
+
+	begin(f, "VM_INIT{kernel_managed_addr=%#llx size=%#llx}%s",
+	      (unsigned long long)a->kernel_managed_addr,
+	      (unsigned long long)a->kernel_managed_size, what);
+	ret = nova_ioctl(fd, DRM_IOCTL_NOVA_VM_INIT, &arg);
+	check(f, ret, expect_vm_init(vm, a));
+	vm_init_done(vm, a, ret);
+	return ret;
+}
+
+static void op_vm_init(struct fuzzer *f)
+{
+	struct drm_nova_vm_init a;
+
+	pick_km_range(f, &a);
+	vm_init_call(f, f->fd, &f->vm, &a, "");
+}
+
+/* A range for an operation: mostly pages, sometimes an edge. */
+static uint64_t pick_bind_range(struct fuzzer *f)
+{
+	struct rng *r = &f->rng;
+
+	switch (rnd_below(r, 16)) {
+	case 0 ... 7:	return (1 + rnd_below(r, 16)) * GPU_PAGE;
+	case 8 ... 9:	return (1 + rnd_below(r, 4)) * (64ull << 10);
+	case 10 ... 11:	return (1 + rnd_below(r, 4)) * (2ull << 20);
+	case 12:	return 0;
+	case 13:	return 1 + rnd_below(r, 3 * GPU_PAGE);
+	default:	return rnd_edge(r);
+	}
+}
+
+/* An address for a plain (not sparse) operation of @range bytes. */
+static uint64_t pick_plain_addr(struct fuzzer *f, uint64_t range)
+{
+	struct rng *r = &f->rng;
+	uint64_t addr;
+
+	switch (rnd_below(r, 20)) {
+	case 0 ... 11:
+		addr = zone_base(f) + rnd_below(r, 1ull << 30);
+		if (rnd_pct(r, 25))
+			addr &= ~((2ull << 20) - 1);
+		else if (rnd_pct(r, 30))
+			addr &= ~((64ull << 10) - 1);
+		else
+			addr &= ~(GPU_PAGE - 1);
+		break;
+	case 12 ... 13:
+		addr = ((1ull << 32) + rnd_below(r, 1ull << 30)) &
+		       ~(GPU_PAGE - 1);
+		break;
+	case 14:
+		/* In or at the edges of the kernel-managed range. */
+		addr = (f->vm.exists ? f->vm.km_addr : KM_ADDR) +
+		       (rnd_pct(r, 50) ? -range : 0) +
+		       rnd_below(r, 4) * GPU_PAGE;
+		break;
+	case 15:
+		addr = va_end - range;
+		break;
+	case 16:
+		addr = va_end - rnd_below(r, 4) * GPU_PAGE;
+		break;
+	case 17:
+		addr = zone_base(f) + rnd_below(r, 1ull << 30);
+		break;
+	default:
+		addr = rnd_edge(r);
+		break;
+	}
+	/* Never near another zone's sparse regions, nor near its own. */
+	if (in_sparse_halves(addr, range))
+		addr = zone_base(f) + (addr & ((1ull << 30) - 1));
+	return addr;
+}
+
+/*
+ * One plain operation on the fuzzer's file (@scratch: its scratch file,
+ * where only handles of no object are mapped): MAP of a live object or an
+ * unknown handle, UNMAP, an unknown op; never sparse.
+ */
+static void gen_plain_op(struct fuzzer *f, bool scratch,
+			 struct drm_nova_vm_bind_op *op)
+{
+	struct rng *r = &f->rng;
+	uint64_t osize = 0;
+	int idx = -1;
+
+	memset(op, 0, sizeof(*op));
+	switch (rnd_below(r, 20)) {
+	case 0 ... 9:	op->op = NOVA_VM_BIND_OP_MAP; break;
+	case 10 ... 17:	op->op = NOVA_VM_BIND_OP_UNMAP; break;
+	case 18:	op->op = 2 + rnd_below(r, 8); break;
+	default:	op->op = rnd(r); break;
+	}
+	if (rnd_pct(r, 6))
+		op->flags = rnd_pad32(r, 100) & ~NOVA_VM_BIND_SPARSE;
+	op->pad = rnd_pad32(r, 4);
+
+	if (op->op == NOVA_VM_BIND_OP_MAP) {
+		if (scratch)
+			op->handle = rnd_pct(r, 20) ? 0 : FAR_HANDLE_BASE +
+				     rnd_below(r, 1000);
+		else
+			op->handle = pick_handle(f, 85, &idx);
+		if (idx >= 0)
+			osize = f->objs[idx].size;
+	} else if (rnd_pct(r, 4)) {
+		op->handle = f->nobjs && !scratch ?
+			     f->objs[pick_obj(f)].handle : rnd(r);
+	}
+
+	if (osize && rnd_pct(r, 85)) {
+		uint64_t pages = osize / GPU_PAGE;
+		uint64_t first = rnd_below(r, pages);
+
+		/* Whole large objects often, for the large pages. */
+		if (rnd_pct(r, 30))
+			first = 0;
+		op->bo_offset = first * GPU_PAGE;
+		op->range = rnd_pct(r, 30) ? osize - op->bo_offset :
+			    (1 + rnd_below(r, pages - first)) * GPU_PAGE;
+		if (rnd_pct(r, 5))
+			op->range += GPU_PAGE;	/* past the end */
+	} else {
+		op->range = pick_bind_range(f);
+		if (op->op == NOVA_VM_BIND_OP_MAP && rnd_pct(r, 20))
+			op->bo_offset = rnd_pct(r, 50) ?
+					rnd_below(r, 64) * GPU_PAGE :
+					rnd_edge(r);
+	}
+	if (op->op != NOVA_VM_BIND_OP_MAP && rnd_pct(r, 4))
+		op->bo_offset = rnd_edge(r);
+	op->addr = pick_plain_addr(f, op->range);
+	if (rnd_pct(r, 3))
+		op->bo_offset += 1 + rnd_below(r, GPU_PAGE - 1);
+}
+
+/*
+ * The pointer of an operation array of @n operations: the op buffer (whole
+ * or running into its PROT_NONE page) or a bad pointer. In *@ops, where to
+ * write the operations (the buffer, or NULL if they cannot be written).
+ */
+static uint64_t pick_ops_pointer(struct fuzzer *f, uint32_t *n,
+				 struct drm_nova_vm_bind_op **ops,
+				 const char **where)
+{
+	struct rng *r = &f->rng;
+	const uint32_t cap = arena.ops_len / sizeof(**ops);
+	uint64_t ptr;
+
+	*where = "op buffer";
+	*ops = arena.ops;
+	switch (rnd_below(r, 20)) {
+	case 0 ... 16:
+		return (uintptr_t)arena.ops;
+	case 17:
+		if (*n == 0 || *n > cap)
+			return (uintptr_t)arena.ops;
+		/* The last operations in the PROT_NONE page. */
+		*where = "op array running into a PROT_NONE page";
+		*ops = arena.ops + cap - *n + 1 + rnd_below(r, *n);
+		return (uintptr_t)*ops;
+	default:
+		*ops = NULL;
+		ptr = bad_pointer(r, where);
+		/* The vDSO: its first page is all the model knows. */
+		if (ptr == arena.vdso && *n > page_size / sizeof(**ops))
+			*n = page_size / sizeof(**ops);
+		return ptr;
+	}
+}
+
+/* Writes @n operations at @ops, as far as the buffer goes. */
+static void fill_ops(struct fuzzer *f, bool scratch,
+		     struct drm_nova_vm_bind_op *ops, uint32_t n)
+{
+	struct drm_nova_vm_bind_op *end = arena.ops +
+		arena.ops_len / sizeof(*ops);
+
+	for (uint32_t i = 0; i < n && ops + i < end; i++)
+		gen_plain_op(f, scratch, &ops[i]);
+}
+
+/* One VM_BIND call on the fuzzer's file, @a's other fields set. */
+static int vm_bind_call(struct fuzzer *f, struct drm_nova_vm_bind *a,
+			const struct drm_nova_vm_bind_op *single,
+			const char *what)
+{
+	const struct drm_nova_vm_bind in = *a;
+	struct expect e;
+	int ret;
+
+	e = expect_vm_bind(f, false, &in, readable_bytes(in.op_ptr));
+	begin(f, "VM_BIND{op_count=%u flags=%#x wait=%u/%#llx sig=%u/%#llx "
+	      "op_ptr=%#llx} %s", in.op_count, in.flags, in.wait_count,
+	      (unsigned long long)in.wait_ptr, in.sig_count,
+	      (unsigned long long)in.sig_ptr, (unsigned long long)in.op_ptr,
+	      what);
+	ret = nova_ioctl(f->fd, DRM_IOCTL_NOVA_VM_BIND, a);
+	check(f, ret, e);
+	vm_bind_done(f, &f->vm, &in, a, single, ret);
+	return ret;
+}
+
+/* A VM_BIND call of plain operations, on a file with or without a VA space. */
+static void op_vm_bind(struct fuzzer *f)
+{
+	struct rng *r = &f->rng;
+	struct drm_nova_vm_bind a = {};
+	struct drm_nova_vm_bind_op *ops;
+	const char *where;
+	char what[96];
+	uint32_t n;
+
+	/* Most calls go to a VA space. */
+	if (!f->vm.exists && rnd_pct(r, 60)) {
+		op_vm_init(f);
+		return;
+	}
+
+	switch (rnd_below(r, 40)) {
+	case 0 ... 27:	n = 1 + rnd_below(r, 4); break;
+	case 28 ... 33:	n = 5 + rnd_below(r, 60); break;
+	case 34:	n = OPS_MAX; break;
+	case 35:	n = OPS_MAX + 1; break;
+	case 36:	n = 0; break;
+	case 37:	n = OPS_MAX + 1 + rnd_below(r, 1 << 20); break;
+	default:	n = rnd_width(r); break;
+	}
+	a.op_ptr = pick_ops_pointer(f, &n, &ops, &where);
+	a.op_count = n;
+	if (ops)
+		fill_ops(f, false, ops, n);
+	if (rnd_pct(r, 8)) {
+		switch (rnd_below(r, 5)) {
+		case 0:	a.flags = rnd_pad32(r, 100); break;
+		case 1:	a.wait_count = rnd_pad32(r, 100); break;
+		case 2:	a.sig_count = rnd_pad32(r, 100); break;
+		case 3:	a.wait_ptr = (uintptr_t)arena.rw; break;
+		default: a.sig_ptr = rnd_edge(r) | 1; break;
+		}
+	}
+	snprintf(what, sizeof(what), "(%s%s)", where,
+		 ops && n == 1 ? ", one operation" : "");
+	if (ops && n == 1 && ops < arena.ops + arena.ops_len / sizeof(*ops))
+		igt_debug("%s: op %u flags %#x handle %u addr %#llx "
+			  "bo_offset %#llx range %#llx\n", f->name, ops->op,
+			  ops->flags, ops->handle,
+			  (unsigned long long)ops->addr,
+			  (unsigned long long)ops->bo_offset,
+			  (unsigned long long)ops->range);
+	vm_bind_call(f, &a, NULL, what);
+}
+
+/*
+ * Sparse regions of the fuzzer's zone, one operation a call: making one
+ * (overlapping another sometimes), removing one (or a range that is not
+ * one), mapping an object inside one or across its edge, unmapping inside
+ * one or across its edge.
+ */
+static void op_vm_sparse(struct fuzzer *f)
+{
+	struct rng *r = &f->rng;
+	struct vm_model *vm = &f->vm;
+	struct drm_nova_vm_bind_op *op = arena.ops;
+	struct drm_nova_vm_bind a = {
+		.op_count = 1, .op_ptr = (uintptr_t)arena.ops,
+	};
+	const char *what;
+	int i = vm->nsparse ? (int)rnd_below(r, vm->nsparse) : -1;
+	int idx;
+
+	if (!vm->exists) {
+		op_vm_init(f);
+		return;
+	}
+
+	memset(op, 0, sizeof(*op));
+	switch (rnd_below(r, 10)) {
+	case 0 ... 2:
+		if (vm->nsparse == MAX_SPARSE) {
+			i = 0;
+			goto remove;
+		}
+		what = "new sparse region";
+		op->op = NOVA_VM_BIND_OP_MAP;
+		op->flags = NOVA_VM_BIND_SPARSE;
+		op->addr = sparse_base(f) + rnd_below(r, 256) * (2ull << 20);
+		if (rnd_pct(r, 30))
+			op->addr += rnd_below(r, 32) * (64ull << 10);
+		if (rnd_pct(r, 30))
+			op->addr += rnd_below(r, 16) * GPU_PAGE;
+		op->range = (1 + rnd_below(r, 512)) *
+			    (rnd_pct(r, 50) ? 64ull << 10 : GPU_PAGE);
+		if (rnd_pct(r, 4))
+			op->handle = f->nobjs ? f->objs[pick_obj(f)].handle :
+						1;
+		if (rnd_pct(r, 4))
+			op->bo_offset = GPU_PAGE;
+		break;
+	case 3 ... 4:
+	remove:
+		what = "sparse region removed";
+		op->op = NOVA_VM_BIND_OP_UNMAP;
+		op->flags = NOVA_VM_BIND_SPARSE;
+		if (i < 0) {
+			what = "no sparse region removed";
+			op->addr = sparse_base(f) + rnd_below(r, 64) * GPU_PAGE;
+			op->range = (1 + rnd_below(r, 64)) * GPU_PAGE;
+			break;
+		}
+		op->addr = vm->sparse[i].addr;
+		op->range = vm->sparse[i].range;
+		if (rnd_pct(r, 20)) {
+			what = "part of a sparse region removed";
+			if (rnd_pct(r, 50))
+				op->addr += GPU_PAGE;
+			op->range -= GPU_PAGE;
+			if (!op->range)
+				op->range = 2 * GPU_PAGE;
+		}
+		break;
+	case 5 ... 7: {
+		uint64_t room, osize;
+
+		idx = pick_obj(f);
+		if (i < 0 || idx < 0)
+			return;
+		what = "object mapped in a sparse region";
+		osize = f->objs[idx].size;
+		room = vm->sparse[i].range;
+		op->op = NOVA_VM_BIND_OP_MAP;
+		op->handle = f->objs[idx].handle;
+		op->range = (1 + rnd_below(r, (osize < room ? osize : room) /
+					   GPU_PAGE)) * GPU_PAGE;
+		op->bo_offset = rnd_below(r, (osize - op->range) / GPU_PAGE + 1) *
+				GPU_PAGE;
+		op->addr = vm->sparse[i].addr +
+			   rnd_below(r, (room - op->range) / GPU_PAGE + 1) *
+			   GPU_PAGE;
+		if (rnd_pct(r, 20)) {
+			/* Across the end of the region: EINVAL. */
+			what = "object mapped across a sparse region's end";
+			op->addr = vm->sparse[i].addr + room - GPU_PAGE;
+			op->range = 2 * GPU_PAGE;
+			op->bo_offset = 0;
+		}
+		break;
+	}
+	case 8: {
+		uint64_t room;
+
+		if (i < 0)
+			return;
+		what = "unmapped inside a sparse region";
+		room = vm->sparse[i].range / GPU_PAGE;
+		op->op = NOVA_VM_BIND_OP_UNMAP;
+		op->range = (1 + rnd_below(r, room)) * GPU_PAGE;
+		op->addr = vm->sparse[i].addr +
+			   rnd_below(r, room - op->range / GPU_PAGE + 1) *
+			   GPU_PAGE;
+		break;
+	}
+	default:
+		if (i < 0)
+			return;
+		what = "unmapped across a sparse region's edge";
+		op->op = NOVA_VM_BIND_OP_UNMAP;
+		op->addr = vm->sparse[i].addr - GPU_PAGE;
+		op->range = vm->sparse[i].range + 2 * GPU_PAGE;
+		break;
+	}
+	igt_debug("%s: op %u flags %#x handle %u addr %#llx bo_offset %#llx "
+		  "range %#llx\n", f->name, op->op, op->flags, op->handle,
+		  (unsigned long long)op->addr,
+		  (unsigned long long)op->bo_offset,
+		  (unsigned long long)op->range);
+	vm_bind_call(f, &a, op, what);
+}
+
 static const struct {
 	const char *name;
 	unsigned long cmd;
@@ -1471,6 +2426,14 @@ static const struct {
 		"GETPARAM_STRING", DRM_IOCTL_NOVA_GETPARAM_STRING,
 		sizeof(struct drm_nova_getparam_string),
 	},
+	[DRM_NOVA_DEVICE_INFO] = {
+		"DEVICE_INFO", DRM_IOCTL_NOVA_DEVICE_INFO,
+		sizeof(struct drm_nova_device_info),
+	},
+	[DRM_NOVA_VM_INIT] = { "VM_INIT", DRM_IOCTL_NOVA_VM_INIT,
+			       sizeof(struct drm_nova_vm_init) },
+	[DRM_NOVA_VM_BIND] = { "VM_BIND", DRM_IOCTL_NOVA_VM_BIND,
+			       sizeof(struct drm_nova_vm_bind) },
 };
 
 /* Every nova ioctl with an argument pointer it cannot read or write. */
@@ -1479,6 +2442,7 @@ static void op_bad_arg(struct fuzzer *f)
 	unsigned int nr = rnd_below(&f->rng, NOVA_NR_IOCTLS);
 	const char *where;
 	uint64_t ptr;
+	int ret;
 
 	if (f->scratch < 0)
 		return;
@@ -1486,6 +2450,28 @@ static void op_bad_arg(struct fuzzer *f)
 	/* A read-only argument is read, acted on, then not written back. */
 	if (nr == DRM_NOVA_GEM_CREATE)
 		f->scratch_creates++;
+
+	/*
+	 * VM_INIT only reads its argument (DRM_IOW): one that can be read
+	 * is acted on, and nothing is written back.
+	 */
+	if (nr == DRM_NOVA_VM_INIT &&
+	    readable_bytes(ptr) >= sizeof(struct drm_nova_vm_init)) {
+		struct drm_nova_vm_init k;
+		char what[96];
+
+		memcpy(&k, (void *)(uintptr_t)ptr, sizeof(k));
+		snprintf(what, sizeof(what), " at %#" PRIx64 " (%s), scratch "
+			 "file", ptr, where);
+		begin(f, "VM_INIT{kernel_managed_addr=%#llx size=%#llx}%s",
+		      (unsigned long long)k.kernel_managed_addr,
+		      (unsigned long long)k.kernel_managed_size, what);
+		ret = nova_ioctl(f->scratch, DRM_IOCTL_NOVA_VM_INIT,
+				 (void *)(uintptr_t)ptr);
+		check(f, ret, expect_vm_init(&f->svm, &k));
+		vm_init_done(&f->svm, &k, ret);
+		return;
+	}
 
 	begin(f, "%s with argument pointer %#" PRIx64 " (%s)",
 	      nova_ioctls[nr].name, ptr, where);
@@ -1514,11 +2500,12 @@ static void op_wrong_size(struct fuzzer *f)
 	struct rng *r = &f->rng;
 	unsigned int nr = rnd_below(r, NOVA_NR_IOCTLS);
 	unsigned int real = nova_ioctls[nr].size, size, dir;
-	uint8_t *buf = arena.big, kview[64] = {};
+	uint8_t *buf = arena.big, kview[128] = {};
 	uint64_t room = 0;
 	struct expect e;
 	const char *where = "";
 	unsigned long cmd;
+	int ret;
 
 	if (f->scratch < 0)
 		return;
@@ -1545,17 +2532,17 @@ static void op_wrong_size(struct fuzzer *f)
 	}
 	case DRM_NOVA_GEM_CREATE: {
 		struct drm_nova_gem_create a = {
-			.pad = rnd_pad32(r, 10),
 			.size = pick_create_size(f),
 		};
 
+		a.flags = pick_create_flags(f, a.size);
 		memcpy(buf, &a, sizeof(a));
 		f->scratch_creates++;
 		break;
 	}
 	case DRM_NOVA_GEM_INFO:
 	case DRM_NOVA_GEM_MMAP_OFFSET: {
-		struct drm_nova_gem_info a = { .pad = rnd_pad32(r, 15) };
+		struct drm_nova_gem_info a = { .flags = rnd_pad32(r, 15) };
 
 		switch (rnd_below(r, 4)) {
 		case 0:	a.handle = 0; break;
@@ -1584,8 +2571,36 @@ static void op_wrong_size(struct fuzzer *f)
 		memcpy(buf, &a, sizeof(a));
 		break;
 	}
+	case DRM_NOVA_DEVICE_INFO: {
+		struct drm_nova_device_info a = { .pad = rnd_pad32(r, 10) };
+
+		a.reserved[rnd_below(r, ARRAY_SIZE(a.reserved))] =
+			rnd_pad32(r, 10);
+		memcpy(buf, &a, sizeof(a));
+		break;
+	}
+	case DRM_NOVA_VM_INIT: {
+		struct drm_nova_vm_init a;
+
+		pick_km_range(f, &a);
+		memcpy(buf, &a, sizeof(a));
+		break;
+	}
+	case DRM_NOVA_VM_BIND: {
+		/* Plain operations with handles of no object: no sparse. */
+		struct drm_nova_vm_bind a = {
+			.op_count = rnd_pct(r, 20) ? 0 : 1 + rnd_below(r, 4),
+			.flags = rnd_pad32(r, 5),
+			.op_ptr = (uintptr_t)arena.ops,
+		};
+
+		fill_ops(f, true, arena.ops, a.op_count);
+		memcpy(buf, &a, sizeof(a));
+		break;
+	}
 	}
 
+	igt_assert(real <= sizeof(kview));
 	if (dir & _IOC_WRITE)
 		memcpy(kview, buf, size < real ? size : real);
 
@@ -1605,7 +2620,21 @@ static void op_wrong_size(struct fuzzer *f)
 	case DRM_NOVA_GEM_MMAP_OFFSET: {
 		const struct drm_nova_gem_mmap_offset *k = (void *)kview;
 
-		e = expect_gem_mmap_offset(k, scratch_live(f, k->handle));
+		/* A scratch object may be in VRAM (EINVAL) or not. */
+		e = expect_gem_mmap_offset(k, scratch_live(f, k->handle),
+					   NOVA_GEM_DOMAIN_VRAM);
+		break;
+	}
+	case DRM_NOVA_DEVICE_INFO:
+		e = expect_device_info((void *)kview);
+		break;
+	case DRM_NOVA_VM_INIT:
+		e = expect_vm_init(&f->svm, (void *)kview);
+		break;
+	case DRM_NOVA_VM_BIND: {
+		const struct drm_nova_vm_bind *k = (void *)kview;
+
+		e = expect_vm_bind(f, true, k, readable_bytes(k->op_ptr));
 		break;
 	}
 	default:
@@ -1617,7 +2646,10 @@ static void op_wrong_size(struct fuzzer *f)
 	begin(f, "%s encoded as %#lx (dir %u, size %u instead of %u)%s%s",
 	      nova_ioctls[nr].name, cmd, dir, size, real, *where ? ", " : "",
 	      where);
-	check(f, nova_ioctl(f->scratch, cmd, buf), e);
+	ret = nova_ioctl(f->scratch, cmd, buf);
+	check(f, ret, e);
+	if (nr == DRM_NOVA_VM_INIT)
+		vm_init_done(&f->svm, (void *)kview, ret);
 }
 
 /* Ioctl numbers nova does not have, and other ioctl types. */
@@ -1664,6 +2696,173 @@ static void op_unknown_nr(struct fuzzer *f)
 	      ex1(other_type ? -ENOTTY : -EINVAL));
 }
 
+/* A VM_BIND of the one operation @op on the fuzzer's file. */
+static void bind_one(struct fuzzer *f, const struct drm_nova_vm_bind_op *op,
+		     const char *what)
+{
+	struct drm_nova_vm_bind a = {
+		.op_count = 1, .op_ptr = (uintptr_t)arena.ops,
+	};
+
+	arena.ops[0] = *op;
+	vm_bind_call(f, &a, &arena.ops[0], what);
+}
+
+/*
+ * DEVICE_INFO, VM_INIT and VM_BIND field by field and bit by bit, on a
+ * file that has no VA space yet (the first VM_BINDs, and the VM_INITs
+ * that must fail) and then has one.
+ */
+static void vm_bits(struct fuzzer *f)
+{
+	const uint32_t handle = f->objs[0].handle;
+	struct drm_nova_vm_bind_op op;
+	struct drm_nova_vm_bind a;
+	char what[96];
+
+	for (int bit = 0; bit < 32; bit++) {
+		struct drm_nova_device_info d = { .pad = 1u << bit };
+		const struct drm_nova_device_info din = d;
+
+		begin(f, "DEVICE_INFO with pad bit %d", bit);
+		check(f, __nova_device_info(f->fd, &d), expect_device_info(&din));
+		for (size_t i = 0; i < ARRAY_SIZE(d.reserved); i++) {
+			struct drm_nova_device_info e = {};
+
+			e.reserved[i] = 1u << bit;
+			begin(f, "DEVICE_INFO with reserved[%zu] bit %d", i,
+			      bit);
+			check(f, __nova_device_info(f->fd, &e),
+			      ex_mask(RS_EINVAL | (have_gsp ? 0 : RS_ENODEV)));
+		}
+	}
+
+	/* Before VM_INIT: ENOENT (and EINVAL for what is wrong anyway). */
+	op = (struct drm_nova_vm_bind_op){
+		.op = NOVA_VM_BIND_OP_MAP, .handle = handle,
+		.addr = zone_base(f), .range = GPU_PAGE,
+	};
+	bind_one(f, &op, "MAP before VM_INIT");
+	op = (struct drm_nova_vm_bind_op){
+		.op = NOVA_VM_BIND_OP_UNMAP, .addr = zone_base(f),
+		.range = GPU_PAGE,
+	};
+	bind_one(f, &op, "UNMAP before VM_INIT");
+	a = (struct drm_nova_vm_bind){ .op_ptr = (uintptr_t)arena.ops };
+	vm_bind_call(f, &a, NULL, "of no operation before VM_INIT");
+
+	/* Kernel-managed ranges that are wrong, bit by bit, then a good one. */
+	for (int bit = 0; bit < 64; bit++) {
+		struct drm_nova_vm_init k = { .kernel_managed_addr = 1ull << bit };
+
+		if (bit >= 12 && 1ull << bit < va_end)
+			continue;
+		vm_init_call(f, f->fd, &f->vm, &k, " (address bit)");
+		k = (struct drm_nova_vm_init){
+			.kernel_managed_addr = KM_ADDR,
+			.kernel_managed_size = 1ull << bit,
+		};
+		if (bit >= 12 && KM_ADDR + (1ull << bit) <= va_end)
+			continue;
+		vm_init_call(f, f->fd, &f->vm, &k, " (size bit)");
+	}
+	vm_init_call(f, f->fd, &f->vm, &(struct drm_nova_vm_init){
+			.kernel_managed_addr = KM_ADDR,
+			.kernel_managed_size = KM_SIZE }, "");
+	vm_init_call(f, f->fd, &f->vm, &(struct drm_nova_vm_init){}, " again");
+
+	/* The reserved fields of VM_BIND, one bit at a time. */
+	for (int bit = 0; bit < 64; bit++) {
+		static const char *const fields[] = {
+			"flags", "wait_count", "sig_count", "wait_ptr",
+			"sig_ptr",
+		};
+
+		for (int i = 0; i < 5; i++) {
+			a = (struct drm_nova_vm_bind){
+				.op_count = 1, .op_ptr = (uintptr_t)arena.ops,
+			};
+			if (i < 3 && bit >= 32)
+				continue;
+			switch (i) {
+			case 0: a.flags = 1u << bit; break;
+			case 1: a.wait_count = 1u << bit; break;
+			case 2: a.sig_count = 1u << bit; break;
+			case 3: a.wait_ptr = 1ull << bit; break;
+			default: a.sig_ptr = 1ull << bit; break;
+			}
+			arena.ops[0] = (struct drm_nova_vm_bind_op){
+				.op = NOVA_VM_BIND_OP_MAP, .handle = handle,
+				.addr = zone_base(f), .range = GPU_PAGE,
+			};
+			snprintf(what, sizeof(what), "(%s bit %d)", fields[i],
+				 bit);
+			vm_bind_call(f, &a, NULL, what);
+		}
+	}
+
+	/* Each field of an operation, one bit at a time. */
+	for (int bit = 0; bit < 64; bit++) {
+		const struct drm_nova_vm_bind_op good = {
+			.op = NOVA_VM_BIND_OP_MAP, .handle = handle,
+			.addr = zone_base(f), .range = GPU_PAGE,
+		};
+
+		if (bit < 32) {
+			op = good;
+			op.op = 1u << bit;
+			snprintf(what, sizeof(what), "(op %#x)", op.op);
+			bind_one(f, &op, what);
+			op = good;
+			op.flags = 1u << bit;
+			snprintf(what, sizeof(what), "(op flag bit %d)", bit);
+			if (op.flags != NOVA_VM_BIND_SPARSE)
+				bind_one(f, &op, what);
+			op = good;
+			op.pad = 1u << bit;
+			snprintf(what, sizeof(what), "(op pad bit %d)", bit);
+			bind_one(f, &op, what);
+			op = good;
+			op.handle = 1u << bit;
+			snprintf(what, sizeof(what), "(handle bit %d)", bit);
+			bind_one(f, &op, what);
+		}
+		op = good;
+		op.addr = 1ull << bit;
+		snprintf(what, sizeof(what), "(address bit %d)", bit);
+		if (!in_sparse_halves(op.addr, op.range))
+			bind_one(f, &op, what);
+		op = good;
+		op.bo_offset = 1ull << bit;
+		snprintf(what, sizeof(what), "(offset bit %d)", bit);
+		bind_one(f, &op, what);
+		op = good;
+		op.range = 1ull << bit;
+		snprintf(what, sizeof(what), "(range bit %d)", bit);
+		if (!in_sparse_halves(op.addr, op.range))
+			bind_one(f, &op, what);
+		op = good;
+		op.op = NOVA_VM_BIND_OP_UNMAP;
+		op.handle = 0;
+		op.range = 1ull << bit;
+		snprintf(what, sizeof(what), "(UNMAP, range bit %d)", bit);
+		bind_one(f, &op, what);
+	}
+
+	/* The most operations a call may have, and one more. */
+	for (uint32_t i = 0; i < OPS_CAP; i++)
+		arena.ops[i] = (struct drm_nova_vm_bind_op){
+			.op = NOVA_VM_BIND_OP_UNMAP,
+			.addr = zone_base(f) + i * GPU_PAGE, .range = GPU_PAGE,
+		};
+	a = (struct drm_nova_vm_bind){
+		.op_count = OPS_MAX, .op_ptr = (uintptr_t)arena.ops,
+	};
+	vm_bind_call(f, &a, NULL, "(1024 UNMAPs)");
+	a.op_count = OPS_MAX + 1;
+	vm_bind_call(f, &a, NULL, "(1025 UNMAPs)");
+}
+
 /* Every single bit of every padding, flags and parameter field. */
 static void flag_bits(struct fuzzer *f)
 {
@@ -1674,15 +2873,16 @@ static void flag_bits(struct fuzzer *f)
 	handle = nova_gem_create(f->fd, page_size, &size);
 	f->objs[f->nobjs++] = (struct obj){
 		.handle = handle, .size = size, .content = CONTENT_ZERO,
-		.id = ++f->next_id,
+		.flags = NOVA_GEM_DOMAIN_GART, .id = ++f->next_id,
 	};
 
 	for (int bit = 0; bit < 32; bit++) {
 		struct drm_nova_gem_create create = {
-			.pad = 1u << bit, .size = page_size,
+			.flags = 1u << bit, .size = page_size,
 		};
+		const struct drm_nova_gem_create cin = create;
 		struct drm_nova_gem_info info = {
-			.handle = handle, .pad = 1u << bit,
+			.handle = handle, .flags = 1u << bit,
 		};
 		struct drm_nova_gem_mmap_offset offset = {
 			.handle = handle, .flags = 1u << bit,
@@ -1692,9 +2892,18 @@ static void flag_bits(struct fuzzer *f)
 			.pad = 1u << bit,
 		};
 
-		begin(f, "GEM_CREATE with pad bit %d", bit);
-		check(f, __nova_gem_create(f->fd, &create), ex1(-EINVAL));
-		begin(f, "GEM_INFO with pad bit %d", bit);
+		/* The defined flags make an object: close it again. */
+		begin(f, "GEM_CREATE with flag bit %d", bit);
+		ret = __nova_gem_create(f->fd, &create);
+		check(f, ret, expect_gem_create(&cin));
+		if (!ret) {
+			struct drm_gem_close c = { .handle = create.handle };
+
+			begin(f, "GEM_CLOSE of the flag bit %d object", bit);
+			check(f, nova_ioctl(f->fd, DRM_IOCTL_GEM_CLOSE, &c),
+			      ex1(0));
+		}
+		begin(f, "GEM_INFO with flag bit %d", bit);
 		check(f, __nova_gem_info(f->fd, &info), ex1(-EINVAL));
 		begin(f, "GEM_MMAP_OFFSET with flag bit %d", bit);
 		check(f, __nova_gem_mmap_offset(f->fd, &offset), ex1(-EINVAL));
@@ -1740,6 +2949,8 @@ static void flag_bits(struct fuzzer *f)
 		check(f, __nova_gem_info(f->fd, &info),
 		      expect_gem_info(&info, live));
 	}
+
+	vm_bits(f);
 }
 
 /* --- running a fuzzer ---------------------------------------------------- */
@@ -1761,6 +2972,10 @@ static const struct {
 	{ "unknown-ioctl",	 4, op_unknown_nr },
 	{ "fdinfo",		 3, op_fdinfo },
 	{ "held-mapping",	 3, op_hold },
+	{ "device-info",	 3, op_device_info },
+	{ "vm-init",		 2, op_vm_init },
+	{ "vm-bind",		16, op_vm_bind },
+	{ "vm-sparse",		 8, op_vm_sparse },
 };
 
 /*
@@ -1780,6 +2995,8 @@ static bool fuzzer_open(struct fuzzer *f)
 		f->fd_epoch = epoch;
 		f->shared = false;
 		f->scratch_creates = 0;
+		vm_reset(&f->vm);
+		vm_reset(&f->svm);
 		obj_forget_all(f);
 		f->dead = false;
 		return true;
@@ -1823,6 +3040,7 @@ static void nova_step(struct fuzzer *f)
 		close(f->scratch);
 		f->scratch = nova_open_render();
 		f->scratch_creates = 0;
+		vm_reset(&f->svm);
 	}
 }
 
@@ -2438,8 +3656,11 @@ static void core_create(struct core *c)
 	};
 	int ret;
 
-	begin(f, "GEM_CREATE{size=%#llx} in the %s file",
-	      (unsigned long long)a.size, theirs ? "other" : "tested");
+	/* VRAM and NO_SHARE objects too, for PRIME export and import. */
+	a.flags = pick_create_flags(f, a.size);
+	begin(f, "GEM_CREATE{size=%#llx flags=%#x} in the %s file",
+	      (unsigned long long)a.size, a.flags,
+	      theirs ? "other" : "tested");
 	ret = __nova_gem_create(theirs ? c->other : c->fd, &a);
 	note(f, ret);
 	if (!ret)
@@ -2669,6 +3890,7 @@ static void xf_create(struct xf *x, int fi, uint64_t size)
 	x->offset[obj] = 0;
 	x->obj[obj] = (struct obj){
 		.handle = a.handle, .size = a.size, .content = CONTENT_ZERO,
+		.flags = NOVA_GEM_DOMAIN_GART,
 	};
 	fuzz_assert(f, a.size == round_up_page(in_size), "size %#llx",
 		    (unsigned long long)a.size);
@@ -2696,7 +3918,34 @@ static void xf_cross_handle(struct xf *x, int a, int b)
 	uint32_t h = xf_pick_number(x, a);
 	int i = xf_find(fb, h), ret;
 
-	switch (rnd_below(&f->rng, 3)) {
+	switch (rnd_below(&f->rng, 4)) {
+	case 3: {
+		/*
+		 * Mapped into file b's VA space (each file has one): only an
+		 * object of b's can be, then it is unmapped again.
+		 */
+		struct drm_nova_vm_bind_op op = {
+			.op = NOVA_VM_BIND_OP_MAP, .handle = h,
+			.addr = (1ull << 32) + b * (1ull << 30),
+			.range = GPU_PAGE,
+		};
+		unsigned int want = !have_gsp ? RS_ENODEV | RS_ENOENT :
+				    i >= 0 ? RS_OK | RS_ENOMEM : RS_ENOENT;
+
+		begin(f, "file %d's handle %u: VM_BIND MAP on file %d (%s "
+		      "there)", a, h, b, i >= 0 ? "live" : "unknown");
+		ret = __nova_vm_bind(fb->fd, &op, 1, NULL);
+		check(f, ret, ex_mask(want));
+		if (!ret) {
+			op = (struct drm_nova_vm_bind_op){
+				.op = NOVA_VM_BIND_OP_UNMAP, .addr = op.addr,
+				.range = op.range,
+			};
+			begin(f, "file %d: VM_BIND UNMAP of that", b);
+			check(f, __nova_vm_bind(fb->fd, &op, 1, NULL), ex1(0));
+		}
+		break;
+	}
 	case 0: {
 		struct drm_nova_gem_info info = { .handle = h };
 
@@ -2705,9 +3954,10 @@ static void xf_cross_handle(struct xf *x, int a, int b)
 		ret = __nova_gem_info(fb->fd, &info);
 		check(f, ret, ex1(i >= 0 ? 0 : -ENOENT));
 		if (!ret)
-			fuzz_assert(f, info.size == x->obj[fb->h[i].obj].size,
-				    "size %#llx",
-				    (unsigned long long)info.size);
+			fuzz_assert(f, info.size == x->obj[fb->h[i].obj].size &&
+				    info.flags == NOVA_GEM_DOMAIN_GART,
+				    "size %#llx, flags %#x",
+				    (unsigned long long)info.size, info.flags);
 		break;
 	}
 	case 1: {
@@ -2871,6 +4121,16 @@ static void xf_closed_offset(struct xf *x, int fi)
 		check(f, err, ex2(-EINVAL, -EACCES));
 }
 
+/* Each file of the subtest has a VA space (with GSP-RM). */
+static void xf_vm_init(struct xf *x, int fi)
+{
+	struct drm_nova_vm_init k = {};
+
+	begin(x->f, "file %d: VM_INIT", fi);
+	check(x->f, nova_ioctl(x->file[fi].fd, DRM_IOCTL_NOVA_VM_INIT, &k),
+	      ex1(have_gsp ? 0 : -ENODEV));
+}
+
 /* Closes a file: its handles go; a new file knows none of them. */
 static void xf_reopen(struct xf *x, int fi)
 {
@@ -2880,6 +4140,7 @@ static void xf_reopen(struct xf *x, int fi)
 		xf_forget(x, fi, file->nh - 1);
 	igt_assert_eq(close(file->fd), 0);
 	file->fd = nova_open_render();
+	xf_vm_init(x, fi);
 	/* The old numbers stay in the stale list: unknown to the new file. */
 }
 
@@ -2951,8 +4212,10 @@ static void test_handles_across_files(void)
 
 	fuzzer_init(&f, "handles-across-files",
 		    fuzz_seed("handles-across-files", ms), -1);
-	for (int i = 0; i < XF_FILES; i++)
+	for (int i = 0; i < XF_FILES; i++) {
 		x.file[i].fd = nova_open_render();
+		xf_vm_init(&x, i);
+	}
 	igt_set_timeout(ms / 1000 + 120, "handles-across-files");
 
 	xf_structured(&x);
@@ -3007,10 +4270,26 @@ static void worker_setup(struct fuzzer *f, char *name, size_t len, int child,
 		 child < 2 ? "shared" : "own");
 	fuzzer_init(f, name, seed + child, child < 2 ? shared : -1);
 	f->shared = child < 2;
+	f->zone = child + 1;
 	if (child >= 2)
 		f->fd = nova_open_render();
+	/* The parent made the shared file's VA space (shared_vm_init()). */
+	else if (have_gsp)
+		vm_init_done(&f->vm, &(struct drm_nova_vm_init){
+				.kernel_managed_addr = KM_ADDR,
+				.kernel_managed_size = KM_SIZE }, 0);
 	f->scratch = nova_open_render();
 	igt_info("%s: seed %#" PRIx64 "\n", name, seed + child);
+}
+
+/*
+ * The VA space of the file the first two workers share, made before they
+ * start: each knows it is there, and uses its own zone of it.
+ */
+static void shared_vm_init(int fd)
+{
+	if (have_gsp)
+		nova_vm_init(fd, KM_ADDR, KM_SIZE);
 }
 
 static void test_concurrent(void)
@@ -3018,6 +4297,8 @@ static void test_concurrent(void)
 	const uint64_t ms = fuzz_seconds() * 1000 / 2;
 	const uint64_t seed = fuzz_seed("concurrent", ms);
 	int shared = nova_open_render();
+
+	shared_vm_init(shared);
 
 	igt_info("worker N uses seed %#" PRIx64 " + N\n", seed);
 	igt_fork(child, WORKERS) {
@@ -3120,6 +4401,7 @@ static void test_during_unbind(void)
 	igt_assert(sh != MAP_FAILED);
 	memset(sh, 0, sizeof(*sh));
 	shared = nova_open_render();
+	shared_vm_init(shared);
 
 	igt_fork(child, WORKERS) {
 		struct fuzzer f;

@@ -139,13 +139,25 @@ static void test_create_invalid(int fd)
 {
 	struct drm_nova_gem_create create;
 
-	/* Size 0: -EINVAL. */
+	/* Size 0: -EINVAL, with any flags. */
 	expect_create_error(fd, 0, -EINVAL);
+	create = (struct drm_nova_gem_create){ .flags = NOVA_GEM_DOMAIN_VRAM };
+	igt_assert_eq(__nova_gem_create(fd, &create), -EINVAL);
 
-	/* Non-zero padding: -EINVAL, whatever the size. */
-	for (uint32_t pad = 1; pad; pad <<= 1) {
+	/*
+	 * A flag bit nova_drm.h does not define: -EINVAL, alone and next to
+	 * the defined ones. (The defined bits are nova_vm's.)
+	 */
+	for (uint32_t bit = 1; bit; bit <<= 1) {
+		if (bit & NOVA_GEM_CREATE_FLAGS)
+			continue;
 		create = (struct drm_nova_gem_create){ .size = page_size,
-						       .pad = pad };
+						       .flags = bit };
+		igt_assert_eq(__nova_gem_create(fd, &create), -EINVAL);
+		create = (struct drm_nova_gem_create){
+			.size = page_size,
+			.flags = bit | NOVA_GEM_DOMAIN_GART,
+		};
 		igt_assert_eq(__nova_gem_create(fd, &create), -EINVAL);
 	}
 }
@@ -163,10 +175,14 @@ static void test_info(int fd)
 	igt_assert_eq(__nova_gem_info(fd, &info), 0);
 	igt_assert_eq_u64(info.size, 5 * page_size);
 	igt_assert_eq_u64(nova_gem_size(fd, a), page_size);
+	/* Objects created without flags live in system memory. */
+	igt_assert_eq_u32(info.flags, NOVA_GEM_DOMAIN_GART);
 
-	/* Non-zero padding: -EINVAL. */
-	info = (struct drm_nova_gem_info){ .handle = a, .pad = 1 };
-	igt_assert_eq(__nova_gem_info(fd, &info), -EINVAL);
+	/* The flags are output only: any bit set on input is -EINVAL. */
+	for (uint32_t bit = 1; bit; bit <<= 1) {
+		info = (struct drm_nova_gem_info){ .handle = a, .flags = bit };
+		igt_assert_eq(__nova_gem_info(fd, &info), -EINVAL);
+	}
 
 	gem_close(fd, a);
 	gem_close(fd, b);
@@ -492,12 +508,14 @@ igt_main
 	igt_subtest("create-overflow")
 		test_create_overflow(drm_fd);
 
-	igt_describe("Size zero and non-zero padding fail with EINVAL.");
+	igt_describe("Size zero and flag bits nova_drm.h does not define fail "
+		     "with EINVAL.");
 	igt_subtest("create-invalid")
 		test_create_invalid(drm_fd);
 
-	igt_describe("GEM_INFO reports the size of each object; non-zero "
-		     "padding fails with EINVAL.");
+	igt_describe("GEM_INFO reports the size of each object and system "
+		     "memory as the domain of an object created without "
+		     "flags; any input flag fails with EINVAL.");
 	igt_subtest("info")
 		test_info(drm_fd);
 

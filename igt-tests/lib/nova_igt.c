@@ -451,6 +451,112 @@ void gem_close(int fd, uint32_t handle)
 	igt_assert_eq(__gem_close(fd, handle), 0);
 }
 
+uint32_t nova_gem_create_flags(int fd, uint64_t size, uint32_t flags,
+			       uint64_t *size_out)
+{
+	struct drm_nova_gem_create create = { .size = size, .flags = flags };
+
+	igt_assert_eq(__nova_gem_create(fd, &create), 0);
+	igt_assert_neq_u32(create.handle, 0);
+	if (size_out)
+		*size_out = create.size;
+	return create.handle;
+}
+
+uint32_t nova_gem_flags(int fd, uint32_t handle)
+{
+	struct drm_nova_gem_info info = { .handle = handle };
+
+	igt_assert_eq(__nova_gem_info(fd, &info), 0);
+	return info.flags;
+}
+
+/* --- DEVICE_INFO, VM_INIT, VM_BIND --------------------------------------- */
+
+int __nova_device_info(int fd, struct drm_nova_device_info *info)
+{
+	return nova_ioctl(fd, DRM_IOCTL_NOVA_DEVICE_INFO, info);
+}
+
+int __nova_vm_init(int fd, uint64_t kernel_managed_addr,
+		   uint64_t kernel_managed_size)
+{
+	struct drm_nova_vm_init arg = {
+		.kernel_managed_addr = kernel_managed_addr,
+		.kernel_managed_size = kernel_managed_size,
+	};
+
+	return nova_ioctl(fd, DRM_IOCTL_NOVA_VM_INIT, &arg);
+}
+
+void nova_vm_init(int fd, uint64_t kernel_managed_addr,
+		  uint64_t kernel_managed_size)
+{
+	igt_assert_eq(__nova_vm_init(fd, kernel_managed_addr,
+				     kernel_managed_size), 0);
+}
+
+int __nova_vm_bind(int fd, const struct drm_nova_vm_bind_op *ops,
+		   uint32_t count, uint32_t *count_out)
+{
+	struct drm_nova_vm_bind arg = {
+		.op_count = count,
+		.op_ptr = (uintptr_t)ops,
+	};
+	int ret = nova_ioctl(fd, DRM_IOCTL_NOVA_VM_BIND, &arg);
+
+	if (count_out)
+		*count_out = arg.op_count;
+	return ret;
+}
+
+int __nova_vm_map(int fd, uint32_t handle, uint64_t addr, uint64_t bo_offset,
+		  uint64_t range, uint32_t flags)
+{
+	struct drm_nova_vm_bind_op op = {
+		.op = NOVA_VM_BIND_OP_MAP, .flags = flags, .handle = handle,
+		.addr = addr, .bo_offset = bo_offset, .range = range,
+	};
+
+	return __nova_vm_bind(fd, &op, 1, NULL);
+}
+
+void nova_vm_map(int fd, uint32_t handle, uint64_t addr, uint64_t bo_offset,
+		 uint64_t range)
+{
+	int ret = __nova_vm_map(fd, handle, addr, bo_offset, range, 0);
+
+	igt_assert_f(ret == 0, "VM_BIND MAP of handle %u [%#" PRIx64 " + %#"
+		     PRIx64 ") at %#" PRIx64 ": %s\n", handle, bo_offset,
+		     range, addr, strerror(-ret));
+}
+
+int __nova_vm_unmap(int fd, uint64_t addr, uint64_t range, uint32_t flags)
+{
+	struct drm_nova_vm_bind_op op = {
+		.op = NOVA_VM_BIND_OP_UNMAP, .flags = flags,
+		.addr = addr, .range = range,
+	};
+
+	return __nova_vm_bind(fd, &op, 1, NULL);
+}
+
+void nova_vm_unmap(int fd, uint64_t addr, uint64_t range)
+{
+	int ret = __nova_vm_unmap(fd, addr, range, 0);
+
+	igt_assert_f(ret == 0, "VM_BIND UNMAP of [%#" PRIx64 ", +%#" PRIx64
+		     "): %s\n", addr, range, strerror(-ret));
+}
+
+void nova_vm_sparse(int fd, uint64_t addr, uint64_t range)
+{
+	int ret = __nova_vm_map(fd, 0, addr, 0, range, NOVA_VM_BIND_SPARSE);
+
+	igt_assert_f(ret == 0, "VM_BIND sparse region [%#" PRIx64 ", +%#"
+		     PRIx64 "): %s\n", addr, range, strerror(-ret));
+}
+
 /* --- fdinfo ------------------------------------------------------------------ */
 
 /* Parses "<number>[ KiB| MiB| GiB]" as drm_fdinfo_print_size() prints it. */

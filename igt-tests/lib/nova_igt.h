@@ -107,6 +107,47 @@ void *nova_gem_mmap(int fd, uint32_t handle, uint64_t size, int prot);
 int __gem_close(int fd, uint32_t handle);
 void gem_close(int fd, uint32_t handle);
 
+/* GEM_CREATE flags nova_drm.h defines; any other bit is -EINVAL. */
+#define NOVA_GEM_DOMAINS	(NOVA_GEM_DOMAIN_VRAM | NOVA_GEM_DOMAIN_GART)
+#define NOVA_GEM_CREATE_FLAGS	(NOVA_GEM_DOMAINS | NOVA_GEM_NO_SHARE)
+
+/* Creates an object of @size bytes with GEM_CREATE @flags. */
+uint32_t nova_gem_create_flags(int fd, uint64_t size, uint32_t flags,
+			       uint64_t *size_out);
+
+/* The flags GEM_INFO reports for @handle (its domain, NO_SHARE). */
+uint32_t nova_gem_flags(int fd, uint32_t handle);
+
+/* --- DEVICE_INFO, VM_INIT, VM_BIND --------------------------------------- */
+
+int __nova_device_info(int fd, struct drm_nova_device_info *info);
+
+int __nova_vm_init(int fd, uint64_t kernel_managed_addr,
+		   uint64_t kernel_managed_size);
+void nova_vm_init(int fd, uint64_t kernel_managed_addr,
+		  uint64_t kernel_managed_size);
+
+/*
+ * VM_BIND of @count operations at @ops (all other fields zero); 0 or
+ * -errno. If @count_out is not NULL, it receives the op_count the kernel
+ * left in the argument.
+ */
+int __nova_vm_bind(int fd, const struct drm_nova_vm_bind_op *ops,
+		   uint32_t count, uint32_t *count_out);
+
+/* One MAP (@handle 0 with @flags NOVA_VM_BIND_SPARSE: a sparse region). */
+int __nova_vm_map(int fd, uint32_t handle, uint64_t addr, uint64_t bo_offset,
+		  uint64_t range, uint32_t flags);
+void nova_vm_map(int fd, uint32_t handle, uint64_t addr, uint64_t bo_offset,
+		 uint64_t range);
+
+/* One UNMAP (@flags NOVA_VM_BIND_SPARSE: removes a sparse region). */
+int __nova_vm_unmap(int fd, uint64_t addr, uint64_t range, uint32_t flags);
+void nova_vm_unmap(int fd, uint64_t addr, uint64_t range);
+
+/* Makes [@addr, @addr + @range) a sparse region. */
+void nova_vm_sparse(int fd, uint64_t addr, uint64_t range);
+
 /* --- fdinfo ------------------------------------------------------------------ */
 
 /* The keys of /proc/<pid>/fdinfo/<fd> nova's tests look at. */
