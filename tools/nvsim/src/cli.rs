@@ -11,7 +11,7 @@ use crate::timing::Timing;
 pub const USAGE: &str = "\
 usage: nvsim [--chip NAME] --socket PATH [--vram SIZE] [--fb-reserved SIZE]
              [--firmware DIR] [--trace] [--timing fast|real] [--delay STEP=TIME]...
-             [--fault KIND[:always]]... [--fault-boots N]
+             [--fault KIND[:always]]... [--fault-boots N] [--mmu-audit on|off]
        nvsim [--chip NAME] --dump-vbios FILE
 
 Simulates a GSP-era NVIDIA GPU as a vfio-user device for QEMU:
@@ -48,6 +48,11 @@ options:
   --fault-boots N     faults without :always apply to the first N GSP boots
                       (default 1; a boot is counted when booter_load starts
                       GSP-RM)
+  --mmu-audit on|off  at each TLB invalidation, walk the page tables of the
+                      VA spaces registered with SET_PAGE_DIRECTORY whose
+                      root was invalidated and log one summary line each
+                      (\"mmu audit: ...\") and a line per bad entry
+                      (\"mmu audit error: ...\") (default on)
   --bar1-mmap         offer BAR1 to the client as an mmap of VRAM (guest CPU
                       accesses at memory speed, not traced; physical mode
                       only: a switch to virtual mode is logged, not applied
@@ -80,6 +85,8 @@ pub struct Options {
     pub timing: Timing,
     /// Offer BAR1 as an mmap of VRAM.
     pub bar1_mmap: bool,
+    /// The MMU audit at each TLB invalidation.
+    pub mmu_audit: bool,
 }
 
 /// Outcome of parsing.
@@ -141,6 +148,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
     let mut faults = Vec::new();
     let mut fault_boots = 1;
     let mut bar1_mmap = false;
+    let mut mmu_audit = true;
     let mut fb_reserved = None;
     let mut timing = Timing::fast();
     let mut delays = Vec::new();
@@ -173,6 +181,13 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
             "--firmware" => firmware = PathBuf::from(value("--firmware")?),
             "--trace" => trace = true,
             "--bar1-mmap" => bar1_mmap = true,
+            "--mmu-audit" => {
+                mmu_audit = match value("--mmu-audit")?.as_str() {
+                    "on" => true,
+                    "off" => false,
+                    v => return Err(format!("--mmu-audit: on or off, not {v:?}")),
+                };
+            }
             "--fault" => faults.push(Fault::parse(&value("--fault")?)?),
             "--fault-boots" => {
                 let v = value("--fault-boots")?;
@@ -214,6 +229,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
         fb_reserved,
         timing,
         bar1_mmap,
+        mmu_audit,
     })))
 }
 
@@ -255,6 +271,7 @@ mod tests {
         assert_eq!((o.faults.len(), o.fault_boots), (2, 3));
         assert!(o.faults[1].always);
         assert!(o.timing.is_fast());
+        assert!(o.mmu_audit, "the MMU audit is on by default");
         assert_eq!(o.fb_reserved, 8 << 20, "GA102's reserved top");
         let Ok(Parsed::Run(o)) = parse(args(
             "--socket /s --timing real --delay booter-load=1ms --fb-reserved 0",
@@ -271,6 +288,10 @@ mod tests {
             Timing::real().get(Step::GspResume)
         );
         assert_eq!(o.fb_reserved, 0);
+        let Ok(Parsed::Run(o)) = parse(args("--socket /s --mmu-audit off")) else {
+            panic!("parse failed");
+        };
+        assert!(!o.mmu_audit);
     }
 
     #[test]
@@ -290,6 +311,7 @@ mod tests {
         assert!(parse(args("--socket /s --timing slow")).is_err());
         assert!(parse(args("--socket /s --delay rpc")).is_err());
         assert!(parse(args("--socket /s --fb-reserved 100K")).is_err());
+        assert!(parse(args("--socket /s --mmu-audit maybe")).is_err());
         assert!(parse(args("--socket /s --vram 64M --fb-reserved 32M")).is_err());
         assert!(matches!(
             parse(args("--dump-vbios /tmp/x")),

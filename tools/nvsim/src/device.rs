@@ -55,11 +55,14 @@ pub struct Setup {
     pub faults: Faults,
     /// How long each step takes.
     pub timing: Timing,
+    /// Audit the registered VA spaces' page tables at each TLB
+    /// invalidation (`--mmu-audit`, [`crate::mmu::audit`]).
+    pub mmu_audit: bool,
 }
 
 impl Setup {
     /// `chip` as its board comes: its VRAM and reserved top, firmware from
-    /// [`DEFAULT_FIRMWARE_DIR`], no faults, fast timing.
+    /// [`DEFAULT_FIRMWARE_DIR`], no faults, fast timing, the MMU audit on.
     pub fn new(chip: &Chip) -> Self {
         Self {
             vram: chip.vram,
@@ -67,6 +70,7 @@ impl Setup {
             firmware: PathBuf::from(DEFAULT_FIRMWARE_DIR),
             faults: Faults::none(),
             timing: Timing::fast(),
+            mmu_audit: true,
         }
     }
 
@@ -185,7 +189,12 @@ impl Gpu {
         let vram = Vram::new(vram);
         let dma = DmaSpace::new(trace.clone());
         let mmu = Gmmu::new(chip.arch, vram.clone(), dma.clone(), trace.clone());
-        bar0.add_model(Box::new(InvalidateRegs::new(mmu.clone())));
+        let mut invalidate = InvalidateRegs::new(mmu.clone());
+        if setup.mmu_audit {
+            let rm = rm.clone();
+            invalidate = invalidate.with_audit(Box::new(move || gsprm::lock(&rm).audit_targets()));
+        }
+        bar0.add_model(Box::new(invalidate));
         let gpu = Self {
             chip,
             config: ConfigSpace::new(chip),

@@ -232,6 +232,23 @@ impl DmaSpace {
             .collect()
     }
 
+    /// Whether DMA regions cover all of `addr..addr+len` (with or without a
+    /// file descriptor).
+    pub fn covers(&self, addr: u64, len: u64) -> bool {
+        let Some(end) = addr.checked_add(len) else {
+            return false;
+        };
+        let regions = self.regions.read().unwrap_or_else(|e| e.into_inner());
+        let mut at = addr;
+        while at < end {
+            match regions.iter().find(|r| r.iova <= at && at < r.end()) {
+                Some(r) => at = r.end(),
+                None => return false,
+            }
+        }
+        true
+    }
+
     /// Reads guest memory at bus address `addr` into `buf`.
     pub fn read(&self, addr: u64, buf: &mut [u8]) -> Result<(), DmaError> {
         self.trace

@@ -95,12 +95,16 @@ fn main() -> ExitCode {
     if !opts.timing.is_fast() {
         trace.log(format!("timing: {}", opts.timing));
     }
+    if !opts.mmu_audit {
+        trace.log("mmu audit: off (--mmu-audit off)");
+    }
     let setup = Setup {
         vram: opts.vram,
         fb_reserved: opts.fb_reserved,
         firmware: opts.firmware.clone(),
         faults,
         timing: opts.timing,
+        mmu_audit: opts.mmu_audit,
     };
     let mut gpu = Gpu::with_setup(opts.chip, setup, trace.clone());
     if opts.bar1_mmap && !gpu.set_bar1_mmap(true) {

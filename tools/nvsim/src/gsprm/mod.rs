@@ -233,6 +233,14 @@ impl GspRm {
         self.session.as_ref().map(|s| &s.rm)
     }
 
+    /// The VA spaces with a registered root page directory, for the MMU
+    /// audit (none while GSP-RM does not run).
+    pub fn audit_targets(&self) -> Vec<crate::mmu::audit::Target> {
+        self.rm_objects()
+            .map(|o| o.audit_targets())
+            .unwrap_or_default()
+    }
+
     /// Whether the GSP RISC-V core runs.
     pub fn riscv_active(&self) -> bool {
         self.riscv_active && self.active_from.is_none_or(|t| Instant::now() >= t)

@@ -32,9 +32,16 @@
 //! difference (nvsim's only TLB is the hub's). REPLAY other than NONE
 //! (fault replay and cancel) is logged once and otherwise ignored: nvsim
 //! has no replayable faults.
+//!
+//! After the TLB, the MMU audit ([`super::audit`]) runs, unless
+//! `--mmu-audit off`: every VA space whose registered root page directory
+//! is the invalidated PDB (all of them for ALL_PDB) is walked from its
+//! root and summed up in one log line, with a line per bad entry. An
+//! invalidation of a PDB no VA space registered is logged once per PDB.
 
 use std::ops::Range;
 
+use super::audit::{self, Target};
 use super::{Gmmu, PdbKey, Scope};
 use crate::bar0::{Bar0Model, Bus};
 
@@ -108,22 +115,69 @@ impl Invalidate {
     }
 }
 
+/// Where the MMU audit finds the VA spaces to audit (the GSP-RM model's
+/// SET_PAGE_DIRECTORY records, or a test's list).
+pub type AuditSource = Box<dyn Fn() -> Vec<Target> + Send>;
+
 /// The three registers.
 pub struct InvalidateRegs {
     mmu: Gmmu,
     pdb: u32,
     upper: u32,
     cmd: u32,
+    audit: Option<AuditSource>,
 }
 
 impl InvalidateRegs {
-    /// The registers of `mmu`'s TLB.
+    /// The registers of `mmu`'s TLB, without the audit.
     pub fn new(mmu: Gmmu) -> Self {
         Self {
             mmu,
             pdb: 0,
             upper: 0,
             cmd: 0,
+            audit: None,
+        }
+    }
+
+    /// The same, auditing after each invalidation the VA spaces `source`
+    /// gives.
+    pub fn with_audit(mut self, source: AuditSource) -> Self {
+        self.audit = Some(source);
+        self
+    }
+
+    /// Audits the VA spaces of `scope` (see [`super::audit`]).
+    fn audit(&self, scope: Scope) {
+        let Some(source) = &self.audit else {
+            return;
+        };
+        let targets: Vec<Target> = source()
+            .into_iter()
+            .filter(|t| match scope {
+                Scope::All => true,
+                Scope::Pdb(p) => PdbKey::of(&t.pd) == p,
+            })
+            .collect();
+        if targets.is_empty() {
+            if let Scope::Pdb(p) = scope {
+                self.mmu.log_once(format!("audit-unregistered-{p}"), || {
+                    format!(
+                        "mmu audit: invalidation of pdb {p}, which no VA space registered \
+                         (SET_PAGE_DIRECTORY): nothing audited (logged once per pdb)"
+                    )
+                });
+            }
+            return;
+        }
+        let fmt = self.mmu.format();
+        for t in &targets {
+            let r = audit::audit(self.mmu.memory(), fmt, &t.pd);
+            let trace = self.mmu.trace();
+            trace.log(r.summary(t, fmt));
+            for line in r.error_lines(t) {
+                trace.log(line);
+            }
         }
     }
 
@@ -167,6 +221,7 @@ impl InvalidateRegs {
                 inv.cache_level
             )
         });
+        self.audit(scope);
     }
 }
 

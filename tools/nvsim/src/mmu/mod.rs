@@ -10,7 +10,9 @@
 //! * [`invalidate`]: the VFN `MMU_INVALIDATE` registers (BAR0 0xb830a0,
 //!   0xb830a4, 0xb830b0) that drop TLB entries;
 //! * [`bar`]: BAR1 and BAR2 (PCI BAR1 and BAR3) in physical or virtual
-//!   mode.
+//!   mode;
+//! * [`audit`]: the walk of a whole VA space's tables after each
+//!   invalidation, checking every entry, one summary line per VA space.
 //!
 //! [`Gmmu`] is the handle the rest of nvsim uses: translate a virtual
 //! address of a page directory (through the TLB), read and write memory
@@ -29,6 +31,7 @@
 //! leaves PDE caches alone (`CACHE_LEVEL` `PTE_ONLY`) is not told apart
 //! from a full one.
 
+pub mod audit;
 pub mod bar;
 pub mod format;
 pub mod inst;

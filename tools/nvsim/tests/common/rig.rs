@@ -66,7 +66,7 @@ impl Rig {
         Self::from_setup(c, setup)
     }
 
-    fn from_setup(chip: &'static Chip, setup: Setup) -> Rig {
+    pub fn from_setup(chip: &'static Chip, setup: Setup) -> Rig {
         let trace = Trace::memory(true);
         let gpu = Gpu::with_setup(chip, setup, trace.clone());
         // SAFETY: creates a new anonymous memory file; checked below.

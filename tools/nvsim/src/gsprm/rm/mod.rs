@@ -278,6 +278,35 @@ impl Objects {
         [INTERNAL_CLIENT, INTERNAL_DEVICE, INTERNAL_SUBDEVICE]
     }
 
+    /// The VA spaces with a registered root page directory, as the MMU
+    /// audit takes them: the root's aperture and address, the VA space's
+    /// big page size (`bigPageSize` 128 KiB, else RM's default 64 KiB).
+    pub fn audit_targets(&self) -> Vec<crate::mmu::audit::Target> {
+        use crate::mmu::{Aperture as Ap, PageDir as Pd, PhysAddr};
+        self.page_directories()
+            .into_iter()
+            .filter_map(|(client, vaspace, v)| {
+                let pd = v.page_dir?;
+                let aperture = match pd.aperture {
+                    vaspace::Aperture::Vidmem => Ap::Vram,
+                    vaspace::Aperture::SysmemCoherent => Ap::SysCoherent,
+                    vaspace::Aperture::SysmemNoncoherent => Ap::SysNonCoherent,
+                };
+                Some(crate::mmu::audit::Target {
+                    client,
+                    vaspace,
+                    pd: Pd {
+                        base: PhysAddr {
+                            aperture,
+                            addr: pd.phys_address,
+                        },
+                        big_page_shift: if v.big_page_size == 0x2_0000 { 17 } else { 16 },
+                    },
+                })
+            })
+            .collect()
+    }
+
     /// Every VA space with a registered root page directory: (client,
     /// VA space handle, the VA space).
     pub fn page_directories(&self) -> Vec<(u32, u32, &VaSpace)> {
