@@ -146,6 +146,54 @@ fn pramin_window_targets_vram_and_sysmem() {
     assert_eq!(n, 1);
 }
 
+/// A driver's `writeq`/`readq` to the PRAMIN window reaches nvsim as one
+/// 8-byte BAR0 access (QEMU passes the access size through vfio-user):
+/// both halves land, little-endian, at the window's VRAM or guest memory,
+/// aligned or not on 8 bytes, in process and over the socket.
+#[test]
+fn pramin_takes_8_byte_accesses() {
+    let (mut g, _) = gpu("ga102", 0);
+    let base = 3 * GIB + 0x7_0000;
+    wr(&mut g, BAR0, 0x1700, (base >> 16) as u32);
+    let v = 0x0123_4567_89ab_cdefu64;
+    g.region_write(BAR0, 0x70_0100, &v.to_le_bytes())
+        .expect("writeq");
+    assert_eq!(g.vram.read_u64(base + 0x100), v);
+    assert_eq!(g.vram.read_u32(base + 0x104), 0x0123_4567, "high half");
+    // Across a dword boundary (offset 4 mod 8) and at the window's end.
+    g.region_write(BAR0, 0x70_0204, &(!v).to_le_bytes())
+        .expect("unaligned writeq");
+    assert_eq!(g.vram.read_u64(base + 0x204), !v);
+    g.region_write(BAR0, 0x7f_fff8, &v.to_le_bytes())
+        .expect("last qword");
+    assert_eq!(g.vram.read_u64(base + 0xf_fff8), v);
+    let mut b = [0u8; 8];
+    g.vram.write_u64(base + 0x300, 0xfeed_face_dead_beef);
+    g.region_read(BAR0, 0x70_0300, &mut b).expect("readq");
+    assert_eq!(u64::from_le_bytes(b), 0xfeed_face_dead_beef);
+    // Guest memory (TARGET 2).
+    wr(&mut g, BAR0, 0x1700, (2 << 24) | (RAM >> 16) as u32);
+    g.region_write(BAR0, 0x70_0010, &v.to_le_bytes())
+        .expect("sysmem writeq");
+    let mut r = [0u8; 8];
+    g.dma.read(RAM + 0x10, &mut r).expect("dma");
+    assert_eq!(u64::from_le_bytes(r), v);
+    // Through the vfio-user socket.
+    wr(&mut g, BAR0, 0x1700, (base >> 16) as u32);
+    let vram = g.vram.clone();
+    let (mut client, thread, socket) = serve(g);
+    client
+        .region_write(BAR0, 0x70_0400, &v.to_le_bytes())
+        .expect("writeq over vfio-user");
+    assert_eq!(vram.read_u64(base + 0x400), v);
+    let mut b = [0u8; 8];
+    client
+        .region_read(BAR0, 0x70_0100, &mut b)
+        .expect("readq over vfio-user");
+    assert_eq!(u64::from_le_bytes(b), v);
+    stop(client, thread, socket);
+}
+
 #[test]
 fn hopper_and_blackwell_use_the_xal_window() {
     for (chip, mask) in [("gh100", 0x003f_ffffu32), ("gb202", 0x007f_ffff)] {
