@@ -75,6 +75,10 @@ timeout_for() {
 	case $1 in
 	nova_unbind@unbind-rebind-loop)	echo $((default_timeout * 8)) ;;
 	nova_gem@create-close-loop)	echo $((default_timeout * 2)) ;;
+	# VRAM filled (twice) to ENOMEM; an unbind and a GSP-RM boot.
+	nova_vm@vram-exhaustion)	echo $((default_timeout * 3)) ;;
+	nova_vm@bind-partial-failure)	echo $((default_timeout * 2)) ;;
+	nova_vm@unbind-with-binds)	echo $((default_timeout * 2)) ;;
 	*)				echo "$default_timeout" ;;
 	esac
 }

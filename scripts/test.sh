@@ -6,7 +6,9 @@
 #    kernel-side Rust;
 # 3. VM with the simulated GPU: nova's KUnit suites (run when nova.ko loads)
 #    and the IGT tests of igt-tests/, for the default chip; then nova's
-#    probe on every other simulated chip.
+#    probe on every other simulated chip, and nova_vm on TU102 and AD102;
+#    nvsim's MMU audit of every VM run that binds (no audit error, some
+#    pages mapped).
 #
 # Counting: every test binary runs (--no-fail-fast); one that crashed or
 # never ran is one failure; a host test that printed "SKIP: <test>: <why>"
@@ -159,6 +161,25 @@ vm_outputs() {
 	rm -rf "$2/modroot"
 }
 
+# check_mmu_audit NAME LOG: nvsim's MMU audit of the page tables nova wrote
+# in that VM run (tools/nvsim/README.md): no "nvsim: mmu audit error:" line,
+# and at least one "nvsim: mmu audit:" summary with mapped pages (else the
+# audit never saw a binding, and proved nothing).
+check_mmu_audit() {
+	local log=$2 audits
+	if [ ! -f "$log" ]; then
+		record "$1:mmu-audit" fail "no nvsim log at $log"
+	elif grep -aq '^nvsim: mmu audit error:' "$log"; then
+		record "$1:mmu-audit" fail "$(grep -a -m1 '^nvsim: mmu audit error:' "$log" | cut -c1-240)"
+		grep -a -B1 '^nvsim: mmu audit error:' "$log" | head -20 >&2
+	elif grep -aqE '^nvsim: mmu audit: client .*: [1-9][0-9]* pages? mapped' "$log"; then
+		audits=$(grep -acE '^nvsim: mmu audit: client ' "$log")
+		record "$1:mmu-audit" pass "$audits audits, no error"
+	else
+		record "$1:mmu-audit" fail "no 'nvsim: mmu audit:' summary with mapped pages in $log"
+	fi
+}
+
 vm_igt() { # vm_igt CHIP TEST SUBTEST: one IGT subtest on another chip, in a VM of its own
 	local chip=$1 name=igt-$1-$3 dir=$results/igt-$1-$3
 	step "VM: IGT $2@$3 on simulated $chip"
@@ -173,6 +194,30 @@ vm_igt() { # vm_igt CHIP TEST SUBTEST: one IGT subtest on another chip, in a VM 
 		record "$name" fail "exit $rc, see $dir/vm.log"
 	fi
 	check_log "$name" "$dir/vm.log"
+}
+
+vm_igt_test() { # vm_igt_test CHIP TEST: every subtest of one IGT test on another chip, in a VM of its own
+	local chip=$1 name=igt-$1-$2 dir=$results/igt-$1-$2 summary p f s
+	step "VM: IGT $2 on simulated $chip"
+	mkdir -p "$dir"
+	# Under run.sh, as in the full run: a timeout and a kernel log check
+	# per subtest. GSP-RM must be up on the chips this is used for.
+	CHIP=$chip VM_CMD="modprobe nova && udevadm settle; NOVA_EXPECT_GSP=1 IGT_FILTER='^$2@' \
+		/src/igt-tests/run.sh \$NOVA_OUT/igt" \
+		scripts/inroot.sh /src/scripts/vm.sh cmd "$name" >"$dir/vm.log" 2>&1
+	local rc=$?
+	vm_outputs "$name" "$dir"
+	tr -d '\r' <"$dir/vm.log" | grep -E '^igt@' | sed "s/^/$chip: /" >>"$lines" || true
+	summary=$(tr -d '\r' <"$dir/vm.log" | grep -E '^IGT: [0-9]+ passed' | tail -1)
+	if [ -n "$summary" ]; then
+		read -r p f s < <(echo "$summary" | sed -E 's/IGT: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped/\1 \2 \3/')
+		count "$p" "$f" "$s" "IGT $2 ($chip)"
+		[ "$p" -gt 0 ] || record "$name:ran" fail "no subtest passed, see $dir/vm.log"
+	else
+		record "$name:ran" fail "exit $rc, no IGT summary, see $dir/vm.log"
+	fi
+	check_log "$name" "$dir/vm.log"
+	check_mmu_audit "$name" "$dir/nvsim.log"
 }
 
 vm_test() { # vm_test CHIP: full in-VM test run
@@ -221,6 +266,8 @@ vm_test() { # vm_test CHIP: full in-VM test run
 		record "vm-$chip:gsp-interrupt" fail "no 'GSP-RM: N messages by interrupt' line in $dmesg"
 	fi
 	check_log "vm-$chip" "$dmesg"
+	# nova_vm and nova_fuzz bound objects: nvsim audited every page table.
+	check_mmu_audit "vm-$chip" "$dir/nvsim.log"
 }
 
 vm_probe() { # vm_probe CHIP NAME ARCH GSP-LINE...: nova binds, names the chip, logs each GSP step
@@ -357,6 +404,10 @@ else
 fi
 # Turing loads FWSEC through gen_bootloader: the unbind must not need it.
 vm_igt tu102 nova_firmware unbind-without-files
+# GPU VA spaces on the other page-table users of GMMU ver2: Turing's and
+# Ada's VA spaces, audited by nvsim (ga102's are in the full run above).
+vm_igt_test tu102 nova_vm
+vm_igt_test ad102 nova_vm
 vm_probe gh100 GH100 Hopper "$fsp"
 vm_probe gb202 GB202 Blackwell "$fsp"
 vm_fault gsp-inactive "RISC-V core is not active"
