@@ -3,7 +3,10 @@
 # reference measured in the same run (medians of the rounds, with spread):
 #   P1  modprobe to GSP-RM ready (GSP_INIT_DONE, then the static info),
 #       nova against upstream nova-core (below 1: nova is faster);
-#   P3  GETPARAM per second against DRM_IOCTL_VERSION per second.
+#   P3  GETPARAM per second against DRM_IOCTL_VERSION per second;
+#   P4  VM_BIND map+unmap pairs per second, 4 KiB and 2 MiB pages, against
+#       DRM_IOCTL_VERSION per second (igt-tests/bench/vm_rate.c);
+#   P5  VRAM GEM create+close pairs per second (64 KiB), against the same.
 # Results: $NOVA_CACHE/results/bench.txt.
 #
 # Environment: CHIP (default ga102), BENCH_ROUNDS (default 3).
@@ -36,10 +39,17 @@ awk -v chip="$chip" '
 	$1 == "nova-core" { c[++nc] = $2 }
 	$1 == "p3-getparam" { g[++ng] = $2 }
 	$1 == "p3-version" { v[++nv] = $2 }
+	$1 == "p4-null" { z[++nz] = $2 }
+	$1 == "p4-bind-4k" { b4[++nb4] = $2 }
+	$1 == "p4-bind-2m" { b2[++nb2] = $2 }
+	$1 == "p5-vram-create" { vc[++nvc] = $2 }
 	END {
-		if (!nn || !nc || !ng || !nv) { print "bench: no samples"; exit 1 }
+		if (!nn || !nc || !ng || !nv || !nz || !nb4 || !nb2 || !nvc) { print "bench: no samples"; exit 1 }
 		mn = median(n, nn); mc = median(c, nc); mg = median(g, ng); mv = median(v, nv)
+		mz = median(z, nz); m4 = median(b4, nb4); m2 = median(b2, nb2); mvc = median(vc, nvc)
 		printf "bench (%s, TCG), medians of %d rounds, spread min-max:\n", chip, nn
 		printf "P1 modprobe to GSP-RM static info: nova %.3f s (%.3f-%.3f), nova-core %.3f s (%.3f-%.3f): ratio nova/nova-core %.2f\n", mn, n[1], n[nn], mc, c[1], c[nc], mn / mc
 		printf "P3 ioctls per second: GETPARAM %.0f (%.0f-%.0f), DRM_IOCTL_VERSION %.0f (%.0f-%.0f): ratio GETPARAM/VERSION %.2f\n", mg, g[1], g[ng], mv, v[1], v[nv], mg / mv
+		printf "P4 VM_BIND map+unmap pairs per second: 4 KiB %.0f (%.0f-%.0f), 2 MiB %.0f (%.0f-%.0f), DRM_IOCTL_VERSION %.0f (%.0f-%.0f): ratios 4K/VERSION %.4f, 2M/VERSION %.4f\n", m4, b4[1], b4[nb4], m2, b2[1], b2[nb2], mz, z[1], z[nz], m4 / mz, m2 / mz
+		printf "P5 VRAM GEM create+close pairs per second (64 KiB): %.0f (%.0f-%.0f): ratio to DRM_IOCTL_VERSION %.4f\n", mvc, vc[1], vc[nvc], mvc / mz
 	}' "$out/bench.txt" | tee "$results/bench.txt"

@@ -4,7 +4,7 @@
 # each logs once GSP_INIT_DONE came and GET_GSP_STATIC_INFO was answered),
 # against the same nvsim in the same VM, alternating, several rounds each.
 # Writes one line a sample to $out/bench.txt: "DRIVER SECONDS" (P1), then
-# the ioctl rates of P3 (see ioctl_rates).
+# the ioctl rates of P3, P4 and P5 (see ioctl_rates).
 set -uo pipefail
 out=${1:-/run/nova-out}
 rounds=$(sed -n 's/.*\bnovatest.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -42,12 +42,16 @@ sample() {
 }
 
 # P3: GETPARAM against DRM_IOCTL_VERSION on one nova render node, one
-# line a round and ioctl ("p3-getparam RATE", "p3-version RATE").
+# line a round and ioctl ("p3-getparam RATE", "p3-version RATE"); P4 and
+# P5: VM_BIND map+unmap pairs (4 KiB and 2 MiB pages) and VRAM GEM
+# create+close pairs against DRM_IOCTL_VERSION, in one process ("p4-null",
+# "p4-bind-4k", "p4-bind-2m", "p5-vram-create", see igt-tests/bench/vm_rate.c).
 ioctl_rates() {
 	modprobe nova || { echo "bench: modprobe nova failed"; return 1; }
 	udevadm settle 2>/dev/null || sleep 1
 	local rc=0
 	/cache/igt/bench/ioctl_rate "$rounds" >>"$out/bench.txt" || rc=1
+	/cache/igt/bench/vm_rate "$rounds" >>"$out/bench.txt" || { echo "bench: vm_rate failed"; rc=1; }
 	modprobe -r nova || echo "bench: modprobe -r nova failed"
 	return $rc
 }
