@@ -892,6 +892,9 @@ expect_getparam_string(const struct drm_nova_getparam_string *a, uint64_t room)
 
 static struct expect expect_gem_create(const struct drm_nova_gem_create *a)
 {
+	/* Bad flags and a size too large: either may be looked at first. */
+	if ((a->flags & ~NOVA_GEM_CREATE_FLAGS) && a->size > size_max)
+		return ex2(-EINVAL, -ENOMEM);
 	if ((a->flags & ~NOVA_GEM_CREATE_FLAGS) || a->size == 0)
 		return ex1(-EINVAL);
 	if (a->size > size_max)
@@ -1905,12 +1908,16 @@ static struct expect expect_vm_bind(const struct fuzzer *f, bool scratch,
 	if (a->op_count > OPS_MAX) {
 		def |= RS_EINVAL;
 	} else if (a->op_count) {
-		if (readable < (uint64_t)a->op_count * sizeof(*ops))
+		/*
+		 * An array that cannot be read whole: EFAULT, or the error of
+		 * an operation read before the kernel got to the bad part.
+		 */
+		uint64_t whole = readable / sizeof(*ops);
+
+		if (whole < a->op_count)
 			def |= RS_EFAULT;
-		else
-			for (uint32_t i = 0; i < a->op_count; i++)
-				bind_op_errors(f, scratch, vm, &ops[i], &def,
-					       &maybe);
+		for (uint32_t i = 0; i < a->op_count && i < whole; i++)
+			bind_op_errors(f, scratch, vm, &ops[i], &def, &maybe);
 	}
 	if (def)
 		return ex_mask(def | maybe);
