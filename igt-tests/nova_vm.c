@@ -562,6 +562,17 @@ static void test_gem_vram_used(int fd)
 	}
 }
 
+static int prime_export(int fd, uint32_t handle, int *dmabuf)
+{
+	struct drm_prime_handle a = {
+		.handle = handle, .flags = DRM_CLOEXEC | DRM_RDWR, .fd = -1,
+	};
+	int ret = nova_ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &a);
+
+	*dmabuf = a.fd;
+	return ret;
+}
+
 static void test_gem_vram_mmap(int fd)
 {
 	struct drm_nova_gem_mmap_offset arg;
@@ -582,6 +593,27 @@ static void test_gem_vram_mmap(int fd)
 	/* Flags are still checked first... */
 	arg = (struct drm_nova_gem_mmap_offset){ .handle = vram, .flags = 1 };
 	igt_assert_eq(__nova_gem_mmap_offset(fd, &arg), -EINVAL);
+
+	/*
+	 * Nor through a dma-buf, if VRAM objects can be exported at all:
+	 * the CPU must not see other memory in the object's place.
+	 */
+	{
+		int dmabuf, ret = prime_export(fd, vram, &dmabuf);
+
+		igt_info("PRIME export of a VRAM object: %s\n",
+			 strerror(-ret));
+		if (!ret) {
+			void *q = mmap(NULL, SZ_64K, PROT_READ, MAP_SHARED,
+				       dmabuf, 0);
+
+			if (q != MAP_FAILED)
+				munmap(q, SZ_64K);
+			close(dmabuf);
+			igt_assert_f(q == MAP_FAILED, "the dma-buf of a VRAM "
+				     "object maps to the CPU\n");
+		}
+	}
 
 	/* ...and system memory maps as before, private or not. */
 	p = nova_gem_mmap(fd, gart, SZ_64K, PROT_READ | PROT_WRITE);
@@ -625,17 +657,6 @@ static void test_gem_flags_invalid(int fd)
 		igt_assert_eq(__nova_gem_info(fd, &info), -EINVAL);
 	}
 	gem_close(fd, h);
-}
-
-static int prime_export(int fd, uint32_t handle, int *dmabuf)
-{
-	struct drm_prime_handle a = {
-		.handle = handle, .flags = DRM_CLOEXEC | DRM_RDWR, .fd = -1,
-	};
-	int ret = nova_ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &a);
-
-	*dmabuf = a.fd;
-	return ret;
 }
 
 static void test_gem_no_share(int fd)
