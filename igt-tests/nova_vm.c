@@ -1929,7 +1929,7 @@ static void test_unbind_with_binds(void)
 	char path[PATH_MAX + 32];
 	uint32_t h, *p;
 	uint64_t start;
-	int a, b, fd;
+	int a, b, fd, ready[2];
 
 	require_gsp();
 	igt_assert(nova_pci_address(drm_fd, pci, sizeof(pci)));
@@ -1956,11 +1956,14 @@ static void test_unbind_with_binds(void)
 	bind_ok(b, op_map(h, VA_BASE + 200 * SZ_1G, 0, SZ_64K));
 
 	/* A process that holds a populated file across the unbind. */
+	igt_assert_eq(pipe(ready), 0);
 	igt_fork(child, 1) {
 		uint64_t deadline = now_ms() + 120 * 1000;
 		int cfd = nova_open_render();
 
 		populate(cfd, 6);
+		/* Populated: the parent may unbind now. */
+		igt_assert_eq(write(ready[1], "r", 1), 1);
 		/* Until the parent has unbound the device. */
 		while (nova_ioctl(cfd, DRM_IOCTL_NOVA_VM_BIND,
 				  &(struct drm_nova_vm_bind){}) == 0)
@@ -1969,7 +1972,15 @@ static void test_unbind_with_binds(void)
 		igt_assert_eq(__nova_vm_map(cfd, 1, VA_BASE, 0, SZ_4K, 0),
 			      -ENODEV);
 	}
-	usleep(200 * 1000);
+	{
+		char c;
+
+		/* A child that died before writing gives EOF, not a hang. */
+		close(ready[1]);
+		igt_assert_f(read(ready[0], &c, 1) == 1,
+			     "the child did not populate its file\n");
+		close(ready[0]);
+	}
 
 	igt_kmsg(KMSG_INFO "nova_vm: unbinding %s with bindings alive\n",
 		 pci);
