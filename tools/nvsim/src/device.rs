@@ -195,6 +195,11 @@ impl Gpu {
             invalidate = invalidate.with_audit(Box::new(move || gsprm::lock(&rm).audit_targets()));
         }
         bar0.add_model(Box::new(invalidate));
+        // The usermode window (0xbb0000..0xbc0000): the channel doorbell.
+        bar0.add_model(Box::new(crate::fifo::usermode::Usermode::new(
+            rm.clone(),
+            mmu.clone(),
+        )));
         let gpu = Self {
             chip,
             config: ConfigSpace::new(chip),

@@ -26,6 +26,7 @@ pub mod device;
 pub mod dma;
 pub mod falcon;
 pub mod fault;
+pub mod fifo;
 pub mod fwsec;
 pub mod gbl;
 pub mod gsprm;

@@ -455,7 +455,10 @@ impl GspRm {
             init_failed: false,
             stub_ran: false,
             sent: 0,
-            rm: rm::Objects::new(chip),
+            rm: rm::Objects::new(chip).with_memory(crate::mmu::Memory {
+                vram: bus.vram.clone(),
+                dma: bus.dma.clone(),
+            }),
         })
     }
 
@@ -854,6 +857,111 @@ impl GspRm {
         }
         self.flush(bus.dma, bus.trace);
         Some(0)
+    }
+
+    /// The driver rang a channel's doorbell with `token`
+    /// ([`crate::fifo::usermode`]): the host runs the channel the token
+    /// names through `mmu`. A channel error stops the channel and GSP-RM
+    /// sends the driver MMU_FAULT_QUEUED (for an MMU fault) and
+    /// RC_TRIGGERED ([`crate::fifo::rc`]), raising SWGEN0 as for any
+    /// message.
+    pub fn notify_channel(&mut self, token: u32, mmu: &crate::mmu::Gmmu, bus: &mut Bus<'_>) {
+        use crate::fifo::{pbdma, rc};
+        if self.state != State::Running {
+            bus.trace.log(format!(
+                "fifo: doorbell token {token:#x} while GSP-RM is {:?}: no channel runs",
+                self.state
+            ));
+            return;
+        }
+        let arch = self.chip.arch;
+        let Some(s) = self.session.as_mut() else {
+            return;
+        };
+        let Some((client, handle, ch)) = s.rm.channel_by_token(token) else {
+            bus.trace.log(format!(
+                "fifo: doorbell token {token:#x} names no channel; nothing runs"
+            ));
+            return;
+        };
+        if let Some(e) = &ch.exec.stopped {
+            bus.trace.log(format!(
+                "fifo: doorbell on chid {} (client {client:#010x} channel {handle:#010x}), \
+                 stopped by {}: nothing runs",
+                ch.chid,
+                e.type_name()
+            ));
+            return;
+        }
+        if !ch.scheduled {
+            bus.trace.log(format!(
+                "fifo: doorbell on chid {} (client {client:#010x} channel {handle:#010x}), which \
+                 is not scheduled (NVA06F_CTRL_CMD_GPFIFO_SCHEDULE): the host does not run it",
+                ch.chid
+            ));
+            return;
+        }
+        let cx = pbdma::Ctx {
+            mmu,
+            trace: bus.trace,
+            arch,
+            ce_class: rm::abi::class::for_arch(arch).ce,
+        };
+        let err = match pbdma::run(ch, &cx) {
+            Ok(p) => {
+                bus.trace.trace(|| {
+                    format!(
+                        "fifo: chid {}: {} GPFIFO entries, {} methods, GP_GET {}{}",
+                        ch.chid,
+                        p.entries,
+                        p.methods,
+                        ch.exec.gp_get,
+                        p.waiting
+                            .map(|w| format!("; waits: {w}"))
+                            .unwrap_or_default()
+                    )
+                });
+                return;
+            }
+            Err(e) => e,
+        };
+        bus.trace.log(format!(
+            "fifo: chid {} (client {client:#010x} channel {handle:#010x}, {}) stopped: {}: {}{}",
+            ch.chid,
+            rm::channel::engine_name(ch.engine_type),
+            err.type_name(),
+            err.what,
+            err.fault
+                .as_ref()
+                .map(|f| format!(": {f}"))
+                .unwrap_or_default()
+        ));
+        let payload = rc::rc_triggered(ch.engine_type, ch.chid, &err);
+        let mmu_fault = err.fault.is_some();
+        ch.exec.stopped = Some(err);
+        if mmu_fault {
+            self.send(
+                bus.trace,
+                rc::EVENT_MMU_FAULT_QUEUED,
+                rpc::NV_OK,
+                0,
+                &[],
+                Duration::ZERO,
+            );
+        }
+        self.send(
+            bus.trace,
+            rc::EVENT_RC_TRIGGERED,
+            rpc::NV_OK,
+            0,
+            &payload,
+            Duration::ZERO,
+        );
+        self.flush(bus.dma, bus.trace);
+        if self.irq && self.swgen0_routed && !self.irq_raised {
+            self.irq_raised = true;
+            bus.irq.raise();
+        }
     }
 
     /// Queues a message for the status queue, to go once `after` has

@@ -66,6 +66,12 @@ pub mod status {
     pub const INVALID_PARAM_STRUCT: u32 = 0x3a;
     /// `NV_ERR_INVALID_STATE`.
     pub const INVALID_STATE: u32 = 0x40;
+    /// `NV_ERR_INSUFFICIENT_RESOURCES`.
+    pub const INSUFFICIENT_RESOURCES: u32 = 0x1a;
+    /// `NV_ERR_INVALID_ADDRESS`.
+    pub const INVALID_ADDRESS: u32 = 0x1e;
+    /// `NV_ERR_INVALID_LIMIT`.
+    pub const INVALID_LIMIT: u32 = 0x2e;
     /// `NV_ERR_NOT_SUPPORTED`.
     pub const NOT_SUPPORTED: u32 = 0x56;
     /// `NV_ERR_OBJECT_NOT_FOUND`.
@@ -83,6 +89,9 @@ pub mod status {
             INVALID_OBJECT_PARENT => "NV_ERR_INVALID_OBJECT_PARENT",
             INVALID_PARAM_STRUCT => "NV_ERR_INVALID_PARAM_STRUCT",
             INVALID_STATE => "NV_ERR_INVALID_STATE",
+            INSUFFICIENT_RESOURCES => "NV_ERR_INSUFFICIENT_RESOURCES",
+            INVALID_ADDRESS => "NV_ERR_INVALID_ADDRESS",
+            INVALID_LIMIT => "NV_ERR_INVALID_LIMIT",
             NOT_SUPPORTED => "NV_ERR_NOT_SUPPORTED",
             OBJECT_NOT_FOUND => "NV_ERR_OBJECT_NOT_FOUND",
             _ => return format!("{s:#x}"),
@@ -118,13 +127,22 @@ pub mod class {
     /// Classes real GSP-RM knows that nvsim does not model (yet): a
     /// GSP_RM_ALLOC of one answers NV_ERR_NOT_SUPPORTED, where a class
     /// unknown to RM answers NV_ERR_INVALID_CLASS. Numbers: nouveau
-    /// `include/nvif/class.h` (usermode, channel group, GPFIFO and copy
-    /// classes), `rm/r535/nvrm/disp.h` (`NV04_DISPLAY_COMMON`) and
-    /// `rm/r535/nvrm/event.h` (`NV01_EVENT_KERNEL_CALLBACK_EX`).
+    /// `include/nvif/class.h`, `rm/r535/nvrm/disp.h`
+    /// (`NV04_DISPLAY_COMMON`) and `rm/r535/nvrm/event.h`
+    /// (`NV01_EVENT_KERNEL_CALLBACK_EX`).
     pub const UNMODELLED: &[(u32, &str)] = &[
         (0x0073, "NV04_DISPLAY_COMMON"),
         (0x007e, "NV01_EVENT_KERNEL_CALLBACK_EX"),
         (0xa06c, "KEPLER_CHANNEL_GROUP_A"),
+    ];
+
+    /// The channel, copy-engine and usermode classes of every generation
+    /// (nouveau `include/nvif/class.h`; which generation has which:
+    /// nouveau `nvkm/subdev/gsp/rm/{tu1xx,ga100,ga1xx,ad10x,gh100,gb10x,
+    /// gb20x}.c`, `.fifo.chan.class`, `.ce.class`, `.usermode.class`).
+    /// The chip's own ones are modelled ([`for_arch`]); another
+    /// generation's is not a class of this GPU.
+    pub const CHANNEL_CLASSES: &[(u32, &str)] = &[
         (0xc361, "VOLTA_USERMODE_A"),
         (0xc461, "TURING_USERMODE_A"),
         (0xc46f, "TURING_CHANNEL_GPFIFO_A"),
@@ -140,7 +158,38 @@ pub mod class {
         (0xc8b5, "HOPPER_DMA_COPY_A"),
         (0xc96f, "BLACKWELL_CHANNEL_GPFIFO_A"),
         (0xc9b5, "BLACKWELL_DMA_COPY_A"),
+        (0xca6f, "BLACKWELL_CHANNEL_GPFIFO_B"),
+        (0xcab5, "BLACKWELL_DMA_COPY_B"),
     ];
+
+    /// A generation's GPFIFO channel, copy-engine and usermode classes.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Classes {
+        /// The GPFIFO channel class.
+        pub gpfifo: u32,
+        /// The copy-engine class.
+        pub ce: u32,
+        /// The usermode class.
+        pub usermode: u32,
+    }
+
+    /// The classes of an `arch` GPU (nouveau's tables named above:
+    /// Turing `tu1xx.c`, GA10x `ga1xx.c`, AD10x `ad10x.c`, GH100
+    /// `gh100.c`, GB20x `gb20x.c`).
+    pub fn for_arch(arch: crate::chip::Arch) -> Classes {
+        use crate::chip::Arch;
+        let (gpfifo, ce, usermode) = match arch {
+            Arch::Turing => (0xc46f, 0xc5b5, 0xc461),
+            Arch::Ampere | Arch::Ada => (0xc56f, 0xc7b5, 0xc561),
+            Arch::Hopper => (0xc86f, 0xc8b5, 0xc661),
+            Arch::BlackwellGb20x => (0xca6f, 0xcab5, 0xc761),
+        };
+        Classes {
+            gpfifo,
+            ce,
+            usermode,
+        }
+    }
 
     /// The name of a class, for the log.
     pub fn name(c: u32) -> &'static str {
@@ -153,6 +202,7 @@ pub mod class {
             FERMI_VASPACE_A => "FERMI_VASPACE_A",
             _ => UNMODELLED
                 .iter()
+                .chain(CHANNEL_CLASSES)
                 .find(|(n, _)| *n == c)
                 .map_or("unknown class", |(_, s)| s),
         }
@@ -250,7 +300,8 @@ pub mod ctrl {
             NV0080_DMA_UNSET_PAGE_DIRECTORY => "NV0080_CTRL_CMD_DMA_UNSET_PAGE_DIRECTORY".into(),
             NV2080_GPU_GET_FERMI_GPC_INFO => "NV2080_CTRL_CMD_GPU_GET_FERMI_GPC_INFO".into(),
             NV2080_GPU_GET_FERMI_TPC_INFO => "NV2080_CTRL_CMD_GPU_GET_FERMI_TPC_INFO".into(),
-            _ => format!("cmd {cmd:#010x}"),
+            _ => crate::gsprm::rm::channel::ctrl::name(cmd)
+                .map_or_else(|| format!("cmd {cmd:#010x}"), str::to_string),
         }
     }
 }

@@ -90,13 +90,16 @@
 //! refusals are always logged.
 
 pub mod abi;
+pub mod channel;
 pub mod vaspace;
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::chip::Chip;
+use crate::chip::{Arch, Chip};
+use crate::mmu::Memory;
 use crate::trace::Trace;
 use abi::{class, ctrl, params, put32, status, Fields};
+use channel::Channel;
 use vaspace::{PageDir, Refusal, VaSpace};
 
 /// First handle RM generates for an object (`RS_UNIQUE_HANDLE_BASE`; the
@@ -133,6 +136,15 @@ pub enum Kind {
     },
     /// FERMI_VASPACE_A.
     VaSpace(VaSpace),
+    /// The chip's GPFIFO channel class ([`channel`]).
+    Channel(Box<Channel>),
+    /// The chip's copy-engine class, under a channel: its `engineType`.
+    Ce {
+        /// `engineType`.
+        engine_type: u32,
+    },
+    /// The chip's usermode class, under a subdevice.
+    Usermode,
 }
 
 impl Kind {
@@ -143,18 +155,24 @@ impl Kind {
             Kind::Device { .. } => Internal::Device,
             Kind::Subdevice { .. } => Internal::Subdevice,
             Kind::VaSpace(_) => Internal::VaSpace,
+            Kind::Channel(_) => Internal::Channel,
+            Kind::Ce { .. } => Internal::Ce,
+            Kind::Usermode => Internal::Usermode,
         }
     }
 }
 
 /// RM's internal classes (`RmClientResource`, `Device`, `Subdevice`,
-/// `VaSpaceApi`).
+/// `VaSpaceApi`, `KernelChannel`, `KernelCeContext`, `UserModeApi`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Internal {
     Client,
     Device,
     Subdevice,
     VaSpace,
+    Channel,
+    Ce,
+    Usermode,
 }
 
 /// One object of a client.
@@ -187,7 +205,8 @@ struct Spec {
     parents: &'static [Internal],
 }
 
-fn spec(c: u32) -> Option<Spec> {
+fn spec(c: u32, arch: Arch) -> Option<Spec> {
+    let classes = class::for_arch(arch);
     let s = match c {
         _ if class::is_client(c) => Spec {
             internal: Internal::Client,
@@ -213,6 +232,28 @@ fn spec(c: u32) -> Option<Spec> {
             required: true,
             parents: &[Internal::Device, Internal::Subdevice],
         },
+        _ if c == classes.gpfifo => Spec {
+            internal: Internal::Channel,
+            size: channel::CHANNEL_PARAMS,
+            required: true,
+            parents: &[Internal::Device],
+        },
+        _ if c == classes.ce => Spec {
+            internal: Internal::Ce,
+            size: channel::CE_PARAMS,
+            required: false,
+            parents: &[Internal::Channel],
+        },
+        _ if c == classes.usermode => Spec {
+            internal: Internal::Usermode,
+            size: if matches!(arch, Arch::Hopper | Arch::BlackwellGb20x) {
+                channel::HOPPER_USERMODE_PARAMS
+            } else {
+                0
+            },
+            required: false,
+            parents: &[Internal::Subdevice],
+        },
         _ => return None,
     };
     Some(s)
@@ -226,6 +267,8 @@ pub struct Objects {
     generated_clients: u32,
     /// Keys of the "not modelled" lines already logged.
     logged: HashSet<String>,
+    /// The memory GSP-RM writes channels' instance blocks into.
+    mem: Option<Memory>,
 }
 
 impl Objects {
@@ -269,6 +312,33 @@ impl Objects {
             clients: BTreeMap::from([(INTERNAL_CLIENT, internal)]),
             generated_clients: 0,
             logged: HashSet::new(),
+            mem: None,
+        }
+    }
+
+    /// The same, writing channels' instance blocks into `mem`.
+    pub fn with_memory(mut self, mem: Memory) -> Self {
+        self.mem = Some(mem);
+        self
+    }
+
+    /// The channel whose work-submit token is `token`: its client, handle
+    /// and record.
+    pub fn channel_by_token(&mut self, token: u32) -> Option<(u32, u32, &mut Channel)> {
+        let arch = self.chip.arch;
+        self.clients.iter_mut().find_map(|(hc, c)| {
+            c.objects.iter_mut().find_map(|(h, o)| match &mut o.kind {
+                Kind::Channel(ch) if ch.token(arch) == token => Some((*hc, *h, &mut **ch)),
+                _ => None,
+            })
+        })
+    }
+
+    /// The channel `handle` of `client`.
+    pub fn channel(&self, client: u32, handle: u32) -> Option<&Channel> {
+        match &self.object(client, handle)?.kind {
+            Kind::Channel(ch) => Some(ch),
+            _ => None,
         }
     }
 
@@ -282,26 +352,13 @@ impl Objects {
     /// audit takes them: the root's aperture and address, the VA space's
     /// big page size (`bigPageSize` 128 KiB, else RM's default 64 KiB).
     pub fn audit_targets(&self) -> Vec<crate::mmu::audit::Target> {
-        use crate::mmu::{Aperture as Ap, PageDir as Pd, PhysAddr};
         self.page_directories()
             .into_iter()
             .filter_map(|(client, vaspace, v)| {
-                let pd = v.page_dir?;
-                let aperture = match pd.aperture {
-                    vaspace::Aperture::Vidmem => Ap::Vram,
-                    vaspace::Aperture::SysmemCoherent => Ap::SysCoherent,
-                    vaspace::Aperture::SysmemNoncoherent => Ap::SysNonCoherent,
-                };
                 Some(crate::mmu::audit::Target {
                     client,
                     vaspace,
-                    pd: Pd {
-                        base: PhysAddr {
-                            aperture,
-                            addr: pd.phys_address,
-                        },
-                        big_page_shift: if v.big_page_size == 0x2_0000 { 17 } else { 16 },
-                    },
+                    pd: mmu_page_dir(v)?,
                 })
             })
             .collect()
@@ -441,7 +498,20 @@ impl Objects {
         p: &[u8],
         trace: &Trace,
     ) -> Result<u32, Refusal> {
-        let Some(spec) = spec(cls) else {
+        let arch = self.chip.arch;
+        let Some(spec) = spec(cls, arch) else {
+            if let Some((_, name)) = class::CHANNEL_CLASSES.iter().find(|(c, _)| *c == cls) {
+                return Err((
+                    status::INVALID_CLASS,
+                    format!(
+                        "{name} is not a class of this GPU (its channel, copy-engine and \
+                         usermode classes are {:#x}, {:#x}, {:#x}; gpuGetClassByClassId)",
+                        class::for_arch(arch).gpfifo,
+                        class::for_arch(arch).ce,
+                        class::for_arch(arch).usermode
+                    ),
+                ));
+            }
             if let Some((_, name)) = class::UNMODELLED.iter().find(|(c, _)| *c == cls) {
                 log_once(
                     &mut self.logged,
@@ -475,6 +545,20 @@ impl Objects {
         if spec.internal == Internal::Client {
             return self.alloc_client(h_object, cls);
         }
+        // Channel IDs are the GPU's, across clients.
+        let used: HashSet<(u32, u32)> = if spec.internal == Internal::Channel {
+            self.clients
+                .values()
+                .flat_map(|c| c.objects.values())
+                .filter_map(|o| match &o.kind {
+                    Kind::Channel(ch) => Some((ch.runlist, ch.chid)),
+                    _ => None,
+                })
+                .collect()
+        } else {
+            HashSet::new()
+        };
+        let mem = self.mem.clone();
         let client = self.clients.get_mut(&h_client).ok_or_else(|| {
             (
                 status::INVALID_OBJECT_HANDLE,
@@ -576,6 +660,106 @@ impl Objects {
                 }
                 Kind::VaSpace(v)
             }
+            Internal::Channel => {
+                let h_vas = f.u32(0x1c);
+                let pd = match h_vas {
+                    0 => {
+                        return Err((
+                            status::NOT_SUPPORTED,
+                            "hVASpace 0 (the device's default VA space) is not modelled".into(),
+                        ))
+                    }
+                    h => match client.objects.get(&h) {
+                        None => {
+                            return Err((
+                                status::OBJECT_NOT_FOUND,
+                                format!("hVASpace {h:#010x}: no such object in the client"),
+                            ))
+                        }
+                        Some(Object {
+                            kind: Kind::VaSpace(v),
+                            ..
+                        }) => mmu_page_dir(v).ok_or_else(|| {
+                            (
+                                status::INVALID_STATE,
+                                format!(
+                                    "VA space {h:#010x} has no root page directory \
+                                     (NV0080_CTRL_CMD_DMA_SET_PAGE_DIRECTORY first)"
+                                ),
+                            )
+                        })?,
+                        Some(o) => {
+                            return Err((
+                                status::INVALID_OBJECT_HANDLE,
+                                format!("hVASpace {h:#010x} is a {}", class::name(o.class)),
+                            ))
+                        }
+                    },
+                };
+                let vram_size = mem.as_ref().map_or(0, |m| m.vram.size());
+                let ch = channel::build(p, vram_size, |r, c| used.contains(&(r, c)))?;
+                let Some(mem) = mem.as_ref() else {
+                    return Err((status::INVALID_STATE, "GSP-RM has no memory".into()));
+                };
+                channel::write_instance(mem, arch, &ch, &pd)
+                    .map_err(|e| (status::INVALID_ADDRESS, e))?;
+                trace.trace(|| {
+                    format!(
+                        "GSP-RM: channel {handle:#010x}: {} runlist {} chid {} (token {:#x}), \
+                         GPFIFO VA {:#x} x {}, instance block {}, USERD {}; RAMFC and \
+                         PAGE_DIR_BASE ({}) written",
+                        channel::engine_name(ch.engine_type),
+                        ch.runlist,
+                        ch.chid,
+                        ch.token(arch),
+                        ch.gp_fifo_offset,
+                        ch.gp_fifo_entries,
+                        ch.inst,
+                        ch.userd,
+                        pd.base
+                    )
+                });
+                Kind::Channel(Box::new(ch))
+            }
+            Internal::Ce => {
+                let Some(Object {
+                    kind: Kind::Channel(ch),
+                    ..
+                }) = client.objects.get_mut(&h_parent)
+                else {
+                    return Err((status::INVALID_OBJECT_PARENT, "not under a channel".into()));
+                };
+                if !p.is_empty() {
+                    let (version, engine) = (f.u32(0), f.u32(4));
+                    if version != 1 {
+                        return Err((
+                            status::INVALID_ARGUMENT,
+                            format!("NVC0B5_ALLOCATION_PARAMETERS version {version}, not 1"),
+                        ));
+                    }
+                    if engine != ch.engine_type {
+                        return Err((
+                            status::INVALID_ARGUMENT,
+                            format!(
+                                "engineType {} is not the channel's {}",
+                                channel::engine_name(engine),
+                                channel::engine_name(ch.engine_type)
+                            ),
+                        ));
+                    }
+                }
+                if let Some(old) = ch.ce_object {
+                    return Err((
+                        status::INVALID_STATE,
+                        format!("the channel has a copy-engine object already ({old:#010x})"),
+                    ));
+                }
+                ch.ce_object = Some(handle);
+                Kind::Ce {
+                    engine_type: ch.engine_type,
+                }
+            }
+            Internal::Usermode => Kind::Usermode,
             // Clients were allocated above; none has a parent.
             Internal::Client => {
                 return Err((
@@ -655,7 +839,20 @@ impl Objects {
                 status::OK
             }
             Some(c) => {
-                for (h, o) in free_tree(c, h_old) {
+                let freed = free_tree(c, h_old);
+                for (_, o) in &freed {
+                    if let (
+                        Kind::Ce { .. },
+                        Some(Object {
+                            kind: Kind::Channel(ch),
+                            ..
+                        }),
+                    ) = (&o.kind, c.objects.get_mut(&o.parent))
+                    {
+                        ch.ce_object = None;
+                    }
+                }
+                for (h, o) in freed {
                     trace.trace(|| {
                         format!(
                             "GSP-RM: RM object freed: client {h_root:#010x} object {h:#010x} \
@@ -758,6 +955,22 @@ impl Objects {
             (Internal::Subdevice, ctrl::NV2080_GPU_GET_FERMI_TPC_INFO) => {
                 ctrl::GET_FERMI_TPC_INFO_SIZE
             }
+            (Internal::Subdevice, channel::ctrl::FIFO_GET_DEVICE_INFO_TABLE) => {
+                channel::ctrl::DEVICE_INFO_SIZE
+            }
+            (Internal::Subdevice, channel::ctrl::CE_GET_FAULT_METHOD_BUFFER_SIZE) => {
+                channel::ctrl::FAULT_METHOD_BUFFER_SIZE_SIZE
+            }
+            (
+                Internal::Channel,
+                channel::ctrl::A06F_BIND
+                | channel::ctrl::C36F_BIND
+                | channel::ctrl::C36F_GET_WORK_SUBMIT_TOKEN,
+            ) => 4,
+            (
+                Internal::Channel,
+                channel::ctrl::A06F_GPFIFO_SCHEDULE | channel::ctrl::C36F_GPFIFO_SCHEDULE,
+            ) => channel::ctrl::SCHEDULE_SIZE,
             _ => {
                 let line = format!(
                     "GSP-RM: {} on {} ({cls:#x}) is not modelled; it answers \
@@ -783,7 +996,23 @@ impl Objects {
                 ),
             ));
         }
+        if internal == Internal::Channel {
+            let arch = self.chip.arch;
+            let Some(Object {
+                kind: Kind::Channel(ch),
+                ..
+            }) = client.objects.get_mut(&h_object)
+            else {
+                return Err((status::OBJECT_NOT_FOUND, "no channel".into()));
+            };
+            return channel_control(ch, arch, cmd, p);
+        }
         match cmd {
+            channel::ctrl::FIFO_GET_DEVICE_INFO_TABLE => Ok(channel::device_info_table(p)),
+            channel::ctrl::CE_GET_FAULT_METHOD_BUFFER_SIZE => {
+                put32(p, 0, channel::FAULT_METHOD_BUFFER_SIZE);
+                Ok(format!(" (size {:#x})", channel::FAULT_METHOD_BUFFER_SIZE))
+            }
             ctrl::NV2080_GPU_GET_FERMI_GPC_INFO => {
                 put32(p, 0, gr.gpc_mask());
                 Ok(format!(" (gpcMask {:#x})", gr.gpc_mask()))
@@ -804,9 +1033,23 @@ impl Objects {
                     ));
                 }
                 vaspace::set(vas, pd, root_entries)?;
+                // RM re-points the VA space's channels at the new root
+                // (`ctrl0080dma.h`: "channels must be idle").
+                let mut repointed = 0;
+                if let (Some(mmu_pd), Some(mem)) = (mmu_page_dir(vas), self.mem.as_ref()) {
+                    for o in client.objects.values() {
+                        if let Kind::Channel(ch) = &o.kind {
+                            if ch.h_vaspace == h_vas {
+                                channel::write_instance(mem, self.chip.arch, ch, &mmu_pd)
+                                    .map_err(|e| (status::INVALID_ADDRESS, e))?;
+                                repointed += 1;
+                            }
+                        }
+                    }
+                }
                 Ok(format!(
                     " (VA space {h_vas:#010x}: root page directory at {:#x}, {:?}, {} entries, \
-                     flags {:#x})",
+                     flags {:#x}; {repointed} channel(s) re-pointed)",
                     pd.phys_address, pd.aperture, pd.num_entries, pd.flags
                 ))
             }
@@ -824,6 +1067,84 @@ impl Objects {
             }
         }
     }
+}
+
+/// A control on channel `ch`.
+fn channel_control(
+    ch: &mut Channel,
+    arch: Arch,
+    cmd: u32,
+    p: &mut [u8],
+) -> Result<String, Refusal> {
+    use channel::ctrl as c;
+    match cmd {
+        c::A06F_BIND | c::C36F_BIND => {
+            let engine = Fields(p).u32(0);
+            if engine != ch.engine_type {
+                return Err((
+                    status::INVALID_ARGUMENT,
+                    format!(
+                        "engineType {} is not the channel's {}",
+                        channel::engine_name(engine),
+                        channel::engine_name(ch.engine_type)
+                    ),
+                ));
+            }
+            if ch.bound {
+                return Err((status::INVALID_STATE, "the channel is bound already".into()));
+            }
+            ch.bound = true;
+            Ok(format!(
+                " (chid {} bound to {} on runlist {})",
+                ch.chid,
+                channel::engine_name(engine),
+                ch.runlist
+            ))
+        }
+        c::A06F_GPFIFO_SCHEDULE | c::C36F_GPFIFO_SCHEDULE => {
+            if !ch.bound {
+                return Err((
+                    status::INVALID_STATE,
+                    "the channel is not bound to its engine (NVA06F_CTRL_CMD_BIND first)".into(),
+                ));
+            }
+            ch.scheduled = p[0] != 0;
+            Ok(format!(
+                " (chid {} {})",
+                ch.chid,
+                if ch.scheduled {
+                    "scheduled"
+                } else {
+                    "unscheduled"
+                }
+            ))
+        }
+        _ => {
+            let token = ch.token(arch);
+            put32(p, 0, token);
+            Ok(format!(" (workSubmitToken {token:#x})"))
+        }
+    }
+}
+
+/// The page directory of a VA space as the MMU walks it: the registered
+/// root's aperture and address, and the VA space's big page size
+/// (`bigPageSize` 128 KiB, else RM's default 64 KiB).
+pub fn mmu_page_dir(v: &VaSpace) -> Option<crate::mmu::PageDir> {
+    use crate::mmu::{Aperture as Ap, PhysAddr};
+    let pd = v.page_dir?;
+    let aperture = match pd.aperture {
+        vaspace::Aperture::Vidmem => Ap::Vram,
+        vaspace::Aperture::SysmemCoherent => Ap::SysCoherent,
+        vaspace::Aperture::SysmemNoncoherent => Ap::SysNonCoherent,
+    };
+    Some(crate::mmu::PageDir {
+        base: PhysAddr {
+            aperture,
+            addr: pd.phys_address,
+        },
+        big_page_shift: if v.big_page_size == 0x2_0000 { 17 } else { 16 },
+    })
 }
 
 /// Logs `line` unless a line with `key` was logged before.

@@ -1,0 +1,882 @@
+//! A copy-engine channel built by hand, as nouveau's r570 code builds one,
+//! and work run through it: RM objects over the queues (a client, device,
+//! subdevice, externally owned VA space with its root page directory, the
+//! GPFIFO channel with driver-supplied instance block, USERD and fault
+//! method buffer, BIND, GPFIFO_SCHEDULE, the copy-engine object, the
+//! work-submit token), ver2 page tables in VRAM, push buffers, the
+//! doorbell, and what comes back: copies, constant fills, semaphores,
+//! GP_GET, and the channel errors GSP-RM reports.
+//!
+//! Layouts are written here from their sources, not from nvsim's code:
+//! `NV_CHANNEL_ALLOC_PARAMS` of r570.144 (nouveau `rm/r570/nvrm/fifo.h`,
+//! 0x170 bytes), `NVC0B5_ALLOCATION_PARAMETERS` (`rm/r535/nvrm/ce.h`), the
+//! controls (`ctrla06f`/`ctrlc36f`, `ctrl2080fifo.h`, `ctrl2080ce.h`),
+//! the GPFIFO entry and method headers (`clc56f.h`), the copy-engine
+//! methods (`clc5b5.h`), USERD GP_GET 0x88 / GP_PUT 0x8c (`clc56f.h`), the
+//! doorbell at BAR0 0xbb0090 (nouveau `vfn/ga100.c` + `NVC361_NOTIFY_
+//! CHANNEL_PENDING`), the ver2 page-table entries (`dev_mmu.ref.txt`),
+//! RAMFC and the instance block (`dev_ram.ref.txt`), RC_TRIGGERED
+//! (`rpc_rc_triggered_v17_02`, nouveau `rm/r570/nvrm/fifo.h`) and the
+//! event numbers (nouveau `rm/r570/nvrm/msgfn.h`).
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::gsp::*;
+use common::rig::RAM;
+use nvsim::gsprm;
+use nvsim::mmu::{Memory, PhysAddr};
+
+const CHANNEL_CLASS: u32 = 0xc56f; // AMPERE_CHANNEL_GPFIFO_A (GA10x, AD10x)
+const CE_CLASS: u32 = 0xc7b5; // AMPERE_DMA_COPY_B
+const USERMODE_CLASS: u32 = 0xc561; // AMPERE_USERMODE_A
+const COPY0: u32 = 9;
+const GR0: u32 = 1;
+
+const BIND: u32 = 0xa06f_0104;
+const SCHEDULE: u32 = 0xa06f_0103;
+const GET_WORK_SUBMIT_TOKEN: u32 = 0xc36f_0108;
+const GET_DEVICE_INFO_TABLE: u32 = 0x2080_1112;
+const GET_FAULT_METHOD_BUFFER_SIZE: u32 = 0x2080_2a08;
+
+const NOT_FOUND_STATUS: u32 = OBJECT_NOT_FOUND;
+const INVALID_ADDRESS: u32 = 0x1e;
+
+const DOORBELL: u32 = 0x00bb_0090;
+const RC_TRIGGERED: u32 = 0x1004;
+const MMU_FAULT_QUEUED: u32 = 0x1005;
+
+/// Where things are in VRAM and in the channel's VA space.
+const PT_BASE: u64 = 0x10_0000;
+const RING_VA: u64 = 0x1_0000_0000;
+const PB_VA: u64 = 0x1_0001_0000;
+const SRC_VA: u64 = 0x1_0010_0000;
+const DST_VA: u64 = 0x1_0020_0000;
+const SEM_VA: u64 = 0x1_0030_0000;
+const RO_VA: u64 = 0x1_0040_0000;
+const UNMAPPED_VA: u64 = 0x1_0050_0000;
+
+/// ver2 page tables in VRAM, 4 KiB pages (`dev_mmu.ref.txt`
+/// `NV_MMU_VER2_*`): PDE `(table >> 4) | APERTURE_VIDEO_MEMORY (1) << 1`;
+/// PD0 dual entry with the small table in the high half at the same bit
+/// positions; PTE `VALID | APERTURE VIDEO (0) | PRIVILEGE 5 | READ_ONLY 6 |
+/// (page >> 4)`.
+struct Vm {
+    mem: Memory,
+    root: u64,
+    next: u64,
+    tables: HashMap<(u64, u64), u64>,
+}
+
+impl Vm {
+    fn new(mem: Memory, base: u64) -> Vm {
+        mem.write(PhysAddr::vram(base), &[0u8; 0x1000]).unwrap();
+        Vm {
+            mem,
+            root: base,
+            next: base + 0x1000,
+            tables: HashMap::new(),
+        }
+    }
+
+    fn w64(&self, at: u64, v: u64) {
+        self.mem
+            .write(PhysAddr::vram(at), &v.to_le_bytes())
+            .unwrap();
+    }
+
+    fn table(&mut self, parent: u64, idx: u64) -> (u64, bool) {
+        if let Some(t) = self.tables.get(&(parent, idx)) {
+            return (*t, false);
+        }
+        let t = self.next;
+        self.next += 0x1000;
+        self.mem.write(PhysAddr::vram(t), &[0u8; 0x1000]).unwrap();
+        self.tables.insert((parent, idx), t);
+        (t, true)
+    }
+
+    fn map(&mut self, va: u64, pa: u64, len: u64, ro: bool) {
+        for off in (0..len).step_by(0x1000) {
+            let v = va + off;
+            let mut t = self.root;
+            for (shift, bits) in [(47u64, 2u64), (38, 9), (29, 9)] {
+                let idx = (v >> shift) & ((1 << bits) - 1);
+                let (child, new) = self.table(t, idx);
+                if new {
+                    self.w64(t + idx * 8, (child >> 4) | 2);
+                }
+                t = child;
+            }
+            let idx = (v >> 21) & 0xff;
+            let (spt, new) = self.table(t, idx);
+            if new {
+                self.w64(t + idx * 16, 0);
+                self.w64(t + idx * 16 + 8, (spt >> 4) | 2);
+            }
+            let pte = 1 | ((pa + off) >> 4) | if ro { 1 << 6 } else { 0 };
+            self.w64(spt + ((v >> 12) & 0x1ff) * 8, pte);
+        }
+    }
+}
+
+/// A channel's memory (VRAM) and handle.
+#[derive(Clone, Copy)]
+struct Layout {
+    handle: u32,
+    inst: u64,
+    userd: u64,
+    ring: u64,
+    pb: u64,
+    src: u64,
+    dst: u64,
+    sem: u64,
+}
+
+fn layout(n: u64) -> Layout {
+    let b = 0x100_0000 * (n + 1);
+    Layout {
+        handle: 0xf1f0_0000 + n as u32,
+        inst: b,
+        userd: b + 0x1000,
+        ring: b + 0x2000,
+        pb: b + 0x1_0000,
+        src: b + 0x10_0000,
+        dst: b + 0x20_0000,
+        sem: b + 0x30_0000,
+    }
+}
+
+/// `NV_CHANNEL_ALLOC_PARAMS` as `r570_chan_alloc` fills it for channel
+/// `chid` (USERD index page fixed, the page and index of the ID).
+#[allow(clippy::too_many_arguments)]
+fn channel_params(
+    ring_va: u64,
+    entries: u32,
+    h_vas: u32,
+    engine: u32,
+    inst: u64,
+    userd: u64,
+    mthdbuf: u64,
+    chid: u32,
+) -> Vec<u8> {
+    let mut p = vec![0u8; 0x170];
+    put64(&mut p, 0x08, ring_va);
+    put(&mut p, 0x10, entries);
+    put(
+        &mut p,
+        0x14,
+        ((chid % 8) << 8) | ((chid / 8) << 12) | (1 << 21),
+    );
+    put(&mut p, 0x1c, h_vas);
+    put(&mut p, 0x80, engine);
+    let mut desc = |at: usize, base: u64, size: u64, aspace: u32, cache: u32| {
+        put64(&mut p, at, base);
+        put64(&mut p, at + 8, size);
+        put(&mut p, at + 16, aspace);
+        put(&mut p, at + 20, cache);
+    };
+    desc(0x90, inst, 0x1000, 2, 1);
+    desc(0xa8, userd, 0x200, 2, 1);
+    desc(0xc0, inst, 0x200, 2, 1);
+    desc(0xd8, mthdbuf, 0x1000, 1, 0);
+    // internalFlags: PRIVILEGE USER, ERROR_NOTIFIER_TYPE NONE, ECC NONE.
+    put(&mut p, 0xf4, (1 << 2) | (1 << 4));
+    p
+}
+
+/// Method headers (`NVC56F_DMA_*`): SEC_OP 31:29, COUNT 28:16,
+/// SUBCHANNEL 15:13, ADDRESS 11:0 in dwords.
+fn hdr(op: u32, subch: u32, mthd: u32, count: u32) -> u32 {
+    (op << 29) | (count << 16) | (subch << 13) | (mthd >> 2)
+}
+
+fn inc(pb: &mut Vec<u32>, subch: u32, mthd: u32, data: &[u32]) {
+    pb.push(hdr(1, subch, mthd, data.len() as u32));
+    pb.extend_from_slice(data);
+}
+
+fn non_inc(pb: &mut Vec<u32>, subch: u32, mthd: u32, data: &[u32]) {
+    pb.push(hdr(3, subch, mthd, data.len() as u32));
+    pb.extend_from_slice(data);
+}
+
+fn one_inc(pb: &mut Vec<u32>, subch: u32, mthd: u32, data: &[u32]) {
+    pb.push(hdr(5, subch, mthd, data.len() as u32));
+    pb.extend_from_slice(data);
+}
+
+fn immd(pb: &mut Vec<u32>, subch: u32, mthd: u32, v: u32) {
+    pb.push(hdr(4, subch, mthd, v));
+}
+
+const CE_SUBCH: u32 = 4;
+
+/// LAUNCH_DMA (`clc5b5.h`): PIPELINED 1, FLUSH 1 << 2, SEMAPHORE_TYPE 4:3,
+/// INTERRUPT_TYPE 6:5, SRC/DST PITCH 1 << 7 / 1 << 8, MULTI_LINE 1 << 9,
+/// REMAP 1 << 10, SRC/DST PHYSICAL 1 << 12 / 1 << 13.
+const LAUNCH_COPY: u32 = 1 | (1 << 2) | (1 << 7) | (1 << 8);
+const SEM_ONE_WORD: u32 = 1 << 3;
+const SEM_FOUR_WORD: u32 = 2 << 3;
+const INTR_NON_BLOCKING: u32 = 2 << 5;
+const MULTI_LINE: u32 = 1 << 9;
+const REMAP: u32 = 1 << 10;
+
+struct Chan {
+    g: Gsp,
+    /// The page tables (kept to map more later).
+    #[allow(dead_code)]
+    vm: Vm,
+    mem: Memory,
+    token: [u32; 4],
+    put: [u32; 4],
+    pb_used: [u64; 4],
+}
+
+impl Chan {
+    /// `chip` booted, a client with its device, subdevice and externally
+    /// owned VA space whose root is in VRAM, the VA space's pages mapped
+    /// for `channels` channels (each with its ring, push buffer, source,
+    /// destination and semaphore pages), and those channels allocated,
+    /// bound, scheduled, with their copy-engine objects and tokens.
+    fn new(chip: &str, channels: u64) -> Chan {
+        let mut g = Gsp::boot(chip);
+        g.client_device(CLIENT);
+        assert_eq!(
+            g.alloc(
+                CLIENT,
+                DEVICE,
+                VASPACE,
+                FERMI_VASPACE_A,
+                &vaspace_params(1 << 3)
+            ),
+            OK
+        );
+        let mem = g.r.gpu.mmu.memory().clone();
+        let mut vm = Vm::new(mem.clone(), PT_BASE);
+        for n in 0..channels {
+            let l = layout(n);
+            let o = n * 0x100_0000;
+            vm.map(RING_VA + o, l.ring, 0x1000, false);
+            vm.map(PB_VA + o, l.pb, 0x10000, false);
+            vm.map(SRC_VA + o, l.src, 0x10000, false);
+            vm.map(DST_VA + o, l.dst, 0x10000, false);
+            vm.map(SEM_VA + o, l.sem, 0x1000, false);
+            vm.map(RO_VA + o, l.sem + 0x1000, 0x1000, true);
+        }
+        assert_eq!(
+            g.control(
+                CLIENT,
+                DEVICE,
+                SET_PAGE_DIRECTORY,
+                &set_pd(PT_BASE, 4, 0, VASPACE)
+            ),
+            OK
+        );
+        let mut c = Chan {
+            g,
+            vm,
+            mem,
+            token: [0; 4],
+            put: [0; 4],
+            pb_used: [0; 4],
+        };
+        for n in 0..channels {
+            c.channel(n);
+        }
+        c
+    }
+
+    fn channel(&mut self, n: u64) {
+        let l = layout(n);
+        let chid = n as u32 + 1;
+        let mthdbuf = RAM + 0xe_0000 + n * 0x1000;
+        let p = channel_params(
+            RING_VA + n * 0x100_0000,
+            512,
+            VASPACE,
+            COPY0,
+            l.inst,
+            l.userd,
+            mthdbuf,
+            chid,
+        );
+        assert_eq!(
+            self.g.alloc(CLIENT, DEVICE, l.handle, CHANNEL_CLASS, &p),
+            OK
+        );
+        let mut b = vec![0u8; 4];
+        put(&mut b, 0, COPY0);
+        assert_eq!(self.g.control(CLIENT, l.handle, BIND, &b), OK);
+        assert_eq!(self.g.control(CLIENT, l.handle, SCHEDULE, &[1, 0]), OK);
+        let mut ce = vec![0u8; 8];
+        put(&mut ce, 0, 1);
+        put(&mut ce, 4, COPY0);
+        assert_eq!(
+            self.g
+                .alloc(CLIENT, l.handle, l.handle + 0x100, CE_CLASS, &ce),
+            OK
+        );
+        let (st, t) = self
+            .g
+            .control_reply(CLIENT, l.handle, GET_WORK_SUBMIT_TOKEN, &[0; 4]);
+        assert_eq!(st, OK);
+        self.token[n as usize] = get(&t, 0);
+    }
+
+    fn rd(&self, pa: u64, len: usize) -> Vec<u8> {
+        let mut b = vec![0u8; len];
+        self.mem.read(PhysAddr::vram(pa), &mut b).unwrap();
+        b
+    }
+
+    fn wr(&self, pa: u64, data: &[u8]) {
+        self.mem.write(PhysAddr::vram(pa), data).unwrap();
+    }
+
+    fn rd32(&self, pa: u64) -> u32 {
+        get(&self.rd(pa, 4), 0)
+    }
+
+    fn gp_get(&self, n: u64) -> u32 {
+        self.rd32(layout(n).userd + 0x88)
+    }
+
+    /// Writes `pb` into channel `n`'s push buffer, a GPFIFO entry for it,
+    /// GP_PUT, and rings the doorbell with the channel's token.
+    fn submit(&mut self, n: u64, pb: &[u32]) {
+        let l = layout(n);
+        let i = n as usize;
+        let at = self.pb_used[i];
+        let bytes: Vec<u8> = pb.iter().flat_map(|w| w.to_le_bytes()).collect();
+        self.wr(l.pb + at, &bytes);
+        self.pb_used[i] += (bytes.len() as u64).next_multiple_of(0x100);
+        // GP entry (`NVC56F_GP_ENTRY*`): GET 31:2, GET_HI 7:0, LENGTH 30:10.
+        let va = PB_VA + n * 0x100_0000 + at;
+        let e0 = va as u32 & !3;
+        let e1 = ((va >> 32) as u32 & 0xff) | ((pb.len() as u32) << 10);
+        let slot = self.put[i];
+        self.wr(l.ring + u64::from(slot) * 8, &e0.to_le_bytes());
+        self.wr(l.ring + u64::from(slot) * 8 + 4, &e1.to_le_bytes());
+        self.put[i] = (slot + 1) % 512;
+        self.wr(l.userd + 0x8c, &self.put[i].to_le_bytes());
+        self.g.r.wr(DOORBELL, self.token[i]);
+    }
+
+    /// The events GSP-RM sent since the last look: (function, payload).
+    fn events(&mut self) -> Vec<(u32, Vec<u8>)> {
+        let mut out = Vec::new();
+        while let Some(m) = self.g.d.recv(&mut self.g.r) {
+            let m = m.expect("checksum");
+            out.push((m.0, m.3));
+        }
+        out
+    }
+
+    fn exec(&self, n: u64) -> nvsim::fifo::Exec {
+        let g = gsprm::lock(&self.g.r.gpu.gsp_rm);
+        g.rm_objects()
+            .and_then(|o| o.channel(CLIENT, layout(n).handle))
+            .map(|c| c.exec.clone())
+            .expect("channel")
+    }
+}
+
+fn set_object(pb: &mut Vec<u32>) {
+    inc(pb, CE_SUBCH, 0x0, &[CE_CLASS]);
+}
+
+fn va(n: u64, base: u64) -> u64 {
+    base + n * 0x100_0000
+}
+
+#[test]
+fn ce_copy_fill_and_semaphores_through_a_hand_built_channel() {
+    for chip in ["ga102", "ad102"] {
+        let mut c = Chan::new(chip, 1);
+        let l = layout(0);
+        // What GSP-RM wrote: RAMFC GP_BASE (word 18) and GP_BASE_HI (19)
+        // with LIMIT2 = log2(512) in 20:16, SIGNATURE 0xface (word 4), CHID
+        // (0x3a), and PAGE_DIR_BASE (128/129): the root, target VID_MEM,
+        // USE_VER2_PT_FORMAT (10), BIG_PAGE_SIZE 64 KiB (11).
+        assert_eq!(c.rd32(l.inst + 18 * 4), RING_VA as u32, "{chip}");
+        assert_eq!(c.rd32(l.inst + 19 * 4), 1 | (9 << 16), "{chip}");
+        assert_eq!(c.rd32(l.inst + 4 * 4), 0xface);
+        assert_eq!(c.rd32(l.inst + 0x3a * 4), 1);
+        assert_eq!(
+            c.rd32(l.inst + 0x200),
+            PT_BASE as u32 | (1 << 10) | (1 << 11)
+        );
+        assert_eq!(c.rd32(l.inst + 0x204), 0);
+        // The token: runlist of COPY0 (1) << 16 | chid 1.
+        assert_eq!(c.token[0], 0x1_0001, "{chip}");
+
+        // A 12 KiB copy across pages, its one-word semaphore, a 64-bit
+        // host semaphore release and a non-stall interrupt.
+        let src: Vec<u8> = (0..0x3000u32).map(|i| (i * 7 + 3) as u8).collect();
+        c.wr(l.src, &src);
+        let mut pb = Vec::new();
+        set_object(&mut pb);
+        inc(
+            &mut pb,
+            CE_SUBCH,
+            0x240,
+            &[(SEM_VA >> 32) as u32, SEM_VA as u32],
+        );
+        // NON_INC: the last payload wins.
+        non_inc(&mut pb, CE_SUBCH, 0x248, &[0x1111, 0xcafe_0001]);
+        // ONE_INC: OFFSET_IN_UPPER, then OFFSET_IN_LOWER.
+        one_inc(
+            &mut pb,
+            CE_SUBCH,
+            0x400,
+            &[(SRC_VA >> 32) as u32, SRC_VA as u32],
+        );
+        inc(
+            &mut pb,
+            CE_SUBCH,
+            0x408,
+            &[(DST_VA >> 32) as u32, DST_VA as u32],
+        );
+        inc(&mut pb, CE_SUBCH, 0x418, &[0x3000, 1]);
+        inc(&mut pb, CE_SUBCH, 0x300, &[LAUNCH_COPY | SEM_ONE_WORD]);
+        let host_sem = SEM_VA + 0x100;
+        inc(
+            &mut pb,
+            0,
+            0x5c,
+            &[
+                host_sem as u32,
+                (host_sem >> 32) as u32,
+                0x8765_4321,
+                0x0123_4567,
+                1 | (1 << 24),
+            ],
+        );
+        immd(&mut pb, 0, 0x20, 0);
+        c.submit(0, &pb);
+        assert_eq!(c.rd(l.dst, 0x3000), src, "{chip}: the copy");
+        assert_eq!(c.rd32(l.sem), 0xcafe_0001, "{chip}: CE semaphore");
+        assert_eq!(
+            c.rd(l.sem + 0x100, 8),
+            0x0123_4567_8765_4321u64.to_le_bytes(),
+            "{chip}: 64-bit host semaphore"
+        );
+        assert_eq!(c.gp_get(0), 1, "{chip}: GP_GET");
+        let e = c.exec(0);
+        assert_eq!((e.nonstall, e.copies, e.bytes), (1, 1, 0x3000), "{chip}");
+        assert!(e.stopped.is_none());
+
+        // A constant fill through remap: CONST_A into 2 lines of 0x100
+        // four-byte pixels, 0x2000 apart, with a four-word semaphore and a
+        // non-blocking interrupt; the gap between the lines is untouched.
+        c.wr(l.dst, &[0x55; 0x3000]);
+        let mut pb = Vec::new();
+        inc(&mut pb, CE_SUBCH, 0x700, &[0xdead_beef, 0, 4 | (3 << 16)]);
+        inc(
+            &mut pb,
+            CE_SUBCH,
+            0x408,
+            &[(DST_VA >> 32) as u32, DST_VA as u32],
+        );
+        inc(&mut pb, CE_SUBCH, 0x410, &[0, 0x2000, 0x100, 2]);
+        inc(&mut pb, CE_SUBCH, 0x248, &[0xcafe_0002]);
+        inc(
+            &mut pb,
+            CE_SUBCH,
+            0x300,
+            &[LAUNCH_COPY | REMAP | MULTI_LINE | SEM_FOUR_WORD | INTR_NON_BLOCKING],
+        );
+        c.submit(0, &pb);
+        let fill: Vec<u8> = [0xef, 0xbe, 0xad, 0xde].repeat(0x100);
+        assert_eq!(c.rd(l.dst, 0x400), fill, "{chip}: line 0");
+        assert_eq!(
+            c.rd(l.dst + 0x400, 0x1c00),
+            vec![0x55; 0x1c00],
+            "{chip}: gap"
+        );
+        assert_eq!(c.rd(l.dst + 0x2000, 0x400), fill, "{chip}: line 1");
+        assert_eq!(c.rd32(l.sem), 0xcafe_0002);
+        assert_eq!(c.rd32(l.sem + 4), 0, "four-word semaphore: a zero word");
+        assert_ne!(get(&c.rd(l.sem + 8, 8), 4), 0, "and a timestamp");
+        assert_eq!(c.gp_get(0), 2, "{chip}");
+        assert_eq!(c.exec(0).nonstall, 2);
+        // No channel error, no event.
+        assert!(c.events().is_empty(), "{chip}");
+        c.g.done();
+    }
+}
+
+#[test]
+fn a_semaphore_acquire_waits_until_released() {
+    let mut c = Chan::new("ga102", 1);
+    let l = layout(0);
+    let sem = SEM_VA + 0x200;
+    let mut pb = Vec::new();
+    // ACQ_STRICT_GEQ 5 (32-bit), then release 7 at another semaphore.
+    inc(&mut pb, 0, 0x5c, &[sem as u32, (sem >> 32) as u32, 5, 0, 2]);
+    inc(
+        &mut pb,
+        0,
+        0x5c,
+        &[(sem + 0x10) as u32, ((sem + 0x10) >> 32) as u32, 7, 0, 1],
+    );
+    c.submit(0, &pb);
+    assert_eq!(c.gp_get(0), 0, "waiting in the entry");
+    assert_eq!(c.rd32(l.sem + 0x210), 0);
+    assert!(c.exec(0).waiting.is_some());
+    // Another doorbell before the value is there: still waiting.
+    c.g.r.wr(DOORBELL, c.token[0]);
+    assert_eq!(c.gp_get(0), 0);
+    // The value arrives (as another engine or the CPU would write it).
+    c.wr(l.sem + 0x200, &6u32.to_le_bytes());
+    c.g.r.wr(DOORBELL, c.token[0]);
+    assert_eq!(c.gp_get(0), 1);
+    assert_eq!(c.rd32(l.sem + 0x210), 7);
+    assert!(c.exec(0).waiting.is_none());
+    c.g.done();
+}
+
+/// RC_TRIGGERED's r570.144 fields: (nv2080EngineType, chid, exceptType,
+/// mmuFaultAddr, mmuFaultType).
+fn rc_fields(p: &[u8]) -> (u32, u32, u32, u64, u32) {
+    assert_eq!(p.len(), 0x30, "rpc_rc_triggered_v17_02 with no journal");
+    (
+        get(p, 0x00),
+        get(p, 0x04),
+        get(p, 0x10),
+        u64::from(get(p, 0x1c)) | (u64::from(get(p, 0x20)) << 32),
+        get(p, 0x24),
+    )
+}
+
+#[test]
+fn mmu_faults_stop_the_channel_and_gsp_rm_reports_them() {
+    let mut c = Chan::new("ga102", 2);
+    // Channel 1 (chid 1): a copy into an unmapped page.
+    let mut pb = Vec::new();
+    set_object(&mut pb);
+    inc(
+        &mut pb,
+        CE_SUBCH,
+        0x400,
+        &[(SRC_VA >> 32) as u32, SRC_VA as u32],
+    );
+    inc(
+        &mut pb,
+        CE_SUBCH,
+        0x408,
+        &[(UNMAPPED_VA >> 32) as u32, UNMAPPED_VA as u32],
+    );
+    inc(&mut pb, CE_SUBCH, 0x418, &[0x100, 1]);
+    inc(&mut pb, CE_SUBCH, 0x300, &[LAUNCH_COPY]);
+    c.submit(0, &pb);
+    let ev = c.events();
+    let f: Vec<u32> = ev.iter().map(|e| e.0).collect();
+    assert_eq!(
+        f,
+        [MMU_FAULT_QUEUED, RC_TRIGGERED],
+        "{:?}",
+        c.g.r.trace.lines()
+    );
+    assert!(ev[0].1.is_empty(), "MMU_FAULT_QUEUED has no payload");
+    let (engine, chid, ty, addr, fault) = rc_fields(&ev[1].1);
+    assert_eq!((engine, chid, ty, addr), (COPY0, 1, 31, UNMAPPED_VA));
+    // NV_PFAULT_FAULT_TYPE_PDE (0x0) or _PTE (0x2): nothing maps it.
+    assert!(fault == 0 || fault == 2, "fault type {fault:#x}");
+    assert_eq!(c.gp_get(0), 0, "the faulting entry did not complete");
+    assert!(c.exec(0).stopped.is_some());
+    assert_eq!(
+        c.g.logged("stopped: ROBUST_CHANNEL_FIFO_ERROR_MMU_ERR_FLT"),
+        1
+    );
+    // A stopped channel runs nothing more.
+    let mut pb = Vec::new();
+    immd(&mut pb, 0, 0x20, 0);
+    c.submit(0, &pb);
+    assert_eq!(c.gp_get(0), 0);
+    assert!(c.events().is_empty());
+
+    // Channel 2 (chid 2): a host semaphore release into a read-only page.
+    let ro = va(1, RO_VA);
+    let mut pb = Vec::new();
+    inc(&mut pb, 0, 0x5c, &[ro as u32, (ro >> 32) as u32, 1, 0, 1]);
+    c.submit(1, &pb);
+    let ev = c.events();
+    assert_eq!(ev.len(), 2);
+    let (engine, chid, ty, addr, fault) = rc_fields(&ev[1].1);
+    // NV_PFAULT_FAULT_TYPE_RO_VIOLATION is 0x6 (`dev_fault.ref`).
+    assert_eq!((engine, chid, ty, addr, fault), (COPY0, 2, 31, ro, 0x6));
+    c.g.done();
+}
+
+#[test]
+fn bad_methods_stop_the_channel() {
+    // Each on its own channel: (push buffer, ROBUST_CHANNEL_* expected).
+    let cases: Vec<(Vec<u32>, u32, &str)> = vec![
+        // A host method that does not exist: PBDMA_ERROR (32).
+        (vec![hdr(1, 0, 0x0c, 1), 0], 32, "host method 0xc"),
+        // A copy-engine method before SET_OBJECT: PBDMA_ERROR.
+        (vec![hdr(1, CE_SUBCH, 0x400, 1), 0], 32, "no object"),
+        // A method the copy engine does not have: CE0_ERROR (39).
+        (
+            {
+                let mut pb = Vec::new();
+                set_object(&mut pb);
+                inc(&mut pb, CE_SUBCH, 0x500, &[0]);
+                pb
+            },
+            39,
+            "not a method of class",
+        ),
+        // SET_OBJECT of a class the engine is not: CE0_ERROR.
+        (
+            vec![hdr(1, CE_SUBCH, 0, 1), 0xc5b5],
+            39,
+            "SET_OBJECT of class 0xc5b5",
+        ),
+    ];
+    let mut c = Chan::new("ad102", cases.len() as u64);
+    for (n, (pb, want, why)) in cases.iter().enumerate() {
+        c.submit(n as u64, pb);
+        let ev = c.events();
+        assert_eq!(ev.len(), 1, "case {n}: {:?}", c.g.r.trace.lines());
+        assert_eq!(ev[0].0, RC_TRIGGERED);
+        let (engine, chid, ty, addr, fault) = rc_fields(&ev[0].1);
+        assert_eq!(
+            (engine, chid, ty, addr, fault),
+            (COPY0, n as u32 + 1, *want, 0, 0),
+            "case {n}"
+        );
+        assert_eq!(c.g.logged(why), 1, "case {n}: {why}");
+        assert_eq!(c.gp_get(n as u64), 0);
+    }
+    c.g.done();
+}
+
+#[test]
+fn channel_objects_and_their_refusals() {
+    let mut c = Chan::new("ga102", 1);
+    let l = layout(3);
+    let mthd = RAM + 0xf_0000;
+    let params = |f: &dyn Fn(&mut Vec<u8>)| {
+        let mut p = channel_params(RING_VA, 512, VASPACE, COPY0, l.inst, l.userd, mthd, 9);
+        f(&mut p);
+        p
+    };
+    let h = 0xf1f0_0042;
+    let g = &mut c.g;
+    // Another generation's channel class is not this GPU's.
+    assert_eq!(
+        g.alloc(CLIENT, DEVICE, h, 0xc46f, &params(&|_| {})),
+        INVALID_CLASS
+    );
+    assert_eq!(g.alloc(CLIENT, DEVICE, h, 0xc5b5, &[]), INVALID_CLASS);
+    // Parents, parameters.
+    assert_eq!(
+        g.alloc(CLIENT, SUBDEVICE, h, CHANNEL_CLASS, &params(&|_| {})),
+        INVALID_OBJECT_PARENT
+    );
+    assert_eq!(
+        g.alloc(CLIENT, DEVICE, h, CHANNEL_CLASS, &[]),
+        INVALID_ARGUMENT
+    );
+    assert_eq!(
+        g.alloc(CLIENT, DEVICE, h, CHANNEL_CLASS, &[0; 0x168]),
+        INVALID_PARAM_STRUCT,
+        "r535's size"
+    );
+    // hVASpace: the default, unknown, not a VA space, without a root.
+    for (vas, want) in [
+        (0, NOT_SUPPORTED),
+        (0x1234, NOT_FOUND_STATUS),
+        (SUBDEVICE, INVALID_OBJECT_HANDLE),
+    ] {
+        let p = params(&|p| put(p, 0x1c, vas));
+        assert_eq!(
+            g.alloc(CLIENT, DEVICE, h, CHANNEL_CLASS, &p),
+            want,
+            "{vas:#x}"
+        );
+    }
+    assert_eq!(
+        g.alloc(
+            CLIENT,
+            DEVICE,
+            0x90f1_0001,
+            FERMI_VASPACE_A,
+            &vaspace_params(1 << 3)
+        ),
+        OK
+    );
+    let p = params(&|p| put(p, 0x1c, 0x90f1_0001));
+    assert_eq!(g.alloc(CLIENT, DEVICE, h, CHANNEL_CLASS, &p), INVALID_STATE);
+    // The engine, the ring, the memory.
+    for (f, want) in [
+        (
+            Box::new(|p: &mut Vec<u8>| put(p, 0x80, GR0)) as Box<dyn Fn(&mut Vec<u8>)>,
+            NOT_SUPPORTED,
+        ),
+        (
+            Box::new(|p: &mut Vec<u8>| put(p, 0x80, 0x30)),
+            INVALID_ARGUMENT,
+        ),
+        (
+            Box::new(|p: &mut Vec<u8>| put(p, 0x80, COPY0 + 3)),
+            INVALID_ARGUMENT,
+        ),
+        (
+            Box::new(|p: &mut Vec<u8>| put(p, 0x10, 3)),
+            INVALID_ARGUMENT,
+        ),
+        (
+            Box::new(|p: &mut Vec<u8>| put64(p, 0x08, RING_VA + 4)),
+            INVALID_ARGUMENT,
+        ),
+        (
+            Box::new(|p: &mut Vec<u8>| put64(p, 0x90, l.inst + 0x100)),
+            INVALID_ADDRESS,
+        ),
+        (
+            Box::new(|p: &mut Vec<u8>| put64(p, 0xc0, l.inst + 0x200)),
+            INVALID_ADDRESS,
+        ),
+        (
+            Box::new(|p: &mut Vec<u8>| put64(p, 0xa8, l.userd + 0x10)),
+            INVALID_ADDRESS,
+        ),
+        (
+            Box::new(|p: &mut Vec<u8>| put64(p, 0xe0, 0x100)),
+            INVALID_ADDRESS,
+        ),
+        (Box::new(|p: &mut Vec<u8>| put(p, 0xa0, 3)), INVALID_ADDRESS),
+        (
+            Box::new(|p: &mut Vec<u8>| put64(p, 0x90, 1 << 40)),
+            INVALID_ADDRESS,
+        ),
+    ] {
+        let p = params(&|p| f(p));
+        assert_eq!(g.alloc(CLIENT, DEVICE, h, CHANNEL_CLASS, &p), want);
+    }
+    // The channel ID asked for is taken (chid 1, the first channel's);
+    // USERD page and index both fixed is refused.
+    let p = params(&|p| put(p, 0x14, (1 << 8) | (1 << 21)));
+    assert_eq!(g.alloc(CLIENT, DEVICE, h, CHANNEL_CLASS, &p), 0x1a);
+    let p = params(&|p| put(p, 0x14, (1 << 8) | (1 << 11) | (1 << 21)));
+    assert_eq!(g.alloc(CLIENT, DEVICE, h, CHANNEL_CLASS, &p), INVALID_STATE);
+    // None of that left an object behind.
+    assert!(gsprm::lock(&g.r.gpu.gsp_rm)
+        .rm_objects()
+        .and_then(|o| o.object(CLIENT, h))
+        .is_none());
+
+    // A good one: chid 9, its controls in the order RM wants them.
+    assert_eq!(
+        g.alloc(CLIENT, DEVICE, h, CHANNEL_CLASS, &params(&|_| {})),
+        OK
+    );
+    let mut b = vec![0u8; 4];
+    put(&mut b, 0, COPY0);
+    assert_eq!(
+        g.control(CLIENT, h, SCHEDULE, &[1, 0]),
+        INVALID_STATE,
+        "before BIND"
+    );
+    let mut other = vec![0u8; 4];
+    put(&mut other, 0, COPY0 + 1);
+    assert_eq!(g.control(CLIENT, h, BIND, &other), INVALID_ARGUMENT);
+    assert_eq!(g.control(CLIENT, h, BIND, &b), OK);
+    assert_eq!(g.control(CLIENT, h, BIND, &b), INVALID_STATE, "twice");
+    assert_eq!(
+        g.control(CLIENT, h, SCHEDULE, &[1, 0, 0]),
+        INVALID_PARAM_STRUCT
+    );
+    assert_eq!(g.control(CLIENT, h, SCHEDULE, &[1, 0]), OK);
+    let (st, t) = g.control_reply(CLIENT, h, GET_WORK_SUBMIT_TOKEN, &[0; 4]);
+    assert_eq!((st, get(&t, 0)), (OK, 0x1_0009));
+    // The channel's controls are not the device's.
+    assert_eq!(g.control(CLIENT, DEVICE, BIND, &b), NOT_SUPPORTED);
+    // Copy-engine objects: under a channel, version 1, the channel's
+    // engine, one per channel.
+    let ce = |v: u32, e: u32| {
+        let mut p = vec![0u8; 8];
+        put(&mut p, 0, v);
+        put(&mut p, 4, e);
+        p
+    };
+    assert_eq!(
+        g.alloc(CLIENT, DEVICE, h + 1, CE_CLASS, &ce(1, COPY0)),
+        INVALID_OBJECT_PARENT
+    );
+    assert_eq!(
+        g.alloc(CLIENT, h, h + 1, CE_CLASS, &ce(2, COPY0)),
+        INVALID_ARGUMENT
+    );
+    assert_eq!(
+        g.alloc(CLIENT, h, h + 1, CE_CLASS, &ce(1, COPY0 + 1)),
+        INVALID_ARGUMENT
+    );
+    assert_eq!(g.alloc(CLIENT, h, h + 1, CE_CLASS, &ce(1, COPY0)), OK);
+    assert_eq!(
+        g.alloc(CLIENT, h, h + 2, CE_CLASS, &ce(1, COPY0)),
+        INVALID_STATE
+    );
+    // The usermode object lives under a subdevice and takes no parameters
+    // before Hopper.
+    assert_eq!(g.alloc(CLIENT, SUBDEVICE, 0x7001, USERMODE_CLASS, &[]), OK);
+    assert_eq!(
+        g.alloc(CLIENT, DEVICE, 0x7002, USERMODE_CLASS, &[]),
+        INVALID_OBJECT_PARENT
+    );
+    assert_eq!(
+        g.alloc(CLIENT, SUBDEVICE, 0x7002, USERMODE_CLASS, &[0; 2]),
+        INVALID_PARAM_STRUCT
+    );
+    // Freeing the channel frees its copy-engine object; its doorbell then
+    // names nothing.
+    assert_eq!(g.free(CLIENT, h), OK);
+    assert!(gsprm::lock(&g.r.gpu.gsp_rm)
+        .rm_objects()
+        .and_then(|o| o.object(CLIENT, h + 1))
+        .is_none());
+    g.r.wr(DOORBELL, 0x1_0009);
+    assert_eq!(g.logged("doorbell token 0x10009 names no channel"), 1);
+    c.g.done();
+}
+
+#[test]
+fn engines_and_fault_method_buffer_size_on_the_internal_subdevice() {
+    let mut g = Gsp::boot("ga102");
+    let (result, si) = g.rpc(GET_GSP_STATIC_INFO, &[0u8; 0x678]);
+    assert_eq!(result, OK);
+    let (hc, hs) = (get(&si, 0x640), get(&si, 0x648));
+    // NV2080_CTRL_FIFO_GET_DEVICE_INFO_TABLE_PARAMS: baseIndex, numEntries,
+    // bMore, entries[32] of 100 bytes from 12 (engineData[16] by
+    // ENGINE_INFO_TYPE: RM_ENGINE_TYPE 2, RUNLIST 3, RUNLIST_PRI_BASE 11).
+    let (st, p) = g.control_reply(hc, hs, GET_DEVICE_INFO_TABLE, &[0; 0xc8c]);
+    assert_eq!(st, OK);
+    let n = get(&p, 4) as usize;
+    assert_eq!((n, p[8]), (4, 0));
+    let entry = |i: usize, k: usize| get(&p, 12 + i * 100 + 4 * k);
+    let engines: Vec<(u32, u32)> = (0..n).map(|i| (entry(i, 2), entry(i, 3))).collect();
+    assert_eq!(
+        engines,
+        [(GR0, 0), (COPY0, 1), (COPY0 + 1, 2), (COPY0 + 2, 3)]
+    );
+    // Runlists are told apart by their base, as nouveau keys them.
+    let bases: std::collections::HashSet<u32> = (0..n).map(|i| entry(i, 11)).collect();
+    assert_eq!(bases.len(), 4);
+    // From baseIndex 2: the last two.
+    let mut q = vec![0u8; 0xc8c];
+    put(&mut q, 0, 2);
+    let (st, p) = g.control_reply(hc, hs, GET_DEVICE_INFO_TABLE, &q);
+    assert_eq!((st, get(&p, 4), get(&p, 12 + 8)), (OK, 2, COPY0 + 1));
+    assert_eq!(
+        g.control(hc, hs, GET_DEVICE_INFO_TABLE, &[0; 0xc88]),
+        INVALID_PARAM_STRUCT
+    );
+    let (st, p) = g.control_reply(hc, hs, GET_FAULT_METHOD_BUFFER_SIZE, &[0; 4]);
+    assert_eq!((st, get(&p, 0)), (OK, 0x1000));
+    g.done();
+}
