@@ -225,8 +225,7 @@ const REMAP: u32 = 1 << 10;
 
 struct Chan {
     g: Gsp,
-    /// The page tables (kept to map more later).
-    #[allow(dead_code)]
+    /// The page tables.
     vm: Vm,
     mem: Memory,
     token: [u32; 4],
@@ -879,4 +878,154 @@ fn engines_and_fault_method_buffer_size_on_the_internal_subdevice() {
     let (st, p) = g.control_reply(hc, hs, GET_FAULT_METHOD_BUFFER_SIZE, &[0; 4]);
     assert_eq!((st, get(&p, 0)), (OK, 0x1000));
     g.done();
+}
+
+#[test]
+fn interrupt_vectors_on_the_internal_subdevice() {
+    let mut g = Gsp::boot("ad102");
+    let (_, si) = g.rpc(GET_GSP_STATIC_INFO, &[0u8; 0x678]);
+    let (hc, hs) = (get(&si, 0x640), get(&si, 0x648));
+    // NV2080_CTRL_INTERNAL_INTR_GET_KERNEL_TABLE_PARAMS (nouveau
+    // rm/r535/nvrm/gsp.h): tableLen, table[128] of {u16 engineIdx, u32
+    // pmcIntrMask, vectorStall, vectorNonStall}, subtreeMap[7]: 0x814 bytes.
+    let (st, p) = g.control_reply(hc, hs, 0x2080_0a5c, &[0; 0x814]);
+    assert_eq!(st, OK);
+    let n = get(&p, 0) as usize;
+    let e = |i: usize| {
+        let at = 4 + 16 * i;
+        (
+            u16::from_le_bytes([p[at], p[at + 1]]),
+            get(&p, at + 8),
+            get(&p, at + 12),
+        )
+    };
+    let t: Vec<(u16, u32, u32)> = (0..n).map(e).collect();
+    // MC_ENGINE_IDX_GSP 50, GR0 84, CE0.. 15.. (nouveau rm/r570/nvrm/engine.h).
+    let idx: Vec<u16> = t.iter().map(|x| x.0).collect();
+    assert_eq!(idx, [50, 84, 15, 16, 17]);
+    // Every copy engine has a non-stall vector of its own.
+    let ns: std::collections::HashSet<u32> = t[2..].iter().map(|x| x.2).collect();
+    assert_eq!(ns.len(), 3);
+    assert_eq!(
+        g.control(hc, hs, 0x2080_0a5c, &[0; 0x810]),
+        INVALID_PARAM_STRUCT
+    );
+    g.done();
+}
+
+#[test]
+fn physical_copies_unscheduled_channels_and_what_is_not_modelled() {
+    let mut c = Chan::new("ga102", 3);
+    let l = layout(0);
+    // A physical copy, VRAM to coherent system memory (SET_DST_PHYS_MODE
+    // TARGET COHERENT_SYSMEM 1), source in VRAM (LOCAL_FB 0).
+    let sys = RAM + 0xf_8000;
+    c.wr(l.src, &[0xa5; 0x200]);
+    let mut pb = Vec::new();
+    set_object(&mut pb);
+    inc(&mut pb, CE_SUBCH, 0x260, &[0, 1]);
+    inc(
+        &mut pb,
+        CE_SUBCH,
+        0x400,
+        &[
+            (l.src >> 32) as u32,
+            l.src as u32,
+            (sys >> 32) as u32,
+            sys as u32,
+        ],
+    );
+    inc(&mut pb, CE_SUBCH, 0x418, &[0x200, 1]);
+    inc(
+        &mut pb,
+        CE_SUBCH,
+        0x300,
+        &[LAUNCH_COPY | (1 << 12) | (1 << 13)],
+    );
+    c.submit(0, &pb);
+    let mut b = vec![0u8; 0x200];
+    c.g.r.gpu.dma.read(sys, &mut b).unwrap();
+    assert_eq!(b, vec![0xa5; 0x200], "{:?}", c.g.r.trace.lines());
+    assert_eq!(c.gp_get(0), 1);
+
+    // Block-linear is not modelled: a copy-engine error, said so.
+    let mut pb = Vec::new();
+    set_object(&mut pb);
+    inc(&mut pb, CE_SUBCH, 0x300, &[1 | (1 << 8)]);
+    c.submit(1, &pb);
+    let ev = c.events();
+    assert_eq!(ev.len(), 1);
+    assert_eq!(rc_fields(&ev[0].1).2, 39);
+    assert_eq!(
+        c.g.logged("BLOCKLINEAR layout (SRC/DST_MEMORY_LAYOUT 0) is not modelled"),
+        1
+    );
+
+    // A channel taken off its runlist (GPFIFO_SCHEDULE bEnable 0): the
+    // doorbell runs nothing until it is scheduled again.
+    let h = layout(2).handle;
+    assert_eq!(c.g.control(CLIENT, h, SCHEDULE, &[0, 0]), OK);
+    let mut pb = Vec::new();
+    immd(&mut pb, 0, 0x20, 0);
+    c.submit(2, &pb);
+    assert_eq!(c.gp_get(2), 0);
+    assert_eq!(c.g.logged("which is not scheduled"), 1);
+    assert_eq!(c.g.control(CLIENT, h, SCHEDULE, &[1, 0]), OK);
+    c.g.r.wr(DOORBELL, c.token[2]);
+    assert_eq!(c.gp_get(2), 1);
+    // --trace: the doorbell, the entry, each method.
+    assert!(c.g.logged("fifo: doorbell NOTIFY_CHANNEL_PENDING token 0x10003") >= 2);
+    assert!(c.g.logged("fifo: chid 3 GPFIFO entry 0: push buffer VA") >= 1);
+    assert!(c.g.logged("fifo: chid 3 subch 0 method 0x0020") >= 1);
+    c.g.done();
+}
+
+#[test]
+fn a_channel_denied_physical_mode_refuses_a_physical_copy() {
+    let mut c = Chan::new("ga102", 1);
+    let l = layout(1);
+    let h = l.handle;
+    let mut p = channel_params(
+        RING_VA + 0x100_0000,
+        512,
+        VASPACE,
+        COPY0,
+        l.inst,
+        l.userd,
+        RAM + 0xe_1000,
+        2,
+    );
+    // NVOS04_FLAGS_CHANNEL_DENY_PHYSICAL_MODE_CE (7:7).
+    let flags = get(&p, 0x14) | (1 << 7);
+    put(&mut p, 0x14, flags);
+    assert_eq!(c.g.alloc(CLIENT, DEVICE, h, CHANNEL_CLASS, &p), OK);
+    let mut b = vec![0u8; 4];
+    put(&mut b, 0, COPY0);
+    assert_eq!(c.g.control(CLIENT, h, BIND, &b), OK);
+    assert_eq!(c.g.control(CLIENT, h, SCHEDULE, &[1, 0]), OK);
+    let mut ce = vec![0u8; 8];
+    put(&mut ce, 0, 1);
+    put(&mut ce, 4, COPY0);
+    assert_eq!(c.g.alloc(CLIENT, h, h + 0x100, CE_CLASS, &ce), OK);
+    c.token[1] = 0x1_0002;
+    c.vm.map(RING_VA + 0x100_0000, l.ring, 0x1000, false);
+    c.vm.map(PB_VA + 0x100_0000, l.pb, 0x10000, false);
+    // The driver added mappings: it invalidates the TLB (all PDBs).
+    c.g.r.wr(0xb830b0, 0x8000_0001);
+    let mut pb = Vec::new();
+    set_object(&mut pb);
+    inc(
+        &mut pb,
+        CE_SUBCH,
+        0x400,
+        &[0, l.src as u32, 0, l.dst as u32],
+    );
+    inc(&mut pb, CE_SUBCH, 0x418, &[0x100, 1]);
+    inc(&mut pb, CE_SUBCH, 0x300, &[LAUNCH_COPY | (1 << 12)]);
+    c.submit(1, &pb);
+    let ev = c.events();
+    assert_eq!(ev.len(), 1, "{:?}", c.g.r.trace.lines());
+    assert_eq!(rc_fields(&ev[0].1).2, 39);
+    assert_eq!(c.g.logged("CHANNEL_DENY_PHYSICAL_MODE_CE"), 1);
+    c.g.done();
 }

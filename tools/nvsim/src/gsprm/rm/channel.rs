@@ -145,6 +145,17 @@ pub mod ctrl {
     pub const FIFO_GET_DEVICE_INFO_TABLE: u32 = 0x2080_1112;
     /// `NV2080_CTRL_CMD_CE_GET_FAULT_METHOD_BUFFER_SIZE`.
     pub const CE_GET_FAULT_METHOD_BUFFER_SIZE: u32 = 0x2080_2a08;
+    /// `NV2080_CTRL_CMD_INTERNAL_INTR_GET_KERNEL_TABLE`.
+    pub const INTERNAL_INTR_GET_KERNEL_TABLE: u32 = 0x2080_0a5c;
+    /// `NV2080_CTRL_INTERNAL_INTR_MAX_TABLE_SIZE`.
+    pub const INTR_MAX_TABLE_SIZE: usize = 128;
+    /// Size of `NV2080_CTRL_INTERNAL_INTR_GET_KERNEL_TABLE_ENTRY`: u16
+    /// engineIdx, u32 pmcIntrMask (at 4), vectorStall, vectorNonStall.
+    pub const INTR_ENTRY_SIZE: usize = 16;
+    /// Size of `NV2080_CTRL_INTERNAL_INTR_GET_KERNEL_TABLE_PARAMS`: u32
+    /// tableLen, table[128], subtreeMap[7] of {u8 start, u8 end}, padded
+    /// to 4.
+    pub const INTR_TABLE_SIZE: usize = (4 + INTR_MAX_TABLE_SIZE * INTR_ENTRY_SIZE + 7 * 2 + 3) & !3;
     /// Size of `NVA06F_CTRL_GPFIFO_SCHEDULE_PARAMS`.
     pub const SCHEDULE_SIZE: usize = 2;
     /// Size of `NVA06F_CTRL_BIND_PARAMS`.
@@ -175,6 +186,7 @@ pub mod ctrl {
             C36F_GET_WORK_SUBMIT_TOKEN => "NVC36F_CTRL_CMD_GPFIFO_GET_WORK_SUBMIT_TOKEN",
             FIFO_GET_DEVICE_INFO_TABLE => "NV2080_CTRL_CMD_FIFO_GET_DEVICE_INFO_TABLE",
             CE_GET_FAULT_METHOD_BUFFER_SIZE => "NV2080_CTRL_CMD_CE_GET_FAULT_METHOD_BUFFER_SIZE",
+            INTERNAL_INTR_GET_KERNEL_TABLE => "NV2080_CTRL_CMD_INTERNAL_INTR_GET_KERNEL_TABLE",
             _ => return None,
         })
     }
@@ -561,6 +573,50 @@ pub fn device_info_table(p: &mut [u8]) -> String {
     format!(" ({n} engines from index {base})")
 }
 
+/// `MC_ENGINE_IDX_GSP` (nouveau `rm/r570/nvrm/engine.h`).
+pub const MC_ENGINE_IDX_GSP: u16 = 50;
+/// `MC_ENGINE_IDX_CE0` (CE1.. follow).
+pub const MC_ENGINE_IDX_CE0: u16 = 15;
+/// `MC_ENGINE_IDX_GR0`.
+pub const MC_ENGINE_IDX_GR0: u16 = 84;
+/// nvsim's "no vector".
+pub const NO_VECTOR: u32 = 0xffff_ffff;
+
+/// The interrupt vectors GSP-RM gives the driver
+/// (`NV2080_CTRL_CMD_INTERNAL_INTR_GET_KERNEL_TABLE`, 0x20800a5c, on the
+/// internal subdevice; nouveau `r535_gsp_intr_get_table`, used by its
+/// r570 code, keeps the entries whose `MC_ENGINE_IDX_*` it knows: GSP,
+/// CEn, GR0, ...): (engineIdx, vectorStall, vectorNonStall). The vectors
+/// are nvsim's (real ones depend on the board's interrupt tree, which
+/// nvsim does not model yet): the GSP's stall vector 0x17 (no non-stall
+/// one), GR0 0x40/0x80, COPYn 0x41+n/0x81+n.
+pub fn intr_table() -> Vec<(u16, u32, u32)> {
+    let mut t = vec![
+        (MC_ENGINE_IDX_GSP, 0x17, NO_VECTOR),
+        (MC_ENGINE_IDX_GR0, 0x40, 0x80),
+    ];
+    for n in 0..COPY_ENGINES {
+        t.push((MC_ENGINE_IDX_CE0 + n as u16, 0x41 + n, 0x81 + n));
+    }
+    t
+}
+
+/// The answer to `NV2080_CTRL_CMD_INTERNAL_INTR_GET_KERNEL_TABLE` into
+/// `p` (of [`ctrl::INTR_TABLE_SIZE`] bytes); pmcIntrMask and the subtree
+/// map are 0.
+pub fn intr_get_kernel_table(p: &mut [u8]) -> String {
+    p.fill(0);
+    let t = intr_table();
+    p[0..4].copy_from_slice(&(t.len() as u32).to_le_bytes());
+    for (i, (idx, stall, nonstall)) in t.iter().enumerate() {
+        let at = 4 + i * ctrl::INTR_ENTRY_SIZE;
+        p[at..at + 2].copy_from_slice(&idx.to_le_bytes());
+        p[at + 8..at + 12].copy_from_slice(&stall.to_le_bytes());
+        p[at + 12..at + 16].copy_from_slice(&nonstall.to_le_bytes());
+    }
+    format!(" ({} entries)", t.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -569,6 +625,7 @@ mod tests {
     fn sizes_are_the_r570_layouts() {
         assert_eq!(ctrl::DEVICE_ENTRY_SIZE, 100);
         assert_eq!(ctrl::DEVICE_INFO_SIZE, 0xc8c);
+        assert_eq!(ctrl::INTR_TABLE_SIZE, 0x814);
         assert_eq!(runlist_of(ENGINE_COPY0 + 2), Some(3));
         assert_eq!(runlist_of(ENGINE_COPY0 + 3), None);
     }
