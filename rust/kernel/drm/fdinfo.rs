@@ -11,6 +11,10 @@
 use crate::{
     bindings,
     drm,
+    str::{
+        CStr,
+        CStrExt, //
+    },
     types::Opaque, //
 };
 
@@ -42,6 +46,29 @@ impl Printer {
         // SAFETY: `self.0` is a valid printer by the type invariant, and `file` is a valid, open
         // DRM file by the invariants of `drm::File`.
         unsafe { bindings::drm_show_memory_stats(self.0.get(), file.as_raw()) };
+    }
+
+    /// Prints the memory keys of a driver-managed `region` (`drm-total-<region>`,
+    /// `drm-shared-<region>`, `drm-resident-<region>`) from sizes in bytes the driver counted
+    /// itself, for memory the DRM core cannot see (such as video memory).
+    pub fn region_stats(&mut self, region: &CStr, total: u64, shared: u64, resident: u64) {
+        let stats = bindings::drm_memory_stats {
+            shared,
+            private: total.saturating_sub(shared),
+            resident,
+            purgeable: 0,
+            active: 0,
+        };
+        // SAFETY: `self.0` is a valid printer by the type invariant; `stats` and `region` are
+        // valid for the call, and the function keeps neither.
+        unsafe {
+            bindings::drm_print_memory_stats(
+                self.0.get(),
+                &stats,
+                bindings::drm_gem_object_status_DRM_GEM_OBJECT_RESIDENT,
+                region.as_char_ptr(),
+            )
+        };
     }
 }
 

@@ -23,6 +23,7 @@ use crate::{
     },
     firmware::parse::chip::{
         self as table,
+        Arch,
         Gen, //
     },
 };
@@ -68,7 +69,49 @@ impl NV_PMC_BOOT_42 {
 /// a dead link or a PCI master abort).
 pub(crate) const MMIO_DEAD: u32 = u32::MAX;
 
+/// The engine classes of a chip, as userspace allocates them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Classes {
+    /// The GPFIFO channel class.
+    pub(crate) gpfifo: u32,
+    /// The copy-engine class.
+    pub(crate) copy: u32,
+    /// The 2D class.
+    pub(crate) twod: u32,
+    /// The 3D class.
+    pub(crate) threed: u32,
+    /// The compute class.
+    pub(crate) compute: u32,
+    /// The inline-to-memory class.
+    pub(crate) m2mf: u32,
+}
+
 impl Chip {
+    /// The engine classes of the chip (nouveau `nvkm/subdev/gsp/rm/*.c`
+    /// and `include/nvif/class.h`).
+    pub(crate) fn classes(&self) -> Classes {
+        let c = |gpfifo, copy, threed, compute, m2mf| Classes {
+            gpfifo,
+            copy,
+            twod: 0x902d,
+            threed,
+            compute,
+            m2mf,
+        };
+        match (self.gen, self.arch) {
+            (Gen::Tu1xx, _) => c(0xc46f, 0xc5b5, 0xc597, 0xc5c0, 0xa140),
+            (Gen::Ga100, _) => c(0xc56f, 0xc6b5, 0xc697, 0xc6c0, 0xa140),
+            (Gen::Ga10x, Arch::Ada) => c(0xc56f, 0xc7b5, 0xc997, 0xc9c0, 0xa140),
+            (Gen::Ga10x, _) => c(0xc56f, 0xc7b5, 0xc797, 0xc7c0, 0xa140),
+            (Gen::Gh100, Arch::Hopper) => c(0xc86f, 0xc8b5, 0xcb97, 0xcbc0, 0xa140),
+            // GB10x is architecture 0x1a, GB20x 0x1b.
+            (Gen::Gh100, _) if self.architecture() == 0x1a => {
+                c(0xc96f, 0xc9b5, 0xcd97, 0xcdc0, 0xcd40)
+            }
+            (Gen::Gh100, _) => c(0xca6f, 0xcab5, 0xce97, 0xcec0, 0xcd40),
+        }
+    }
+
     /// The boot HAL of the chip's generation.
     pub(crate) fn hal(&self) -> &'static dyn Hal {
         match self.gen {

@@ -31,6 +31,7 @@ use crate::{
         DeviceDir, //
     },
     drm::device::{
+        GpuRuntime,
         NovaDrmDriver,
         NovaRegistrationData, //
     },
@@ -38,8 +39,13 @@ use crate::{
         Bar0,
         GpuInfo, //
     },
+    gsp::rm::{
+        RmApi,
+        RmRoot, //
+    },
     gsp::GspIrq,
     mm::sysmem_flush::SysmemFlush,
+    mm::vram::Vram,
 };
 
 /// The PCI driver type.
@@ -97,6 +103,41 @@ kernel::pci_device_table!(
     ]
 );
 
+/// The RM objects and the VRAM allocator of a GPU whose GSP-RM runs.
+fn runtime<'bound>(
+    pdev: &'bound pci::Device<Core<'_>>,
+    bar: &Arc<Bar0<'bound>>,
+    chip: &'static crate::chip::Chip,
+    gsp: &Gsp,
+    info: &crate::gsp::GspStaticInfo,
+) -> Result<GpuRuntime<'bound>> {
+    let dev: &'bound kernel::device::Device<kernel::device::Bound> = pdev.as_ref();
+    let vram = Vram::new(info.regions())
+        .inspect_err(|e| dev_err!(pdev, "VRAM: set up the allocator: {:?}\n", e))?;
+    let api = RmApi::new(pdev.as_ref(), gsp.queues().clone(), bar.clone());
+    let rm = RmRoot::new(api)
+        .inspect_err(|e| dev_err!(pdev, "RM: allocate nova's client: {:?}\n", e))?;
+    dev_info!(
+        pdev,
+        "VRAM: {} MiB in {} region(s) for clients\n",
+        vram.total() >> 20,
+        info.regions().len()
+    );
+    let (gpcs, tpcs) = rm
+        .gr_counts(info.internal)
+        .inspect_err(|e| dev_warn!(pdev, "RM: no GPC/TPC counts: {:?}\n", e))
+        .unwrap_or((0, 0));
+    Ok(GpuRuntime {
+        dev,
+        chip,
+        bar: bar.clone(),
+        rm,
+        vram,
+        gpcs,
+        tpcs,
+    })
+}
+
 impl pci::Driver for NovaPciDriver {
     type IdInfo = ();
     type Data<'bound> = NovaPciData<'bound>;
@@ -145,10 +186,23 @@ impl pci::Driver for NovaPciDriver {
                     dev_warn!(pdev, "debugfs: no GSP-RM log files: {:?}\n", e);
                 }
             }
+            let gpu = match (&gsp, &gsp_info) {
+                (Some(g), Some(gi)) => Some(runtime(pdev, &bar, info.id.chip, g, gi)),
+                _ => None,
+            };
+            let gpu = match gpu.transpose() {
+                Ok(gpu) => gpu,
+                Err(e) => {
+                    if let Some(gsp) = &gsp {
+                        let _ = gsp.stop(pdev, &bar, &irq);
+                    }
+                    return Err(unregister_flush(e));
+                }
+            };
             let reg = drm::UnregisteredDevice::<NovaDrmDriver>::new(pdev, Ok(()))
                 .inspect_err(|e| dev_err!(pdev, "allocate DRM device: {:?}\n", e))
                 .and_then(|drm| {
-                    let reg_data = NovaRegistrationData::new(info, gsp_info);
+                    let reg_data = NovaRegistrationData::new(info, gsp_info, gpu);
                     // SAFETY: the registration is stored in `NovaPciData` and dropped when the
                     // device is unbound; it is never forgotten.
                     unsafe { drm::Registration::new(pdev.as_ref(), drm, reg_data, 0) }

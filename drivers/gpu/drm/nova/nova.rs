@@ -23,6 +23,7 @@ pub mod firmware;
 mod gpu;
 mod gsp;
 mod mm;
+mod mmu;
 
 /// The module: the debugfs root, then the PCI driver, which is
 /// unregistered (unbinding every device) before the root goes.

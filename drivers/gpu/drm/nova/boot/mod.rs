@@ -283,6 +283,11 @@ impl Gsp {
         &self.info
     }
 
+    /// The RPC queues, for the RM object calls.
+    pub(crate) fn queues(&self) -> &Arc<GspQueues> {
+        &self.queues
+    }
+
     /// GSP-RM's log buffer `log`, for debugfs.
     pub(crate) fn log_buffer(&self, log: Log) -> &Arc<Coherent<[u8]>> {
         self.libos.log_buffer(log)

@@ -14,12 +14,30 @@ use kernel::{
     prelude::*,
 };
 
+use kernel::{
+    device::Bound,
+    sync::Arc, //
+};
+
 use crate::{
+    chip::Chip,
     drm::file::File,
     drm::gem::NovaObject,
-    drm::params, //
-    gpu::GpuInfo,
-    gsp::GspStaticInfo,
+    drm::params,
+    drm::vm, //
+    gpu::{
+        Bar0,
+        GpuInfo, //
+    },
+    gsp::{
+        rm::RmRoot,
+        GspStaticInfo, //
+    },
+    mm::{
+        pramin::Pramin,
+        vram::Vram, //
+    },
+    mmu::tlb::Tlb,
 };
 
 /// The DRM driver type.
@@ -39,6 +57,33 @@ pub(crate) struct NovaRegistrationData<'bound> {
     pub(crate) info: GpuInfo,
     /// What GSP-RM reported, if nova booted it.
     pub(crate) gsp: Option<GspStaticInfo>,
+    /// The GPU's work: present when nova booted GSP-RM.
+    pub(crate) gpu: Option<GpuRuntime<'bound>>,
+    /// The PRAMIN window, through which nova writes page tables.
+    #[pin]
+    pub(crate) pramin: Pramin,
+    /// The TLB invalidation registers.
+    #[pin]
+    pub(crate) tlb: Tlb,
+}
+
+/// What the ioctls that touch the GPU need, while it is bound.
+pub(crate) struct GpuRuntime<'bound> {
+    /// The PCI device, for DMA mappings.
+    pub(crate) dev: &'bound kernel::device::Device<Bound>,
+    /// The chip.
+    pub(crate) chip: &'static Chip,
+    /// BAR0.
+    pub(crate) bar: Arc<Bar0<'bound>>,
+    /// nova's RM client, device and subdevice; dropped (freed in GSP-RM)
+    /// when the DRM device is unplugged, before GSP-RM stops.
+    pub(crate) rm: RmRoot<'bound>,
+    /// The VRAM allocator.
+    pub(crate) vram: Arc<Vram>,
+    /// Enabled GPCs (0 if GSP-RM did not say).
+    pub(crate) gpcs: u32,
+    /// Enabled TPCs over all GPCs.
+    pub(crate) tpcs: u32,
 }
 
 impl<'bound> NovaRegistrationData<'bound> {
@@ -46,11 +91,15 @@ impl<'bound> NovaRegistrationData<'bound> {
     pub(crate) fn new(
         info: GpuInfo,
         gsp: Option<GspStaticInfo>,
+        gpu: Option<GpuRuntime<'bound>>,
     ) -> impl PinInit<Self, Error> + 'bound {
         try_pin_init!(Self {
             _bound: PhantomData,
             info,
-            gsp
+            gsp,
+            gpu,
+            pramin <- Pramin::new(info.id.chip),
+            tlb <- Tlb::new(),
         })
     }
 }
@@ -84,9 +133,19 @@ impl drm::Driver for NovaDrmDriver {
          File::gem_mmap_offset),
         (NOVA_GETPARAM_STRING, drm_nova_getparam_string, ioctl::RENDER_ALLOW,
          params::get_param_string),
+        (NOVA_DEVICE_INFO, drm_nova_device_info, ioctl::RENDER_ALLOW, params::device_info),
+        (NOVA_VM_INIT, drm_nova_vm_init, ioctl::AUTH | ioctl::RENDER_ALLOW, vm::vm_init),
+        (NOVA_VM_BIND, drm_nova_vm_bind, ioctl::AUTH | ioctl::RENDER_ALLOW, vm::vm_bind),
     }
 
     fn show_fdinfo(printer: &mut drm::fdinfo::Printer, file: &drm::File<File>) {
         printer.memory_stats(file);
+        // VRAM objects are always resident and never shared (nova does not
+        // export them).
+        let vram = file
+            .inner()
+            .vram_bytes
+            .load(core::sync::atomic::Ordering::Relaxed);
+        printer.region_stats(c"vram", vram, 0, vram);
     }
 }

@@ -7,13 +7,18 @@
 //! The DRM core has already made sure the device is still registered; after
 //! unbind it answers `ENODEV` without calling these.
 
+use core::sync::atomic::AtomicU64;
+
 use kernel::{
     drm::{
         self,
         gem::BaseObject,
+        Ioctl,
         Registered, //
     },
+    new_mutex,
     prelude::*,
+    sync::Mutex,
     uapi, //
 };
 
@@ -28,11 +33,19 @@ use crate::{
         Bo, //
     },
     drm::params,
+    drm::vm::Vm,
 };
 
-/// Per-client state (none yet: objects live in the DRM core's handle table).
+/// Per-client state: the VA space (objects live in the DRM core's handle
+/// table).
 #[pin_data]
-pub(crate) struct File {}
+pub(crate) struct File {
+    /// The VA space, once VM_INIT made it.
+    #[pin]
+    pub(crate) vm: Mutex<Option<Vm>>,
+    /// Bytes of VRAM of the objects this file has handles to, for fdinfo.
+    pub(crate) vram_bytes: AtomicU64,
+}
 
 /// A nova DRM file.
 pub(crate) type NovaFile = drm::File<File>;
@@ -41,7 +54,25 @@ impl drm::file::DriverFile for File {
     type Driver = NovaDrmDriver;
 
     fn open(_dev: &NovaDevice) -> Result<Pin<KBox<Self>>> {
-        KBox::try_pin_init(try_pin_init!(Self {}), GFP_KERNEL)
+        KBox::try_pin_init(
+            try_pin_init!(Self {
+                vm <- new_mutex!(None),
+                vram_bytes: AtomicU64::new(0),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    fn close(self: Pin<&Self>, dev: &NovaDevice<Ioctl>) {
+        let Some(vm) = self.vm.lock().take() else {
+            return;
+        };
+        let gpu_side = vm.close();
+        // While the device is registered, free the VA space in GSP-RM now;
+        // once it is unplugged, GSP-RM frees it with nova's client.
+        if let (Some(z), Some(guard)) = (gpu_side, dev.registration_guard()) {
+            guard.registration_data_with(|reg| z.free(reg));
+        }
     }
 }
 
@@ -53,22 +84,24 @@ impl File {
         req: &mut uapi::drm_nova_getparam,
         _file: &NovaFile,
     ) -> Result<u32> {
-        req.value = params::value(&reg.info, reg.gsp.as_ref(), req.param)?;
+        req.value = if req.param == uapi::NOVA_GETPARAM_VRAM_USED.into() {
+            reg.gpu.as_ref().ok_or(ENODEV)?.vram.used()
+        } else {
+            params::value(&reg.info, reg.gsp.as_ref(), req.param)?
+        };
         Ok(0)
     }
 
     /// `DRM_IOCTL_NOVA_GEM_CREATE`: creates a GEM object and a handle to it.
     pub(crate) fn gem_create(
         dev: &NovaDevice<Registered>,
-        _reg: &NovaRegistrationData<'_>,
+        reg: &NovaRegistrationData<'_>,
         req: &mut uapi::drm_nova_gem_create,
         file: &NovaFile,
     ) -> Result<u32> {
-        if req.pad != 0 {
-            return Err(EINVAL);
-        }
         let size = gem::object_size(req.size)?;
-        let bo = gem::create(dev, size)?;
+        let vram = reg.gpu.as_ref().map(|g| &g.vram);
+        let bo = gem::create(dev, size, req.flags, vram)?;
         req.handle = bo.create_handle(file)?;
         req.size = bo.size() as u64;
         Ok(0)
@@ -81,11 +114,12 @@ impl File {
         req: &mut uapi::drm_nova_gem_info,
         file: &NovaFile,
     ) -> Result<u32> {
-        if req.pad != 0 {
+        if req.flags != 0 {
             return Err(EINVAL);
         }
         let bo = Bo::lookup_handle(file, req.handle)?;
         req.size = bo.size() as u64;
+        req.flags = bo.info_flags();
         Ok(0)
     }
 
@@ -101,6 +135,10 @@ impl File {
             return Err(EINVAL);
         }
         let bo = Bo::lookup_handle(file, req.handle)?;
+        // VRAM cannot be mapped by the CPU yet (that needs BAR1).
+        if bo.vram().is_some() {
+            return Err(EINVAL);
+        }
         req.offset = bo.create_mmap_offset()?;
         Ok(0)
     }

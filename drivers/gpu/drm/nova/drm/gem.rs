@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! GEM objects: buffers in system memory, backed by shmem.
+//! GEM objects: buffers in system memory, backed by shmem, or in video
+//! memory, backed by a VRAM allocation (the object's shmem pages are then
+//! never used).
 
 use kernel::{
     drm::gem::{
@@ -12,27 +14,108 @@ use kernel::{
     sync::aref::ARef, //
 };
 
-use crate::drm::device::{
-    NovaDevice,
-    NovaDrmDriver, //
+use crate::{
+    drm::device::{
+        NovaDevice,
+        NovaDrmDriver, //
+    },
+    mm::vram::{
+        Vram,
+        VramAlloc, //
+    },
 };
+use core::sync::atomic::Ordering;
+use kernel::{
+    sync::Arc,
+    uapi, //
+};
+
+use crate::drm::file::NovaFile;
 
 /// Largest GEM object size nova accepts (`NOVA_GETPARAM_GEM_SIZE_MAX`).
 pub(crate) const SIZE_MAX: u64 = 4 << 30;
 
-/// nova's data in a GEM object (none yet).
+/// The flags GEM_CREATE accepts.
+const CREATE_FLAGS: u32 =
+    uapi::NOVA_GEM_DOMAIN_VRAM | uapi::NOVA_GEM_DOMAIN_GART | uapi::NOVA_GEM_NO_SHARE;
+
+/// nova's data in a GEM object.
 #[pin_data]
-pub(crate) struct NovaObject {}
+pub(crate) struct NovaObject {
+    /// The VRAM backing the object, if it lives in video memory.
+    vram: Option<VramAlloc>,
+    /// `NOVA_GEM_NO_SHARE` if it was created so.
+    no_share: bool,
+}
+
+impl NovaObject {
+    /// The object's VRAM, if it lives in video memory.
+    pub(crate) fn vram(&self) -> Option<&VramAlloc> {
+        self.vram.as_ref()
+    }
+
+    /// GEM_INFO's flags: the domain and `NOVA_GEM_NO_SHARE`.
+    pub(crate) fn info_flags(&self) -> u32 {
+        let domain = if self.vram.is_some() {
+            uapi::NOVA_GEM_DOMAIN_VRAM
+        } else {
+            uapi::NOVA_GEM_DOMAIN_GART
+        };
+        domain
+            | if self.no_share {
+                uapi::NOVA_GEM_NO_SHARE
+            } else {
+                0
+            }
+    }
+}
+
+/// What a new object is made of.
+pub(crate) struct NewObject {
+    vram: Option<VramAlloc>,
+    no_share: bool,
+}
 
 /// A nova GEM object.
 pub(crate) type Bo = shmem::Object<NovaObject>;
 
 impl gem::DriverObject for NovaObject {
     type Driver = NovaDrmDriver;
-    type Args = ();
+    type Args = NewObject;
 
-    fn new(_dev: &NovaDevice, _size: usize, _args: ()) -> impl PinInit<Self, Error> {
-        try_pin_init!(NovaObject {})
+    fn new(_dev: &NovaDevice, _size: usize, args: NewObject) -> impl PinInit<Self, Error> {
+        try_pin_init!(NovaObject {
+            vram: args.vram,
+            no_share: args.no_share,
+        })
+    }
+
+    /// Counts the object's VRAM in the file that gets a handle to it.
+    fn open(obj: &Bo, file: &NovaFile) -> Result {
+        if let Some(v) = obj.vram() {
+            file.inner()
+                .vram_bytes
+                .fetch_add(v.size(), Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// Uncounts it when the handle goes.
+    fn close(obj: &Bo, file: &NovaFile) {
+        if let Some(v) = obj.vram() {
+            file.inner()
+                .vram_bytes
+                .fetch_sub(v.size(), Ordering::Relaxed);
+        }
+    }
+
+    /// Objects private to a VA space are never exported, nor are objects
+    /// in VRAM: a dma-buf of one would carry its unused shmem pages.
+    fn export(obj: &Bo) -> Result {
+        if obj.no_share || obj.vram.is_some() {
+            return Err(EINVAL);
+        }
+        Ok(())
     }
 }
 
@@ -51,9 +134,41 @@ pub(crate) fn object_size(requested: u64) -> Result<usize> {
     page::page_align(size).ok_or(ENOMEM)
 }
 
-/// Creates an object of `size` bytes (already checked by [`object_size`]).
-pub(crate) fn create(dev: &NovaDevice, size: usize) -> Result<ARef<Bo>> {
-    Bo::new(dev, size, shmem::ObjectConfig::default(), ())
+/// Creates an object of `size` bytes (already checked by [`object_size`])
+/// where GEM_CREATE's `flags` ask; `vram` is the GPU's VRAM, if nova booted
+/// GSP-RM. VRAM without GSP-RM is `ENODEV`; VRAM exhausted is `ENOMEM`
+/// unless system memory was allowed too.
+pub(crate) fn create(
+    dev: &NovaDevice,
+    size: usize,
+    flags: u32,
+    vram: Option<&Arc<Vram>>,
+) -> Result<ARef<Bo>> {
+    if flags & !CREATE_FLAGS != 0 {
+        return Err(EINVAL);
+    }
+    let no_share = flags & uapi::NOVA_GEM_NO_SHARE != 0;
+    let want_vram = flags & uapi::NOVA_GEM_DOMAIN_VRAM != 0;
+    let allow_gart = flags & uapi::NOVA_GEM_DOMAIN_GART != 0 || !want_vram;
+    let mut backing = None;
+    if want_vram {
+        let vram = vram.ok_or(ENODEV)?;
+        let bytes = size as u64;
+        match Vram::alloc(vram, bytes, Vram::alignment_for(bytes)) {
+            Ok(a) => backing = Some(a),
+            Err(e) if !allow_gart => return Err(e),
+            Err(_) => {}
+        }
+    }
+    Bo::new(
+        dev,
+        size,
+        shmem::ObjectConfig::default(),
+        NewObject {
+            vram: backing,
+            no_share,
+        },
+    )
 }
 
 #[kunit_tests(nova_gem_size)]

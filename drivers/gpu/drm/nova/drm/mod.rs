@@ -9,3 +9,4 @@ pub(crate) mod device;
 pub(crate) mod file;
 pub(crate) mod gem;
 pub(crate) mod params;
+pub(crate) mod vm;

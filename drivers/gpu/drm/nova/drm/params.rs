@@ -86,6 +86,46 @@ pub(crate) fn get_param_string(
     Ok(0)
 }
 
+/// `DRM_IOCTL_NOVA_DEVICE_INFO`: what a userspace driver needs to know of
+/// the GPU.
+pub(crate) fn device_info(
+    _dev: &NovaDevice<Registered>,
+    reg: &NovaRegistrationData<'_>,
+    req: &mut uapi::drm_nova_device_info,
+    _file: &NovaFile,
+) -> Result<u32> {
+    if req.pad != 0 || req.reserved.iter().any(|&r| r != 0) {
+        return Err(EINVAL);
+    }
+    let gsp = reg.gsp.as_ref().ok_or(ENODEV)?;
+    let info = &reg.info;
+    let chip = info.id.chip;
+    let classes = chip.classes();
+    let fmt = crate::mmu::format(chip);
+    *req = uapi::drm_nova_device_info {
+        chipset: chip.chipset,
+        architecture: chip.architecture(),
+        device_id: info.device_id.into(),
+        revision: info.id.revision,
+        vram_size: gsp.vram_size,
+        vram_bar_size: info.vram_bar_size,
+        gpc_count: reg.gpu.as_ref().map_or(0, |g| g.gpcs),
+        tpc_count: reg.gpu.as_ref().map_or(0, |g| g.tpcs),
+        va_bits: fmt.va_bits(),
+        page_sizes: (crate::mmu::pt::PAGE_4K | crate::mmu::pt::PAGE_64K | crate::mmu::pt::PAGE_2M)
+            as u32,
+        class_gpfifo: classes.gpfifo,
+        class_copy: classes.copy,
+        class_2d: classes.twod,
+        class_3d: classes.threed,
+        class_compute: classes.compute,
+        class_m2mf: classes.m2mf,
+        pad: 0,
+        reserved: [0; 9],
+    };
+    Ok(0)
+}
+
 #[kunit_tests(nova_params)]
 mod tests {
     use super::*;
@@ -118,6 +158,10 @@ mod tests {
         GspStaticInfo {
             gpu_name,
             vram_size: 24 << 30,
+            fb_regions: [crate::mm::vram::Region { base: 0, size: 0 };
+                crate::mm::vram::MAX_REGIONS],
+            fb_region_count: 0,
+            internal: (0, 0),
         }
     }
 
@@ -163,7 +207,7 @@ mod tests {
         assert!(info.is_some());
         let Some(info) = info else { return };
         let g = gsp();
-        for p in [0u64, 0xb, 0xffff, 1 << 32 | 1, 1 << 32 | 0xa, u64::MAX] {
+        for p in [0u64, 0xc0, 0xffff, 1 << 32 | 1, 1 << 32 | 0xa, u64::MAX] {
             assert_eq!(value(&info, Some(&g), p).err(), Some(EINVAL));
         }
     }

@@ -6,6 +6,10 @@
 
 use core::mem::size_of;
 
+use crate::mm::vram::{
+    Region,
+    MAX_REGIONS, //
+};
 use kernel::{
     prelude::*,
     transmute::AsBytes, //
@@ -217,6 +221,14 @@ pub(crate) struct StaticInfoReply {
     pub(crate) gpu_name: [u8; GPU_NAME_LEN],
     /// Sum of the sizes of the usable framebuffer regions.
     pub(crate) usable_fb: u64,
+    /// The usable regions.
+    pub(crate) regions: [Region; MAX_REGIONS],
+    /// How many of `regions` are valid.
+    pub(crate) region_count: usize,
+    /// `hInternalClient`: GSP-RM's own client.
+    pub(crate) internal_client: u32,
+    /// `hInternalSubdevice`: its subdevice.
+    pub(crate) internal_subdevice: u32,
 }
 
 impl Message for StaticInfoReply {
@@ -238,6 +250,8 @@ impl Message for StaticInfoReply {
         let count = regions.num_fb_regions as usize;
         let regions = regions.fb_region.get(..count).ok_or(EPROTO)?;
         let mut usable_fb: u64 = 0;
+        let mut usable = [Region { base: 0, size: 0 }; MAX_REGIONS];
+        let mut region_count = 0;
         for r in regions {
             if r.limit < r.base
                 || r.reserved != 0
@@ -247,14 +261,20 @@ impl Message for StaticInfoReply {
             {
                 continue;
             }
-            usable_fb = usable_fb
-                .checked_add(r.limit - r.base)
-                .and_then(|s| s.checked_add(1))
-                .ok_or(EPROTO)?;
+            let size = (r.limit - r.base).checked_add(1).ok_or(EPROTO)?;
+            usable_fb = usable_fb.checked_add(size).ok_or(EPROTO)?;
+            if let Some(slot) = usable.get_mut(region_count) {
+                *slot = Region { base: r.base, size };
+                region_count += 1;
+            }
         }
         Ok(Self {
             gpu_name,
             usable_fb,
+            regions: usable,
+            region_count,
+            internal_client: info.h_internal_client,
+            internal_subdevice: info.h_internal_subdevice,
         })
     }
 }

@@ -19,6 +19,7 @@ pub(crate) mod libos;
 mod queue;
 mod regs;
 mod ring;
+pub(crate) mod rm;
 mod sequencer;
 mod shmem;
 
@@ -70,6 +71,20 @@ pub(crate) struct GspStaticInfo {
     pub(crate) gpu_name: [u8; commands::GPU_NAME_LEN],
     /// Total usable framebuffer memory in bytes.
     pub(crate) vram_size: u64,
+    /// The usable framebuffer regions, `fb_region_count` of them.
+    pub(crate) fb_regions: [crate::mm::vram::Region; crate::mm::vram::MAX_REGIONS],
+    /// How many of `fb_regions` are valid.
+    pub(crate) fb_region_count: usize,
+    /// GSP-RM's internal client and subdevice, which answer the controls
+    /// on the GPU's configuration.
+    pub(crate) internal: (u32, u32),
+}
+
+impl GspStaticInfo {
+    /// The usable framebuffer regions.
+    pub(crate) fn regions(&self) -> &[crate::mm::vram::Region] {
+        self.fb_regions.get(..self.fb_region_count).unwrap_or(&[])
+    }
 }
 
 impl GspStaticInfo {
@@ -181,6 +196,9 @@ fn start_rm_steps(
     let info = GspStaticInfo {
         gpu_name: reply.gpu_name,
         vram_size: reply.usable_fb,
+        fb_regions: reply.regions,
+        fb_region_count: reply.region_count,
+        internal: (reply.internal_client, reply.internal_subdevice),
     };
     dev_info!(
         dev,

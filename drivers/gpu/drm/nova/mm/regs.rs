@@ -62,3 +62,24 @@ register! {
         19:0 adr;
     }
 }
+
+register! {
+    /// Where the PRAMIN window points (Turing to Ada): BASE is the address
+    /// in 64 KiB units, TARGET 0 video memory (open-gpu-doc
+    /// `manuals/turing/tu104/dev_ram.ref.txt` for `NV_PRAMIN`; the fields
+    /// from the published `maxwell/gm107/dev_bus.h`).
+    pub(crate) NV_PBUS_BAR0_WINDOW(u32) @ 0x00001700 {
+        25:24 target;
+        23:0 base;
+    }
+
+    /// Where the PRAMIN window points (Hopper, Blackwell): BASE in 64 KiB
+    /// units, video memory only (published `hopper/gh100/pri_nv_xal_ep.h`).
+    pub(crate) NV_XAL_EP_BAR0_WINDOW(u32) @ 0x0010fd40 {
+        21:0 base;
+    }
+
+    /// The PRAMIN window: 1 MiB of memory at the base the window register
+    /// selects, 32 bits at a time (`NV_PRAMIN` 0x7fffff:0x700000).
+    pub(crate) NV_PRAMIN(u32)[0x40000] @ 0x00700000 {}
+}

@@ -31,10 +31,6 @@ mod wpr_meta;
 pub(crate) use libos::*;
 pub(crate) use queue::*;
 pub(crate) use registry::*;
-#[allow(
-    unused_imports,
-    reason = "the RM object RPCs are for the RM object layer, which comes next"
-)]
 pub(crate) use rm::*;
 pub(crate) use rpc::*;
 pub(crate) use sequencer::*;

@@ -109,3 +109,187 @@ fw_struct! {
 }
 
 const _: () = assert!(size_of::<RpcFree>() == 0x10);
+
+/// `NV01_ROOT`: an RM client.
+pub(crate) const NV01_ROOT: u32 = 0x0000;
+/// `NV01_DEVICE_0`: a device under a client.
+pub(crate) const NV01_DEVICE_0: u32 = 0x0080;
+/// `NV20_SUBDEVICE_0`: a subdevice (one GPU) under a device.
+pub(crate) const NV20_SUBDEVICE_0: u32 = 0x2080;
+/// `FERMI_VASPACE_A`: a GPU virtual address space under a device.
+pub(crate) const FERMI_VASPACE_A: u32 = 0x90f1;
+
+/// `NV0080_CTRL_CMD_DMA_SET_PAGE_DIRECTORY`: tells RM where the root page
+/// directory of an externally owned VA space is (`ctrl0080dma.h`).
+pub(crate) const NV0080_CTRL_CMD_DMA_SET_PAGE_DIRECTORY: u32 = 0x0080_1813;
+/// `NV0080_CTRL_CMD_DMA_UNSET_PAGE_DIRECTORY`: makes RM forget it.
+pub(crate) const NV0080_CTRL_CMD_DMA_UNSET_PAGE_DIRECTORY: u32 = 0x0080_1814;
+
+/// `NV_VASPACE_ALLOCATION_FLAGS_IS_EXTERNALLY_OWNED` (`nvos.h`): the client
+/// owns the page tables of the VA space.
+pub(crate) const NV_VASPACE_ALLOCATION_FLAGS_IS_EXTERNALLY_OWNED: u32 = 1 << 3;
+
+/// Length of `processName` in `NV0000_ALLOC_PARAMETERS`.
+pub(crate) const NV_PROC_NAME_MAX_LENGTH: usize = 100;
+
+fw_struct! {
+    /// `NV0000_ALLOC_PARAMETERS` of r570 (`class/cl0000.h`; nouveau
+    /// `rm/r570/nvrm/client.h`): the parameters of an `NV01_ROOT` client.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Zeroable)]
+    pub(crate) struct Nv0000AllocParameters {
+        /// `hClient`: the client's own handle.
+        pub(crate) h_client: Handle,
+        /// `processID`.
+        pub(crate) process_id: u32,
+        /// `processName`.
+        pub(crate) process_name: [u8; NV_PROC_NAME_MAX_LENGTH],
+        /// Padding before the next `u64`.
+        pub(crate) pad0: [u8; 4],
+        /// `pOsPidInfo`.
+        pub(crate) p_os_pid_info: u64,
+    }
+}
+
+const _: () = assert!(size_of::<Nv0000AllocParameters>() == 120);
+const _: () = assert!(offset_of!(Nv0000AllocParameters, p_os_pid_info) == 112);
+
+fw_struct! {
+    /// `NV0080_ALLOC_PARAMETERS` (`class/cl0080.h`): the parameters of an
+    /// `NV01_DEVICE_0`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Zeroable)]
+    pub(crate) struct Nv0080AllocParameters {
+        /// `deviceId`.
+        pub(crate) device_id: u32,
+        /// `hClientShare`.
+        pub(crate) h_client_share: Handle,
+        /// `hTargetClient`.
+        pub(crate) h_target_client: Handle,
+        /// `hTargetDevice`.
+        pub(crate) h_target_device: Handle,
+        /// `flags`.
+        pub(crate) flags: u32,
+        /// Padding before the next `u64`.
+        pub(crate) pad0: u32,
+        /// `vaSpaceSize`.
+        pub(crate) va_space_size: u64,
+        /// `vaStartInternal`.
+        pub(crate) va_start_internal: u64,
+        /// `vaLimitInternal`.
+        pub(crate) va_limit_internal: u64,
+        /// `vaMode`.
+        pub(crate) va_mode: u32,
+        /// Padding to the size of the structure.
+        pub(crate) pad1: u32,
+    }
+}
+
+const _: () = assert!(size_of::<Nv0080AllocParameters>() == 56);
+const _: () = assert!(offset_of!(Nv0080AllocParameters, va_space_size) == 24);
+const _: () = assert!(offset_of!(Nv0080AllocParameters, va_mode) == 48);
+
+fw_struct! {
+    /// `NV2080_ALLOC_PARAMETERS` (`class/cl2080.h`): the parameters of an
+    /// `NV20_SUBDEVICE_0`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Zeroable)]
+    pub(crate) struct Nv2080AllocParameters {
+        /// `subDeviceId`.
+        pub(crate) sub_device_id: u32,
+    }
+}
+
+const _: () = assert!(size_of::<Nv2080AllocParameters>() == 4);
+
+fw_struct! {
+    /// `NV_VASPACE_ALLOCATION_PARAMETERS` (`nvos.h`): the parameters of a
+    /// `FERMI_VASPACE_A`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Zeroable)]
+    pub(crate) struct NvVaspaceAllocationParameters {
+        /// `index` (0: a new VA space).
+        pub(crate) index: u32,
+        /// `flags` (`NV_VASPACE_ALLOCATION_FLAGS_*`).
+        pub(crate) flags: u32,
+        /// `vaSize` (0: RM's default).
+        pub(crate) va_size: u64,
+        /// `vaStartInternal`.
+        pub(crate) va_start_internal: u64,
+        /// `vaLimitInternal`.
+        pub(crate) va_limit_internal: u64,
+        /// `bigPageSize` (0: RM's default, 64 KiB).
+        pub(crate) big_page_size: u32,
+        /// Padding before the next `u64`.
+        pub(crate) pad0: u32,
+        /// `vaBase`.
+        pub(crate) va_base: u64,
+    }
+}
+
+const _: () = assert!(size_of::<NvVaspaceAllocationParameters>() == 48);
+const _: () = assert!(offset_of!(NvVaspaceAllocationParameters, big_page_size) == 32);
+const _: () = assert!(offset_of!(NvVaspaceAllocationParameters, va_base) == 40);
+
+fw_struct! {
+    /// `NV0080_CTRL_DMA_SET_PAGE_DIRECTORY_PARAMS` (`ctrl0080dma.h`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Zeroable)]
+    pub(crate) struct Nv0080CtrlDmaSetPageDirectoryParams {
+        /// `physAddress`: the root page directory.
+        pub(crate) phys_address: u64,
+        /// `numEntries`: entries of the root directory.
+        pub(crate) num_entries: u32,
+        /// `flags`: APERTURE 1:0 (0 video memory), ALL_CHANNELS 3, ...
+        pub(crate) flags: u32,
+        /// `hVASpace`: the VA space.
+        pub(crate) h_va_space: Handle,
+        /// `chId`.
+        pub(crate) ch_id: u32,
+        /// `subDeviceId` (ID + 1, 0 for all).
+        pub(crate) sub_device_id: u32,
+        /// `pasid`.
+        pub(crate) pasid: u32,
+    }
+}
+
+const _: () = assert!(size_of::<Nv0080CtrlDmaSetPageDirectoryParams>() == 32);
+const _: () = assert!(offset_of!(Nv0080CtrlDmaSetPageDirectoryParams, h_va_space) == 16);
+
+fw_struct! {
+    /// `NV0080_CTRL_DMA_UNSET_PAGE_DIRECTORY_PARAMS` (`ctrl0080dma.h`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Zeroable)]
+    pub(crate) struct Nv0080CtrlDmaUnsetPageDirectoryParams {
+        /// `hVASpace`: the VA space.
+        pub(crate) h_va_space: Handle,
+        /// `subDeviceId`.
+        pub(crate) sub_device_id: u32,
+    }
+}
+
+const _: () = assert!(size_of::<Nv0080CtrlDmaUnsetPageDirectoryParams>() == 8);
+
+/// `NV2080_CTRL_CMD_GPU_GET_FERMI_GPC_INFO` (`ctrl2080gpu.h`): the mask of
+/// enabled GPCs, asked of GSP-RM's internal subdevice (nouveau
+/// `rm/r570/gr.c`).
+pub(crate) const NV2080_CTRL_CMD_GPU_GET_FERMI_GPC_INFO: u32 = 0x2080_0137;
+/// `NV2080_CTRL_CMD_GPU_GET_FERMI_TPC_INFO`: the mask of enabled TPCs of
+/// one GPC.
+pub(crate) const NV2080_CTRL_CMD_GPU_GET_FERMI_TPC_INFO: u32 = 0x2080_0138;
+
+fw_struct! {
+    /// `NV2080_CTRL_GPU_GET_FERMI_GPC_INFO_PARAMS`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Zeroable)]
+    pub(crate) struct Nv2080CtrlGpuGetFermiGpcInfoParams {
+        /// `gpcMask`: out, the enabled GPCs.
+        pub(crate) gpc_mask: u32,
+    }
+}
+
+fw_struct! {
+    /// `NV2080_CTRL_GPU_GET_FERMI_TPC_INFO_PARAMS`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Zeroable)]
+    pub(crate) struct Nv2080CtrlGpuGetFermiTpcInfoParams {
+        /// `gpcId`: in, the GPC.
+        pub(crate) gpc_id: u32,
+        /// `tpcMask`: out, its enabled TPCs.
+        pub(crate) tpc_mask: u32,
+    }
+}
+
+const _: () = assert!(size_of::<Nv2080CtrlGpuGetFermiTpcInfoParams>() == 8);
