@@ -1246,4 +1246,102 @@ mod tests {
         let order: Vec<u32> = free_tree(c, 1).into_iter().map(|(h, _)| h).collect();
         assert_eq!(order, [4, 3, 2, 1]);
     }
+
+    fn control(o: &mut Objects, t: &Trace, hc: u32, ho: u32, cmd: u32, p: &[u8]) -> (u32, Vec<u8>) {
+        let mut m = vec![0u8; abi::CONTROL_HDR];
+        for (i, v) in [hc, ho, cmd, 0xffff_ffff, p.len() as u32]
+            .iter()
+            .enumerate()
+        {
+            m[4 * i..4 * i + 4].copy_from_slice(&v.to_le_bytes());
+        }
+        m.extend_from_slice(p);
+        let (res, r) = o.handle(abi::GSP_RM_CONTROL, &m, t);
+        assert_eq!(res, 0);
+        (
+            Fields(&r).u32(abi::CONTROL_STATUS),
+            r[abi::CONTROL_HDR..].to_vec(),
+        )
+    }
+
+    /// Hopper and GB20x channels (no boot of theirs in the test rig yet):
+    /// their classes, RAMFC's GP_BASE words (18/19; 36/37 on GB20x,
+    /// `gb100/dev_ram.h`), PAGE_DIR_BASE without USE_VER2_PT_FORMAT (ver3),
+    /// and GB20x's token bit 30.
+    #[test]
+    fn hopper_and_gb20x_channels() {
+        for (name, gpfifo, ce, words, token) in [
+            ("gh100", 0xc86f, 0xc8b5, (18u64, 19u64), 0x1_0001),
+            ("gb202", 0xca6f, 0xcab5, (36, 37), 0x4001_0001),
+        ] {
+            let t = Trace::memory(true);
+            let vram = crate::vram::Vram::new(64 << 20);
+            let mem = Memory {
+                vram: vram.clone(),
+                dma: crate::dma::DmaSpace::new(t.clone()),
+            };
+            let mut o = Objects::new(chip(name)).with_memory(mem.clone());
+            assert_eq!(alloc(&mut o, &t, 1, 1, 1, 0, &[]), 0);
+            assert_eq!(alloc(&mut o, &t, 1, 1, 2, 0x80, &[0; 0x38]), 0);
+            let mut vas = [0u8; 0x30];
+            vas[4] = 8;
+            assert_eq!(alloc(&mut o, &t, 1, 2, 3, 0x90f1, &vas), 0);
+            let mut pd = [0u8; 0x20];
+            pd[0..8].copy_from_slice(&0x10_0000u64.to_le_bytes());
+            pd[8] = 2;
+            pd[0x10..0x14].copy_from_slice(&3u32.to_le_bytes());
+            assert_eq!(control(&mut o, &t, 1, 2, 0x80_1813, &pd).0, 0, "{name}");
+            let mut p = vec![0u8; channel::CHANNEL_PARAMS];
+            let mut put = |at: usize, v: u64, n: usize| {
+                p[at..at + n].copy_from_slice(&v.to_le_bytes()[..n]);
+            };
+            put(0x08, 0x20_0000_1000, 8);
+            put(0x10, 64, 4);
+            put(0x14, (1 << 8) | (1 << 21), 4);
+            put(0x1c, 3, 4);
+            put(0x80, 9, 4);
+            for (at, base, size) in [
+                (0x90, 0x20_0000, 0x1000),
+                (0xa8, 0x20_1000, 0x200),
+                (0xc0, 0x20_0000, 0x200),
+                (0xd8, 0x20_2000, 0x1000),
+            ] {
+                put(at, base, 8);
+                put(at + 8, size, 8);
+                put(at + 16, 2, 4);
+            }
+            assert_eq!(
+                alloc(&mut o, &t, 1, 2, 4, gpfifo, &p),
+                0,
+                "{name}: {:?}",
+                t.lines()
+            );
+            assert_eq!(
+                alloc(&mut o, &t, 1, 2, 5, 0xc56f, &p),
+                status::INVALID_CLASS
+            );
+            let rd = |word: u64| {
+                let mut b = [0u8; 4];
+                mem.read(crate::mmu::PhysAddr::vram(0x20_0000 + word * 4), &mut b)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                u32::from_le_bytes(b)
+            };
+            assert_eq!(rd(words.0), 0x1000, "{name}");
+            assert_eq!(rd(words.1), 0x20 | (6 << 16), "{name}");
+            assert_eq!(rd(128), 0x10_0000 | (1 << 11), "{name}: ver3, no VER2 bit");
+            let mut b = [0u8; 4];
+            b[0] = 9;
+            assert_eq!(control(&mut o, &t, 1, 4, 0xa06f_0104, &b).0, 0);
+            let (st, r) = control(&mut o, &t, 1, 4, 0xc36f_0108, &[0; 4]);
+            assert_eq!((st, Fields(&r).u32(0)), (0, token), "{name}");
+            let mut c = [0u8; 8];
+            c[0] = 1;
+            c[4] = 9;
+            assert_eq!(alloc(&mut o, &t, 1, 4, 6, ce, &c), 0, "{name}");
+            // The usermode class takes Hopper's two-byte parameters.
+            assert_eq!(alloc(&mut o, &t, 1, 2, 7, 0x2080, &[0; 4]), 0);
+            let um = abi::class::for_arch(chip(name).arch).usermode;
+            assert_eq!(alloc(&mut o, &t, 1, 7, 8, um, &[0; 2]), 0, "{name}");
+        }
+    }
 }
