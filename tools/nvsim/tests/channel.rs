@@ -845,7 +845,7 @@ fn channel_objects_and_their_refusals() {
 }
 
 #[test]
-fn engines_and_fault_method_buffer_size_on_the_internal_subdevice() {
+fn engines_and_fault_method_buffer_size() {
     let mut g = Gsp::boot("ga102");
     let (result, si) = g.rpc(GET_GSP_STATIC_INFO, &[0u8; 0x678]);
     assert_eq!(result, OK);
@@ -877,6 +877,20 @@ fn engines_and_fault_method_buffer_size_on_the_internal_subdevice() {
     );
     let (st, p) = g.control_reply(hc, hs, GET_FAULT_METHOD_BUFFER_SIZE, &[0; 4]);
     assert_eq!((st, get(&p, 0)), (OK, 0x1000));
+    // NV2080_CTRL_GPU_GET_ENGINES_V2_PARAMS: engineCount, engineList[0x54]
+    // (NV2080_ENGINE_TYPE_LAST of r570.144): 340 bytes; on the driver's
+    // own subdevice too.
+    g.client_device(CLIENT);
+    let (st, p) = g.control_reply(CLIENT, SUBDEVICE, 0x2080_0170, &[0; 340]);
+    assert_eq!(st, OK);
+    let list: Vec<u32> = (0..get(&p, 0) as usize)
+        .map(|i| get(&p, 4 + 4 * i))
+        .collect();
+    assert_eq!(list, [GR0, COPY0, COPY0 + 1, COPY0 + 2]);
+    assert_eq!(
+        g.control(CLIENT, SUBDEVICE, 0x2080_0170, &[0; 212]),
+        INVALID_PARAM_STRUCT
+    );
     g.done();
 }
 

@@ -145,6 +145,13 @@ pub mod ctrl {
     pub const FIFO_GET_DEVICE_INFO_TABLE: u32 = 0x2080_1112;
     /// `NV2080_CTRL_CMD_CE_GET_FAULT_METHOD_BUFFER_SIZE`.
     pub const CE_GET_FAULT_METHOD_BUFFER_SIZE: u32 = 0x2080_2a08;
+    /// `NV2080_CTRL_CMD_GPU_GET_ENGINES_V2`.
+    pub const GPU_GET_ENGINES_V2: u32 = 0x2080_0170;
+    /// Size of `NV2080_CTRL_GPU_GET_ENGINES_V2_PARAMS`: engineCount,
+    /// engineList[NV2080_GPU_MAX_ENGINES_LIST_SIZE], which "must match
+    /// NV2080_ENGINE_TYPE_LAST" (`ctrl2080gpu.h`), 0x54 in r570.144
+    /// (nouveau `rm/r570/nvrm/engine.h`).
+    pub const GET_ENGINES_V2_SIZE: usize = 4 + 0x54 * 4;
     /// `NV2080_CTRL_CMD_INTERNAL_INTR_GET_KERNEL_TABLE`.
     pub const INTERNAL_INTR_GET_KERNEL_TABLE: u32 = 0x2080_0a5c;
     /// `NV2080_CTRL_INTERNAL_INTR_MAX_TABLE_SIZE`.
@@ -187,6 +194,7 @@ pub mod ctrl {
             FIFO_GET_DEVICE_INFO_TABLE => "NV2080_CTRL_CMD_FIFO_GET_DEVICE_INFO_TABLE",
             CE_GET_FAULT_METHOD_BUFFER_SIZE => "NV2080_CTRL_CMD_CE_GET_FAULT_METHOD_BUFFER_SIZE",
             INTERNAL_INTR_GET_KERNEL_TABLE => "NV2080_CTRL_CMD_INTERNAL_INTR_GET_KERNEL_TABLE",
+            GPU_GET_ENGINES_V2 => "NV2080_CTRL_CMD_GPU_GET_ENGINES_V2",
             _ => return None,
         })
     }
@@ -571,6 +579,21 @@ pub fn device_info_table(p: &mut [u8]) -> String {
         p[at + 84..at + 84 + nb.len().min(15)].copy_from_slice(&nb[..nb.len().min(15)]);
     }
     format!(" ({n} engines from index {base})")
+}
+
+/// The answer to `NV2080_CTRL_CMD_GPU_GET_ENGINES_V2` (0x20800170) into
+/// `p` (of [`ctrl::GET_ENGINES_V2_SIZE`] bytes): the engines of the device
+/// info table, as `NV2080_ENGINE_TYPE_*`.
+pub fn get_engines_v2(p: &mut [u8]) -> String {
+    p.fill(0);
+    let engines: Vec<u32> = std::iter::once(ENGINE_GR0)
+        .chain(ENGINE_COPY0..ENGINE_COPY0 + COPY_ENGINES)
+        .collect();
+    p[0..4].copy_from_slice(&(engines.len() as u32).to_le_bytes());
+    for (i, e) in engines.iter().enumerate() {
+        p[4 + 4 * i..8 + 4 * i].copy_from_slice(&e.to_le_bytes());
+    }
+    format!(" ({} engines)", engines.len())
 }
 
 /// `MC_ENGINE_IDX_GSP` (nouveau `rm/r570/nvrm/engine.h`).

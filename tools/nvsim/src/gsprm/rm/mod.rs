@@ -964,6 +964,9 @@ impl Objects {
             (Internal::Subdevice, channel::ctrl::INTERNAL_INTR_GET_KERNEL_TABLE) => {
                 channel::ctrl::INTR_TABLE_SIZE
             }
+            (Internal::Subdevice, channel::ctrl::GPU_GET_ENGINES_V2) => {
+                channel::ctrl::GET_ENGINES_V2_SIZE
+            }
             (
                 Internal::Channel,
                 channel::ctrl::A06F_BIND
@@ -1013,6 +1016,7 @@ impl Objects {
         match cmd {
             channel::ctrl::FIFO_GET_DEVICE_INFO_TABLE => Ok(channel::device_info_table(p)),
             channel::ctrl::INTERNAL_INTR_GET_KERNEL_TABLE => Ok(channel::intr_get_kernel_table(p)),
+            channel::ctrl::GPU_GET_ENGINES_V2 => Ok(channel::get_engines_v2(p)),
             channel::ctrl::CE_GET_FAULT_METHOD_BUFFER_SIZE => {
                 put32(p, 0, channel::FAULT_METHOD_BUFFER_SIZE);
                 Ok(format!(" (size {:#x})", channel::FAULT_METHOD_BUFFER_SIZE))
