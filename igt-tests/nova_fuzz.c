@@ -68,8 +68,10 @@
  *    still works at the end of each subtest.
  *
  * Memory: a GEM mapping pins the whole object, so only objects of at most
- * SMALL_PAGES pages are ever mapped; large and huge objects are created and
- * closed without being mapped.
+ * SMALL_PAGES pages are ever mapped; a VM_BIND of an object in system
+ * memory pins it whole too, so only those of at most BIND_GART_MAX bytes
+ * are bound (VRAM objects of any size); large and huge objects are
+ * created and closed without being mapped.
  */
 
 #include <dirent.h>
@@ -120,6 +122,12 @@ struct drm_gem_change_handle {
 #define MAX_OBJS		48
 /* Largest object that is ever mapped (a mapping pins all its pages). */
 #define SMALL_PAGES		16
+/*
+ * Largest object in system memory that is ever bound: a binding of any
+ * part of it pins all its pages too (its scatter list), and four workers
+ * of a 2 GiB guest must not run it out of memory.
+ */
+#define BIND_GART_MAX		(2ull << 20)
 /* Closed handles remembered to be used again. */
 #define MAX_STALE		16
 /* Nova's ioctls, DRM_NOVA_GETPARAM to DRM_NOVA_VM_BIND. */
@@ -785,6 +793,13 @@ static bool obj_small(const struct obj *o)
 {
 	return o->size <= SMALL_PAGES * page_size &&
 	       (o->flags & NOVA_GEM_DOMAINS) == NOVA_GEM_DOMAIN_GART;
+}
+
+/* Whether VM_BIND may map the object (see BIND_GART_MAX). */
+static bool obj_bindable(const struct obj *o)
+{
+	return (o->flags & NOVA_GEM_DOMAINS) == NOVA_GEM_DOMAIN_VRAM ||
+	       o->size <= BIND_GART_MAX;
 }
 
 /* A live object (index), or -1 if there is none. */
@@ -2138,6 +2153,10 @@ static void gen_plain_op(struct fuzzer *f, bool scratch,
 				     rnd_below(r, 1000);
 		else
 			op->handle = pick_handle(f, 85, &idx);
+		if (idx >= 0 && !obj_bindable(&f->objs[idx])) {
+			op->handle = pick_unknown_handle(f);
+			idx = -1;
+		}
 		if (idx >= 0)
 			osize = f->objs[idx].size;
 	} else if (rnd_pct(r, 4)) {
@@ -2360,7 +2379,7 @@ static void op_vm_sparse(struct fuzzer *f)
 		uint64_t room, osize;
 
 		idx = pick_obj(f);
-		if (i < 0 || idx < 0)
+		if (i < 0 || idx < 0 || !obj_bindable(&f->objs[idx]))
 			return;
 		what = "object mapped in a sparse region";
 		osize = f->objs[idx].size;
@@ -3938,6 +3957,10 @@ static void xf_cross_handle(struct xf *x, int a, int b)
 		};
 		unsigned int want = !have_gsp ? RS_ENODEV | RS_ENOENT :
 				    i >= 0 ? RS_OK | RS_ENOMEM : RS_ENOENT;
+
+		/* A binding pins a system memory object whole. */
+		if (i >= 0 && !obj_bindable(&x->obj[fb->h[i].obj]))
+			break;
 
 		begin(f, "file %d's handle %u: VM_BIND MAP on file %d (%s "
 		      "there)", a, h, b, i >= 0 ? "live" : "unknown");
