@@ -41,9 +41,14 @@ options:
                                        truncated to 0x100 bytes
                         bad-checksum   GSP-RM's first message of the boot
                                        has a wrong checksum
+                        mmu-fault      every copy-engine transfer faults on
+                                       its destination (RC_TRIGGERED)
+                        ce-hang        the copy engine never completes a
+                                       LAUNCH_DMA (the channel waits)
                         remove-at=STEP the device disappears (BAR reads all
                                        ones, DMA stops) at STEP: fwsec,
-                                       booter-load, init-done, static-info
+                                       booter-load, init-done, static-info,
+                                       doorbell
                       may be given several times
   --fault-boots N     faults without :always apply to the first N GSP boots
                       (default 1; a boot is counted when booter_load starts

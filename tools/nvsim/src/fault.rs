@@ -20,14 +20,17 @@ pub enum Step {
     InitDone,
     /// When GSP-RM receives GET_GSP_STATIC_INFO.
     StaticInfo,
+    /// When the driver rings a channel's doorbell (work in flight).
+    Doorbell,
 }
 
 impl Step {
-    const ALL: [(&'static str, Step); 4] = [
+    const ALL: [(&'static str, Step); 5] = [
         ("fwsec", Step::Fwsec),
         ("booter-load", Step::BooterLoad),
         ("init-done", Step::InitDone),
         ("static-info", Step::StaticInfo),
+        ("doorbell", Step::Doorbell),
     ];
 
     /// The name used on the command line.
@@ -53,6 +56,12 @@ pub enum FaultKind {
     BadChecksum,
     /// The device disappears at a step.
     RemoveAt(Step),
+    /// Every copy-engine transfer faults on its destination (an MMU fault
+    /// as for an unmapped page): the channel stops, GSP-RM reports it.
+    MmuFault,
+    /// The copy engine never completes a LAUNCH_DMA: the channel waits
+    /// at it for ever, GP_GET stays, no semaphore, no event.
+    CeHang,
 }
 
 impl fmt::Display for FaultKind {
@@ -63,6 +72,8 @@ impl fmt::Display for FaultKind {
             FaultKind::BadReply => write!(f, "bad-reply"),
             FaultKind::BadChecksum => write!(f, "bad-checksum"),
             FaultKind::RemoveAt(s) => write!(f, "remove-at={}", s.name()),
+            FaultKind::MmuFault => write!(f, "mmu-fault"),
+            FaultKind::CeHang => write!(f, "ce-hang"),
         }
     }
 }
@@ -88,6 +99,8 @@ impl Fault {
             "no-init-done" => FaultKind::NoInitDone,
             "bad-reply" => FaultKind::BadReply,
             "bad-checksum" => FaultKind::BadChecksum,
+            "mmu-fault" => FaultKind::MmuFault,
+            "ce-hang" => FaultKind::CeHang,
             k => match k.strip_prefix("remove-at=") {
                 Some(step) => FaultKind::RemoveAt(
                     Step::ALL
@@ -105,7 +118,7 @@ impl Fault {
                 None => {
                     return Err(format!(
                         "--fault: unknown kind {k:?} (known: gsp-inactive, no-init-done, \
-                         bad-reply, bad-checksum, remove-at=STEP)"
+                         bad-reply, bad-checksum, mmu-fault, ce-hang, remove-at=STEP)"
                     ))
                 }
             },
@@ -179,6 +192,18 @@ mod tests {
             Ok((FaultKind::RemoveAt(Step::StaticInfo), true))
         );
         assert!(Fault::parse("remove-at=nowhere").is_err());
+        assert_eq!(
+            Fault::parse("remove-at=doorbell").map(|f| f.kind),
+            Ok(FaultKind::RemoveAt(Step::Doorbell))
+        );
+        assert_eq!(
+            Fault::parse("ce-hang").map(|f| f.kind),
+            Ok(FaultKind::CeHang)
+        );
+        assert_eq!(
+            Fault::parse("mmu-fault").map(|f| f.kind),
+            Ok(FaultKind::MmuFault)
+        );
         assert!(Fault::parse("explode").is_err());
     }
 

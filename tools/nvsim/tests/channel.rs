@@ -240,7 +240,11 @@ impl Chan {
     /// destination and semaphore pages), and those channels allocated,
     /// bound, scheduled, with their copy-engine objects and tokens.
     fn new(chip: &str, channels: u64) -> Chan {
-        let mut g = Gsp::boot(chip);
+        Self::booted(Gsp::boot(chip), channels)
+    }
+
+    /// The same on a booted GPU.
+    fn booted(mut g: Gsp, channels: u64) -> Chan {
         g.client_device(CLIENT);
         assert_eq!(
             g.alloc(
@@ -1041,5 +1045,76 @@ fn a_channel_denied_physical_mode_refuses_a_physical_copy() {
     assert_eq!(ev.len(), 1, "{:?}", c.g.r.trace.lines());
     assert_eq!(rc_fields(&ev[0].1).2, 39);
     assert_eq!(c.g.logged("CHANNEL_DENY_PHYSICAL_MODE_CE"), 1);
+    c.g.done();
+}
+
+fn faulty(chip: &str, kind: &str) -> Gsp {
+    let f = nvsim::fault::Fault::parse(kind).expect("fault");
+    Gsp::boot_with_faults(chip, nvsim::fault::Faults::new(vec![f], 1))
+}
+
+/// A copy of 0x100 bytes from the source to the destination page of
+/// channel `n`, with a one-word semaphore release of `payload`.
+fn copy_with_semaphore(n: u64, payload: u32) -> Vec<u32> {
+    let (src, dst, sem) = (va(n, SRC_VA), va(n, DST_VA), va(n, SEM_VA));
+    let mut pb = Vec::new();
+    set_object(&mut pb);
+    inc(
+        &mut pb,
+        CE_SUBCH,
+        0x240,
+        &[(sem >> 32) as u32, sem as u32, payload],
+    );
+    inc(
+        &mut pb,
+        CE_SUBCH,
+        0x400,
+        &[
+            (src >> 32) as u32,
+            src as u32,
+            (dst >> 32) as u32,
+            dst as u32,
+        ],
+    );
+    inc(&mut pb, CE_SUBCH, 0x418, &[0x100, 1]);
+    inc(&mut pb, CE_SUBCH, 0x300, &[LAUNCH_COPY | SEM_ONE_WORD]);
+    pb
+}
+
+#[test]
+fn fault_mmu_fault_stops_every_copy() {
+    let mut c = Chan::booted(faulty("ga102", "mmu-fault"), 1);
+    c.submit(0, &copy_with_semaphore(0, 7));
+    let ev = c.events();
+    let f: Vec<u32> = ev.iter().map(|e| e.0).collect();
+    assert_eq!(f, [MMU_FAULT_QUEUED, RC_TRIGGERED]);
+    let (engine, chid, ty, addr, fault) = rc_fields(&ev[1].1);
+    assert_eq!((engine, chid, ty, addr, fault), (COPY0, 1, 31, DST_VA, 2));
+    assert_eq!(c.rd32(layout(0).sem), 0, "no semaphore");
+    assert_eq!(c.g.logged("fault mmu-fault: COPY0's write at VA"), 1);
+    c.g.done();
+}
+
+#[test]
+fn fault_ce_hang_leaves_the_channel_waiting() {
+    let mut c = Chan::booted(faulty("ga102", "ce-hang"), 1);
+    c.submit(0, &copy_with_semaphore(0, 7));
+    c.g.r.wr(DOORBELL, c.token[0]);
+    assert_eq!(c.gp_get(0), 0);
+    assert_eq!(c.rd32(layout(0).sem), 0);
+    assert!(c.events().is_empty());
+    assert!(c.exec(0).waiting.is_some());
+    assert_eq!(c.g.logged("fault ce-hang: the copy engine never completes"), 1);
+    c.g.done();
+}
+
+#[test]
+fn fault_remove_at_doorbell_loses_the_device_with_work_in_flight() {
+    let mut c = Chan::booted(faulty("ga102", "remove-at=doorbell"), 1);
+    c.submit(0, &copy_with_semaphore(0, 7));
+    // The device is gone: BAR0 reads all ones, the work never ran.
+    assert_eq!(c.g.r.rd(0), 0xffff_ffff);
+    assert_eq!(c.rd32(layout(0).sem), 0);
+    assert_eq!(c.g.logged("fault remove-at=doorbell"), 1);
     c.g.done();
 }

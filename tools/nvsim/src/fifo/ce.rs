@@ -42,8 +42,9 @@
 use super::pbdma::{Ctx, Space, Step};
 use super::rc::ChannelError;
 use super::timestamp;
+use crate::fault::FaultKind;
 use crate::gsprm::rm::channel::Channel;
-use crate::mmu::{AccessError, Aperture, PhysAddr};
+use crate::mmu::{Access, AccessError, Aperture, Fault, FaultType, PhysAddr};
 
 /// Bytes moved per step of a long line.
 const CHUNK: u64 = 1 << 20;
@@ -67,7 +68,19 @@ pub fn method(
         0x248 => r.sem_payload = data,
         0x260 => r.src_phys = data,
         0x264 => r.dst_phys = data,
-        0x300 => return launch(ch, cx, space, n, data).map(|()| Step::Next),
+        0x300 => {
+            if cx.faults.active(FaultKind::CeHang) {
+                cx.mmu.log_once("fault ce-hang".into(), || {
+                    "fault ce-hang: the copy engine never completes LAUNCH_DMA; the channel \
+                     waits"
+                        .into()
+                });
+                return Ok(Step::Wait(
+                    "fault ce-hang: LAUNCH_DMA never completes".into(),
+                ));
+            }
+            return launch(ch, cx, space, n, data).map(|()| Step::Next);
+        }
         0x400 => r.offset_in = (r.offset_in & 0xffff_ffff) | upper(data),
         0x404 => r.offset_in = (r.offset_in & !0xffff_ffff) | u64::from(data),
         0x408 => r.offset_out = (r.offset_out & 0xffff_ffff) | upper(data),
@@ -245,6 +258,22 @@ fn launch(
                     "LAUNCH_DMA {d:#x}: a BLOCKLINEAR layout (SRC/DST_MEMORY_LAYOUT 0) is not \
                      modelled by nvsim"
                 ),
+            ));
+        }
+        if cx.faults.active(FaultKind::MmuFault) {
+            cx.trace.log(format!(
+                "fault mmu-fault: COPY{n}'s write at VA {:#x} faults",
+                r.offset_out
+            ));
+            return Err(ChannelError::mmu(
+                Fault {
+                    kind: FaultType::Pte,
+                    access: Access::Write,
+                    va: r.offset_out,
+                    at: None,
+                    reason: "fault mmu-fault: injected".into(),
+                },
+                format!("COPY{n} write at VA {:#x}", r.offset_out),
             ));
         }
         let src = side(

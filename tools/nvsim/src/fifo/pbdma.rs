@@ -72,6 +72,8 @@ pub struct Ctx<'a> {
     pub arch: Arch,
     /// The chip's copy-engine class.
     pub ce_class: u32,
+    /// Fault injection (`mmu-fault`, `ce-hang`).
+    pub faults: &'a crate::fault::Faults,
 }
 
 /// How far a doorbell took the channel.

@@ -874,6 +874,9 @@ impl GspRm {
             ));
             return;
         }
+        if self.remove_at(bus, Step::Doorbell) {
+            return;
+        }
         let arch = self.chip.arch;
         let Some(s) = self.session.as_mut() else {
             return;
@@ -906,6 +909,7 @@ impl GspRm {
             trace: bus.trace,
             arch,
             ce_class: rm::abi::class::for_arch(arch).ce,
+            faults: &self.faults,
         };
         let err = match pbdma::run(ch, &cx) {
             Ok(p) => {

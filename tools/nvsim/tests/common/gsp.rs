@@ -113,8 +113,13 @@ pub struct Gsp {
 impl Gsp {
     /// `chip` booted to GSP_INIT_DONE through the queues.
     pub fn boot(chip: &str) -> Gsp {
+        Self::boot_with_faults(chip, nvsim::fault::Faults::none())
+    }
+
+    /// The same with fault injection.
+    pub fn boot_with_faults(chip: &str, faults: nvsim::fault::Faults) -> Gsp {
         let dir = fw_dir(chip);
-        let mut r = Rig::with_firmware(chip, &dir);
+        let mut r = Rig::with_faults(chip, &dir, faults);
         assert_eq!(boot_to_booter_load(&mut r), (true, 0), "booter_load");
         let mut d = Driver::new();
         assert!(d.boot_rpcs(&mut r), "GSP_INIT_DONE");
