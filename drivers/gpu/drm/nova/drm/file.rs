@@ -33,7 +33,7 @@ use crate::{
         Bo, //
     },
     drm::params,
-    drm::vm::Vm,
+    mmu::vaspace::Vm,
 };
 
 /// Per-client state: the VA space (objects live in the DRM core's handle

@@ -2,12 +2,14 @@
 
 //! The GPU MMU as nova drives it: page tables in each generation's format
 //! ([`format`]), the page-table tree of a VA space ([`pt`]) and TLB
-//! invalidation ([`tlb`]).
+//! invalidation ([`tlb`]) and the VA spaces userspace binds into
+//! ([`vaspace`]).
 
 pub(crate) mod format;
 pub(crate) mod pt;
 pub(crate) mod regs;
 pub(crate) mod tlb;
+pub(crate) mod vaspace;
 
 use crate::{
     chip::Chip,
