@@ -31,7 +31,8 @@ options:
   --delay STEP=TIME   one step's duration (after --timing), e.g.
                       booter-load=5ms, rpc=50us; STEP is one of fwsec-frts,
                       fwsec-sb, booter-load, booter-unload, gsp-init,
-                      gsp-resume, rpc, gsp-unload
+                      gsp-resume, rpc, gsp-unload, engine (a channel's
+                      work after its doorbell)
   --fault KIND        inject a fault into the first GSP boot (KIND:always:
                       every boot); KIND is one of
                         gsp-inactive   booter_load succeeds, the GSP RISC-V

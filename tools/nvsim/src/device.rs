@@ -222,6 +222,7 @@ impl Gpu {
                 gpu.dma.clone(),
                 gpu.irq.clone(),
                 gpu.trace.clone(),
+                gpu.mmu.clone(),
             );
         }
         gpu.place_rom_copy();

@@ -24,7 +24,12 @@
 //!   command, GSP_INIT_DONE and the events before it after SEC2 resumed
 //!   GSP-RM, each RPC reply after its command; after
 //!   UNLOADING_GUEST_DRIVER, the processor-suspended bit and the RISC-V
-//!   core stopping.
+//!   core stopping;
+//! * a channel's work (`engine`): the host runs a channel that long after
+//!   its doorbell, on GSP-RM's background thread, so that a driver sees
+//!   its fences complete later than its submission; while a channel waits
+//!   on a semaphore acquire the thread re-polls it every millisecond. With
+//!   0 the work runs inside the doorbell write.
 //!
 //! The `real` profile. No public log gives the timestamps of each step of
 //! a GSP-RM 570.144 boot, so these are estimates, kept in one place to be
@@ -33,7 +38,8 @@
 //! booter_load), against 72 ms nvsim took in a VM; GSP-RM's own
 //! initialisation (RM init on the GSP RISC-V core, then state load after
 //! the SEC2-RTOS resume) is the bulk of a GSP boot, a fraction of a
-//! second; an RPC round trip is tens of microseconds.
+//! second; an RPC round trip is tens of microseconds; a small copy's
+//! submission-to-completion tens of microseconds (nvsim's estimate).
 
 use std::fmt;
 use std::time::Duration;
@@ -57,10 +63,12 @@ pub enum Step {
     Rpc,
     /// GSP-RM from UNLOADING_GUEST_DRIVER to suspended.
     GspUnload,
+    /// A channel's work, from its doorbell to the host running it.
+    Engine,
 }
 
 /// Every step, in boot order.
-pub const STEPS: [Step; 8] = [
+pub const STEPS: [Step; 9] = [
     Step::FwsecFrts,
     Step::FwsecSb,
     Step::BooterLoad,
@@ -69,6 +77,7 @@ pub const STEPS: [Step; 8] = [
     Step::GspResume,
     Step::Rpc,
     Step::GspUnload,
+    Step::Engine,
 ];
 
 impl Step {
@@ -83,6 +92,7 @@ impl Step {
             Step::GspResume => "gsp-resume",
             Step::Rpc => "rpc",
             Step::GspUnload => "gsp-unload",
+            Step::Engine => "engine",
         }
     }
 
@@ -101,6 +111,7 @@ impl Step {
             Step::GspResume => Duration::from_millis(200),
             Step::Rpc => Duration::from_micros(50),
             Step::GspUnload => Duration::from_millis(10),
+            Step::Engine => Duration::from_micros(20),
         }
     }
 }

@@ -1104,7 +1104,10 @@ fn fault_ce_hang_leaves_the_channel_waiting() {
     assert_eq!(c.rd32(layout(0).sem), 0);
     assert!(c.events().is_empty());
     assert!(c.exec(0).waiting.is_some());
-    assert_eq!(c.g.logged("fault ce-hang: the copy engine never completes"), 1);
+    assert_eq!(
+        c.g.logged("fault ce-hang: the copy engine never completes"),
+        1
+    );
     c.g.done();
 }
 
@@ -1116,5 +1119,53 @@ fn fault_remove_at_doorbell_loses_the_device_with_work_in_flight() {
     assert_eq!(c.g.r.rd(0), 0xffff_ffff);
     assert_eq!(c.rd32(layout(0).sem), 0);
     assert_eq!(c.g.logged("fault remove-at=doorbell"), 1);
+    c.g.done();
+}
+
+/// `--delay engine=30ms`: the host runs a channel 30 ms after its doorbell
+/// on GSP-RM's background thread, so the work completes after the
+/// doorbell write returned; a waiting acquire is re-polled without a
+/// doorbell.
+#[test]
+fn with_an_engine_delay_work_completes_after_the_doorbell() {
+    use std::time::{Duration, Instant};
+    let mut timing = nvsim::timing::Timing::fast();
+    timing.apply("engine=30ms").expect("delay");
+    let mut c = Chan::booted(Gsp::boot_with_timing("ga102", timing), 2);
+    let l = layout(0);
+    c.wr(l.src, &[0x3c; 0x100]);
+    let t0 = Instant::now();
+    c.submit(0, &copy_with_semaphore(0, 7));
+    assert_eq!((c.gp_get(0), c.rd32(l.sem)), (0, 0), "not yet");
+    let wait = |c: &Chan, what: &dyn Fn(&Chan) -> bool| {
+        let end = Instant::now() + Duration::from_secs(5);
+        while !what(c) {
+            assert!(Instant::now() < end, "timed out: {:?}", c.g.r.trace.lines());
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    };
+    wait(&c, &|c| c.rd32(layout(0).sem) == 7);
+    assert!(t0.elapsed() >= Duration::from_millis(30));
+    assert_eq!(c.gp_get(0), 1);
+    assert_eq!(c.rd(l.dst, 0x100), vec![0x3c; 0x100]);
+
+    // Channel 2 waits for a semaphore the CPU writes later: no second
+    // doorbell needed.
+    let l1 = layout(1);
+    let sem = va(1, SEM_VA);
+    let mut pb = Vec::new();
+    inc(&mut pb, 0, 0x5c, &[sem as u32, (sem >> 32) as u32, 1, 0, 0]);
+    inc(
+        &mut pb,
+        0,
+        0x5c,
+        &[(sem + 8) as u32, ((sem + 8) >> 32) as u32, 2, 0, 1],
+    );
+    c.submit(1, &pb);
+    std::thread::sleep(Duration::from_millis(60));
+    assert_eq!(c.gp_get(1), 0, "waiting on the acquire");
+    c.wr(l1.sem, &1u32.to_le_bytes());
+    wait(&c, &|c| c.gp_get(1) == 1);
+    assert_eq!(c.rd32(l1.sem + 8), 2);
     c.g.done();
 }

@@ -168,6 +168,8 @@ pub struct GspRm {
     /// Wakes the background thread ([`spawn_ticker`]) when a message is
     /// queued for later.
     wake: Option<Arc<Condvar>>,
+    /// Doorbells whose channel the host runs later (`engine` duration).
+    doorbells: VecDeque<(Instant, u32)>,
     /// Start of the firmware-reserved framebuffer (gspFwRsvdStart).
     rsvd_start: u64,
     session: Option<Session>,
@@ -200,6 +202,7 @@ impl GspRm {
             irq_raised: false,
             swgen0_routed: false,
             wake: None,
+            doorbells: VecDeque::new(),
             rsvd_start: fb_end,
             session: None,
         }
@@ -364,6 +367,7 @@ impl GspRm {
         self.irq = false;
         self.irq_raised = false;
         self.swgen0_routed = false;
+        self.doorbells.clear();
     }
 
     /// `booter_unload` ran: GSP-RM is gone, the next boot starts afresh.
@@ -866,7 +870,6 @@ impl GspRm {
     /// RC_TRIGGERED ([`crate::fifo::rc`]), raising SWGEN0 as for any
     /// message.
     pub fn notify_channel(&mut self, token: u32, mmu: &crate::mmu::Gmmu, bus: &mut Bus<'_>) {
-        use crate::fifo::{pbdma, rc};
         if self.state != State::Running {
             bus.trace.log(format!(
                 "fifo: doorbell token {token:#x} while GSP-RM is {:?}: no channel runs",
@@ -877,18 +880,78 @@ impl GspRm {
         if self.remove_at(bus, Step::Doorbell) {
             return;
         }
+        let after = self.timing.get(TimingStep::Engine);
+        if after.is_zero() {
+            self.run_channel(token, mmu, bus.dma, bus.irq, bus.trace);
+        } else {
+            bus.trace.trace(|| {
+                format!("fifo: doorbell token {token:#x}: the host runs it in {after:?}")
+            });
+            self.doorbells.push_back((Instant::now() + after, token));
+            self.notify();
+        }
+    }
+
+    /// Runs the doorbells whose time has come and re-polls the channels
+    /// waiting on a semaphore acquire (the background thread, with an
+    /// `engine` duration); returns when it has something to do next.
+    pub fn run_due_channels(
+        &mut self,
+        mmu: &crate::mmu::Gmmu,
+        dma: &DmaSpace,
+        irq: &IrqLine,
+        trace: &Trace,
+    ) -> Option<Instant> {
+        let now = Instant::now();
+        while self.doorbells.front().is_some_and(|(t, _)| *t <= now) {
+            if let Some((_, token)) = self.doorbells.pop_front() {
+                self.run_channel(token, mmu, dma, irq, trace);
+            }
+        }
+        if self.state != State::Running {
+            return None;
+        }
+        let arch = self.chip.arch;
+        let waiting: Vec<u32> = self
+            .session
+            .as_ref()
+            .map(|s| s.rm.waiting_channels().map(|c| c.token(arch)).collect())
+            .unwrap_or_default();
+        for token in &waiting {
+            self.run_channel(*token, mmu, dma, irq, trace);
+        }
+        let poll = (!waiting.is_empty()).then(|| now + Duration::from_millis(1));
+        match (self.doorbells.front().map(|(t, _)| *t), poll) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The host runs the channel whose work-submit token is `token`.
+    fn run_channel(
+        &mut self,
+        token: u32,
+        mmu: &crate::mmu::Gmmu,
+        dma: &DmaSpace,
+        irq: &IrqLine,
+        trace: &Trace,
+    ) {
+        use crate::fifo::{pbdma, rc};
+        if self.state != State::Running {
+            return;
+        }
         let arch = self.chip.arch;
         let Some(s) = self.session.as_mut() else {
             return;
         };
         let Some((client, handle, ch)) = s.rm.channel_by_token(token) else {
-            bus.trace.log(format!(
+            trace.log(format!(
                 "fifo: doorbell token {token:#x} names no channel; nothing runs"
             ));
             return;
         };
         if let Some(e) = &ch.exec.stopped {
-            bus.trace.log(format!(
+            trace.log(format!(
                 "fifo: doorbell on chid {} (client {client:#010x} channel {handle:#010x}), \
                  stopped by {}: nothing runs",
                 ch.chid,
@@ -897,7 +960,7 @@ impl GspRm {
             return;
         }
         if !ch.scheduled {
-            bus.trace.log(format!(
+            trace.log(format!(
                 "fifo: doorbell on chid {} (client {client:#010x} channel {handle:#010x}), which \
                  is not scheduled (NVA06F_CTRL_CMD_GPFIFO_SCHEDULE): the host does not run it",
                 ch.chid
@@ -906,14 +969,14 @@ impl GspRm {
         }
         let cx = pbdma::Ctx {
             mmu,
-            trace: bus.trace,
+            trace,
             arch,
             ce_class: rm::abi::class::for_arch(arch).ce,
             faults: &self.faults,
         };
         let err = match pbdma::run(ch, &cx) {
             Ok(p) => {
-                bus.trace.trace(|| {
+                trace.trace(|| {
                     format!(
                         "fifo: chid {}: {} GPFIFO entries, {} methods, GP_GET {}{}",
                         ch.chid,
@@ -929,7 +992,7 @@ impl GspRm {
             }
             Err(e) => e,
         };
-        bus.trace.log(format!(
+        trace.log(format!(
             "fifo: chid {} (client {client:#010x} channel {handle:#010x}, {}) stopped: {}: {}{}",
             ch.chid,
             rm::channel::engine_name(ch.engine_type),
@@ -945,7 +1008,7 @@ impl GspRm {
         ch.exec.stopped = Some(err);
         if mmu_fault {
             self.send(
-                bus.trace,
+                trace,
                 rc::EVENT_MMU_FAULT_QUEUED,
                 rpc::NV_OK,
                 0,
@@ -954,17 +1017,17 @@ impl GspRm {
             );
         }
         self.send(
-            bus.trace,
+            trace,
             rc::EVENT_RC_TRIGGERED,
             rpc::NV_OK,
             0,
             &payload,
             Duration::ZERO,
         );
-        self.flush(bus.dma, bus.trace);
+        self.flush(dma, trace);
         if self.irq && self.swgen0_routed && !self.irq_raised {
             self.irq_raised = true;
-            bus.irq.raise();
+            irq.raise();
         }
     }
 
@@ -1087,10 +1150,11 @@ impl GspRm {
 }
 
 /// Starts the thread that writes GSP-RM's delayed messages when their time
-/// comes, applies a delayed suspension and raises the interrupt for them
-/// (only needed when `timing.rs` gives GSP-RM's steps a duration). It ends
-/// once `rm` is dropped.
-pub fn spawn_ticker(rm: &Shared, dma: DmaSpace, irq: IrqLine, trace: Trace) {
+/// comes, applies a delayed suspension and raises the interrupt for them,
+/// and runs channels whose doorbell's time has come through `mmu` (only
+/// needed when `timing.rs` gives a step a duration). It ends once `rm` is
+/// dropped.
+pub fn spawn_ticker(rm: &Shared, dma: DmaSpace, irq: IrqLine, trace: Trace, mmu: crate::mmu::Gmmu) {
     let wake = Arc::new(Condvar::new());
     lock(rm).wake = Some(wake.clone());
     let weak: Weak<Mutex<GspRm>> = Arc::downgrade(rm);
@@ -1102,7 +1166,12 @@ pub fn spawn_ticker(rm: &Shared, dma: DmaSpace, irq: IrqLine, trace: Trace) {
                 return;
             };
             let mut g = lock(&rm);
+            let work = g.run_due_channels(&mmu, &dma, &irq, &trace);
             let (wrote, next) = g.tick(&dma, &trace);
+            let next = match (next, work) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             if wrote && g.swgen0_routed && !g.irq_raised {
                 g.irq_raised = true;
                 irq.raise();

@@ -116,6 +116,16 @@ impl Gsp {
         Self::boot_with_faults(chip, nvsim::fault::Faults::none())
     }
 
+    /// The same with the step durations `timing`.
+    pub fn boot_with_timing(chip: &str, timing: nvsim::timing::Timing) -> Gsp {
+        let dir = fw_dir(chip);
+        let mut r = Rig::with_timing(chip, &dir, timing);
+        assert_eq!(boot_to_booter_load(&mut r), (true, 0), "booter_load");
+        let mut d = Driver::new();
+        assert!(d.boot_rpcs(&mut r), "GSP_INIT_DONE");
+        Gsp { r, d, dir }
+    }
+
     /// The same with fault injection.
     pub fn boot_with_faults(chip: &str, faults: nvsim::fault::Faults) -> Gsp {
         let dir = fw_dir(chip);

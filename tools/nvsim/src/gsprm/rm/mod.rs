@@ -334,6 +334,22 @@ impl Objects {
         })
     }
 
+    /// The channels waiting on a semaphore acquire (scheduled, not
+    /// stopped).
+    pub fn waiting_channels(&self) -> impl Iterator<Item = &Channel> + '_ {
+        self.clients
+            .values()
+            .flat_map(|c| c.objects.values())
+            .filter_map(|o| match &o.kind {
+                Kind::Channel(ch)
+                    if ch.scheduled && ch.exec.stopped.is_none() && ch.exec.waiting.is_some() =>
+                {
+                    Some(&**ch)
+                }
+                _ => None,
+            })
+    }
+
     /// The channel `handle` of `client`.
     pub fn channel(&self, client: u32, handle: u32) -> Option<&Channel> {
         match &self.object(client, handle)?.kind {
