@@ -13,6 +13,7 @@ usage: nvsim [--chip NAME] --socket PATH [--vram SIZE] [--fb-reserved SIZE]
              [--firmware DIR] [--trace] [--timing fast|real] [--delay STEP=TIME]...
              [--fault KIND[:always]]... [--fault-boots N] [--mmu-audit on|off]
        nvsim [--chip NAME] --dump-vbios FILE
+       nvsim --dump-log-section FILE
 
 Simulates a GSP-era NVIDIA GPU as a vfio-user device for QEMU:
   -device '{\"driver\":\"vfio-user-pci\",\"socket\":{\"type\":\"unix\",\"path\":\"PATH\"}}'
@@ -64,6 +65,10 @@ options:
                       only: a switch to virtual mode is logged, not applied
                       to the mapping)
   --dump-vbios FILE   write the chip's VBIOS image to FILE and exit
+  --dump-log-section FILE
+                      write the .logging section GSP-RM's log entries point
+                      into (its metadata and strings, to be loaded at
+                      0x7f0000000000) to FILE and exit
   --help              this text";
 
 /// What the command line asks for.
@@ -79,6 +84,8 @@ pub struct Options {
     pub trace: bool,
     /// Write the VBIOS here and exit.
     pub dump_vbios: Option<PathBuf>,
+    /// Write GSP-RM's logging section here and exit.
+    pub dump_log_section: Option<PathBuf>,
     /// Firmware directory (`nvidia/<chip>/gsp/...` below it).
     pub firmware: PathBuf,
     /// Fault injection.
@@ -150,6 +157,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
     let mut vram = None;
     let mut trace = false;
     let mut dump = None;
+    let mut dump_log = None;
     let mut firmware = PathBuf::from(crate::device::DEFAULT_FIRMWARE_DIR);
     let mut faults = Vec::new();
     let mut fault_boots = 1;
@@ -184,6 +192,9 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
             "--timing" => timing = Timing::profile(&value("--timing")?)?,
             "--delay" => delays.push(value("--delay")?),
             "--dump-vbios" => dump = Some(PathBuf::from(value("--dump-vbios")?)),
+            "--dump-log-section" => {
+                dump_log = Some(PathBuf::from(value("--dump-log-section")?));
+            }
             "--firmware" => firmware = PathBuf::from(value("--firmware")?),
             "--trace" => trace = true,
             "--bar1-mmap" => bar1_mmap = true,
@@ -220,7 +231,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
             "--fb-reserved: {fb_reserved:#x} must be whole MiB and under half the VRAM"
         ));
     }
-    if socket.is_none() && dump.is_none() {
+    if socket.is_none() && dump.is_none() && dump_log.is_none() {
         return Err("--socket PATH is required".into());
     }
     Ok(Parsed::Run(Box::new(Options {
@@ -229,6 +240,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
         vram,
         trace,
         dump_vbios: dump,
+        dump_log_section: dump_log,
         firmware,
         faults,
         fault_boots,
@@ -322,6 +334,10 @@ mod tests {
         assert!(matches!(
             parse(args("--dump-vbios /tmp/x")),
             Ok(Parsed::Run(_))
+        ));
+        assert!(matches!(
+            parse(args("--dump-log-section /tmp/x")),
+            Ok(Parsed::Run(o)) if o.dump_log_section.is_some()
         ));
     }
 }

@@ -46,8 +46,8 @@ fn spawn_signal_thread(set: libc::sigset_t, socket: PathBuf, trace: Trace) {
     }
 }
 
-fn dump_vbios(gpu_rom: &[u8], path: &Path) -> ExitCode {
-    match std::fs::write(path, gpu_rom) {
+fn dump_file(bytes: &[u8], path: &Path) -> ExitCode {
+    match std::fs::write(path, bytes) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("nvsim: cannot write {}: {e}", path.display());
@@ -70,7 +70,10 @@ fn main() -> ExitCode {
     };
     if let Some(path) = &opts.dump_vbios {
         let rom = nvsim_vbios::build(&opts.chip.rom_spec()).bytes;
-        return dump_vbios(&rom, path);
+        return dump_file(&rom, path);
+    }
+    if let Some(path) = &opts.dump_log_section {
+        return dump_file(&nvsim::gsprm::log::logging_image(), path);
     }
     let Some(socket) = opts.socket else {
         eprintln!("nvsim: --socket PATH is required");

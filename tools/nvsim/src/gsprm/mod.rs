@@ -61,6 +61,7 @@
 //! background thread ([`spawn_ticker`]), which also raises the interrupt.
 
 pub mod libos;
+pub mod log;
 pub mod queue;
 pub mod rm;
 pub mod rpc;
@@ -141,6 +142,8 @@ struct Session {
     sent: u32,
     /// The RM objects the driver allocated ([`rm`]).
     rm: rm::Objects,
+    /// The log buffers ([`log`]).
+    logs: log::Logs,
 }
 
 /// The GSP-RM model.
@@ -289,6 +292,7 @@ impl GspRm {
     }
 
     fn suspend(&mut self, trace: &Trace) {
+        self.log(trace, log::Buf::Init, log::SUSPENDED, &[]);
         self.state = State::Suspended;
         self.riscv_active = false;
         self.mailbox0_bits |= PROCESSOR_SUSPENDED;
@@ -325,6 +329,18 @@ impl GspRm {
         bus.dma.stop();
         self.fail();
         true
+    }
+
+    /// Writes a record of `m` into GSP-RM's log `b` ([`log`]).
+    fn log(&mut self, trace: &Trace, b: log::Buf, m: log::Msg, args: &[u64]) {
+        if let Some(s) = self.session.as_mut() {
+            s.logs.write(b, m, args, trace);
+        }
+    }
+
+    /// GSP-RM's log buffers of this boot, if it started.
+    pub fn logs(&self) -> Option<&log::Logs> {
+        self.session.as_ref().map(|s| &s.logs)
     }
 
     fn fail(&mut self) {
@@ -416,7 +432,7 @@ impl GspRm {
         bus.trace
             .log(format!("GSP-RM: boot {boot}: RISC-V core active"));
         let libos = u64::from(self.gsp_mailbox[0]) | (u64::from(self.gsp_mailbox[1]) << 32);
-        match Self::open(bus, libos, self.chip) {
+        match Self::open(bus, libos, self.chip, boot, (self.fb_end, self.rsvd_start)) {
             Ok(s) => {
                 bus.trace.log(format!(
                     "GSP-RM: libos arguments at {libos:#x}; shared memory {:#x} bytes, command \
@@ -437,14 +453,37 @@ impl GspRm {
         }
     }
 
-    fn open(bus: &Bus<'_>, libos: u64, chip: &'static Chip) -> Result<Session, String> {
+    fn open(
+        bus: &Bus<'_>,
+        libos: u64,
+        chip: &'static Chip,
+        boot: u32,
+        (fb_end, rsvd_start): (u64, u64),
+    ) -> Result<Session, String> {
         let regions = libos::regions(bus.dma, libos)?;
         let args = libos::rm_args(bus.dma, &regions)?;
         let shm = Shm::map(bus.dma, args.shm, args.ptes)?;
         let cmdq = Queue::read(&shm, bus.dma, args.cmdq)?;
         let statq = Queue::status(&shm, args.statq, &cmdq)?;
         statq.init_tx(&shm, bus.dma)?;
+        let mut logs = log::Logs::open(bus.dma, &regions, bus.trace);
+        let t = bus.trace;
+        let gpu = log::string_va(&chip.name.to_uppercase()).unwrap_or(0);
+        logs.write(log::Buf::Init, log::BOOT, &[u64::from(boot), libos], t);
+        logs.write(
+            log::Buf::Init,
+            log::GPU,
+            &[gpu, fb_end >> 20, rsvd_start],
+            t,
+        );
+        logs.write(
+            log::Buf::Init,
+            log::QUEUES,
+            &[args.shm, u64::from(args.ptes), cmdq.base, statq.base],
+            t,
+        );
         Ok(Session {
+            logs,
             libos,
             shm,
             cmdq,
@@ -475,6 +514,12 @@ impl GspRm {
                     "GSP-RM: doorbell rung while GSP-RM is {s:?}; nobody reads the queue"
                 ));
                 return;
+            }
+        }
+        if let Some(s) = self.session.as_mut() {
+            if let Ok(w) = s.shm.read_u32(bus.dma, s.cmdq.write_ptr_at()) {
+                s.logs
+                    .write(log::Buf::Intr, log::DOORBELL, &[u64::from(w)], bus.trace);
             }
         }
         loop {
@@ -559,6 +604,16 @@ impl GspRm {
             m.seq,
             m.payload.len()
         ));
+        self.log(
+            bus.trace,
+            log::Buf::Rm,
+            log::RPC_IN,
+            &[
+                u64::from(m.function),
+                u64::from(m.seq),
+                m.payload.len() as u64,
+            ],
+        );
         let reply_after = self.timing.get(TimingStep::Rpc);
         match m.function {
             rpc::GSP_SET_SYSTEM_INFO => {
@@ -569,9 +624,17 @@ impl GspRm {
                              {:#010x}/{:#010x}, config mirror {:#x}+{:#x}",
                             i.bar0, i.bar1, i.bar3, i.pci_id, i.pci_sub_id, i.mirror.0, i.mirror.1
                         ));
+                        self.log(
+                            bus.trace,
+                            log::Buf::Rm,
+                            log::SYSTEM_INFO,
+                            &[i.bar0, u64::from(i.pci_id), u64::from(i.pci_sub_id)],
+                        );
                         true
                     }
                     Err(e) => {
+                        let f = u64::from(m.function);
+                        self.log(bus.trace, log::Buf::Init, log::INIT_STOPPED, &[f]);
                         self.init_refused(bus, &format!("GSP_SET_SYSTEM_INFO refused: {e}"));
                         false
                     }
@@ -586,9 +649,13 @@ impl GspRm {
                     Ok(entries) => {
                         bus.trace
                             .log(format!("GSP-RM: registry: {}", entries.join(", ")));
+                        let n = entries.len() as u64;
+                        self.log(bus.trace, log::Buf::Rm, log::REGISTRY, &[n]);
                         true
                     }
                     Err(e) => {
+                        let f = u64::from(m.function);
+                        self.log(bus.trace, log::Buf::Init, log::INIT_STOPPED, &[f]);
                         self.init_refused(bus, &format!("SET_REGISTRY refused: {e}"));
                         false
                     }
@@ -634,9 +701,13 @@ impl GspRm {
             }
             rpc::UNLOADING_GUEST_DRIVER => {
                 match rpc::unloading(&m.payload) {
-                    Ok((pm, level)) => bus.trace.log(format!(
-                        "GSP-RM: unloading guest driver: level {level}, PM transition {pm}"
-                    )),
+                    Ok((pm, level)) => {
+                        bus.trace.log(format!(
+                            "GSP-RM: unloading guest driver: level {level}, PM transition {pm}"
+                        ));
+                        let a = [u64::from(level), u64::from(pm)];
+                        self.log(bus.trace, log::Buf::Rm, log::UNLOADING, &a);
+                    }
                     Err(e) => bus
                         .trace
                         .log(format!("GSP-RM: UNLOADING_GUEST_DRIVER: {e}")),
@@ -752,6 +823,8 @@ impl GspRm {
             cmds.len(),
             (p.len() - 0x28) / 4
         ));
+        let n = cmds.len() as u64;
+        self.log(bus.trace, log::Buf::Init, log::SEQUENCER, &[n]);
         self.send(
             bus.trace,
             rpc::EVENT_GSP_RUN_CPU_SEQUENCER,
@@ -850,6 +923,7 @@ impl GspRm {
             bus.trace
                 .log("fault no-init-done: GSP-RM does not send GSP_INIT_DONE");
         } else {
+            self.log(bus.trace, log::Buf::Init, log::INIT_DONE, &[]);
             self.send(
                 bus.trace,
                 rpc::EVENT_GSP_INIT_DONE,
@@ -1067,6 +1141,12 @@ impl GspRm {
                 format!(", after {after:?}")
             }
         ));
+        s.logs.write(
+            log::Buf::Rm,
+            log::RPC_OUT,
+            &[u64::from(function), u64::from(result), payload.len() as u64],
+            trace,
+        );
         s.tx_seq = s.tx_seq.wrapping_add(1);
         s.sent += 1;
         let mut due = Instant::now() + after;

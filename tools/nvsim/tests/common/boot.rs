@@ -31,6 +31,13 @@ pub const BL: u64 = RAM + 0x2_b000;
 pub const BL_SIZE: usize = 0x300;
 pub const LIBOS: u64 = RAM + 0x4_0000;
 pub const RMARGS: u64 = RAM + 0x4_2000;
+/// The libos log buffers (LOGINIT, LOGINTR, LOGRM) and their sizes.
+pub const LOGINIT: u64 = RAM + 0x4_1000;
+pub const LOGINIT_SIZE: u64 = 0x1000;
+pub const LOGINTR: u64 = RAM + 0x4_3000;
+pub const LOGINTR_SIZE: u64 = 0x1000;
+pub const LOGRM: u64 = RAM + 0x4_4000;
+pub const LOGRM_SIZE: u64 = 0x2000;
 pub const SHM: u64 = RAM + 0x5_0000;
 /// Shared memory: PTE page, command queue (header page + 0x3f entries),
 /// status queue (the same).
@@ -235,7 +242,9 @@ pub fn write_libos(r: &mut Rig) {
     }
     r.gpu.dma.write(LIBOS, &[0u8; 0x1000]).expect("libos");
     for (i, (name, pa, size)) in [
-        ("LOGINIT", RAM + 0x4_1000, 0x1000u64),
+        ("LOGINIT", LOGINIT, LOGINIT_SIZE),
+        ("LOGINTR", LOGINTR, LOGINTR_SIZE),
+        ("LOGRM", LOGRM, LOGRM_SIZE),
         ("RMARGS", RMARGS, 0x1000),
     ]
     .into_iter()
@@ -246,6 +255,15 @@ pub fn write_libos(r: &mut Rig) {
         put64(r, e + 8, pa);
         put64(r, e + 16, size);
         r.gpu.dma.write(e + 24, &[1, 1]).expect("kind");
+        if name != "RMARGS" {
+            // A log buffer: zeroed, the put pointer, then the bus address
+            // of each page (nouveau `create_pte_array`, nova-core
+            // `LogBuffer::new`).
+            r.gpu.dma.write(pa, &vec![0u8; size as usize]).expect("log");
+            for p in 0..size / 0x1000 {
+                put64(r, pa + 8 + 8 * p, pa + 0x1000 * p);
+            }
+        }
     }
     r.gpu.dma.write(RMARGS, &[0u8; 0x1000]).expect("args");
     put64(r, RMARGS, SHM);
