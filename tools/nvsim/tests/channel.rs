@@ -1169,3 +1169,34 @@ fn with_an_engine_delay_work_completes_after_the_doorbell() {
     assert_eq!(c.rd32(l1.sem + 8), 2);
     c.g.done();
 }
+
+/// AMPERE_DMA_COPY_B's 64-bit semaphore (SET_SEMAPHORE_PAYLOAD_UPPER 0x24c,
+/// LAUNCH_DMA SEMAPHORE_PAYLOAD_SIZE TWO_WORD 27, `clc8b5.h`'s fields).
+#[test]
+fn a_64_bit_copy_engine_semaphore() {
+    let mut c = Chan::new("ad102", 1);
+    let l = layout(0);
+    let mut pb = Vec::new();
+    set_object(&mut pb);
+    inc(
+        &mut pb,
+        CE_SUBCH,
+        0x240,
+        &[
+            (SEM_VA >> 32) as u32,
+            SEM_VA as u32,
+            0x8888_0001,
+            0x7777_0002,
+        ],
+    );
+    inc(&mut pb, CE_SUBCH, 0x300, &[SEM_ONE_WORD | (1 << 27)]);
+    c.submit(0, &pb);
+    assert_eq!(
+        c.rd(l.sem, 8),
+        0x7777_0002_8888_0001u64.to_le_bytes(),
+        "{:?}",
+        c.g.r.trace.lines()
+    );
+    assert_eq!(c.gp_get(0), 1);
+    c.g.done();
+}

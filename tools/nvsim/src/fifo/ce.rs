@@ -19,7 +19,10 @@
 //! INTERRUPT_TYPE 6:5 (NONE, BLOCKING 1, NON_BLOCKING 2),
 //! SRC_/DST_MEMORY_LAYOUT 7/8 (BLOCKLINEAR 0, PITCH 1), MULTI_LINE_ENABLE
 //! 9, REMAP_ENABLE 10, SRC_TYPE 12 / DST_TYPE 13 (VIRTUAL 0, PHYSICAL 1),
-//! SEMAPHORE_REDUCTION_ENABLE 19.
+//! SEMAPHORE_REDUCTION_ENABLE 19. From Ampere's class on (open-gpu-doc
+//! `clc8b5.h`, HOPPER_DMA_COPY_A; AMPERE_DMA_COPY_B has them as well):
+//! SET_SEMAPHORE_PAYLOAD_UPPER 0x24c and LAUNCH_DMA SEMAPHORE_PAYLOAD_SIZE
+//! 27 (ONE_WORD 0, TWO_WORD 1: a 64-bit payload), OFFSET_*_UPPER 24:0.
 //!
 //! What nvsim does: a PITCH copy of LINE_LENGTH_IN bytes (with remap:
 //! pixels of NUM_SRC_COMPONENTS x COMPONENT_SIZE bytes in,
@@ -30,8 +33,9 @@
 //! physical ones in the aperture of SET_*_PHYS_MODE (refused for a channel
 //! allocated with CHANNEL_DENY_PHYSICAL_MODE_CE); the source is read
 //! only if a destination component takes from it. Then the semaphore: ONE_WORD
-//! writes the 32-bit payload, FOUR_WORD the payload, a zero word and the
-//! 64-bit timestamp (16 bytes), at the semaphore VA. Then the interrupt:
+//! writes the 32-bit payload (TWO_WORD: the 64-bit one), FOUR_WORD the
+//! payload as 64 bits (upper word 0 unless TWO_WORD) and the 64-bit
+//! timestamp (16 bytes), at the semaphore VA. Then the interrupt:
 //! counted in the channel's state (BLOCKING as a stall interrupt,
 //! NON_BLOCKING as a non-stall one); the interrupt tree is not modelled
 //! yet. A fault stops the channel (MMU fault); a method the class does
@@ -45,6 +49,9 @@ use super::timestamp;
 use crate::fault::FaultKind;
 use crate::gsprm::rm::channel::Channel;
 use crate::mmu::{Access, AccessError, Aperture, Fault, FaultType, PhysAddr};
+
+/// TURING_DMA_COPY_A, the one class without 64-bit semaphores.
+const TURING_DMA_COPY_A: u32 = 0xc5b5;
 
 /// Bytes moved per step of a long line.
 const CHUNK: u64 = 1 << 20;
@@ -66,6 +73,7 @@ pub fn method(
         0x240 => r.sem_addr = (r.sem_addr & 0xffff_ffff) | upper(data),
         0x244 => r.sem_addr = (r.sem_addr & !0xffff_ffff) | u64::from(data),
         0x248 => r.sem_payload = data,
+        0x24c if cx.ce_class != TURING_DMA_COPY_A => r.sem_payload_upper = data,
         0x260 => r.src_phys = data,
         0x264 => r.dst_phys = data,
         0x300 => {
@@ -315,9 +323,15 @@ fn launch(
     match sem_type {
         0 => {}
         1 | 2 => {
+            // SEMAPHORE_PAYLOAD_SIZE TWO_WORD (27:27, Ampere's class on):
+            // the 64-bit payload of SET_SEMAPHORE_PAYLOAD/_UPPER.
+            let two_word = cx.ce_class != TURING_DMA_COPY_A && (d >> 27) & 1 != 0;
+            let upper = if two_word { r.sem_payload_upper } else { 0 };
             let mut out = r.sem_payload.to_le_bytes().to_vec();
+            if two_word || sem_type == 2 {
+                out.extend_from_slice(&upper.to_le_bytes());
+            }
             if sem_type == 2 {
-                out.extend_from_slice(&0u32.to_le_bytes());
                 out.extend_from_slice(&timestamp().to_le_bytes());
             }
             write(cx, space, n, Addr::Virt(r.sem_addr), &out)?;

@@ -89,6 +89,8 @@ pub struct CeRegs {
     pub sem_addr: u64,
     /// SET_SEMAPHORE_PAYLOAD.
     pub sem_payload: u32,
+    /// SET_SEMAPHORE_PAYLOAD_UPPER (Ampere's class on).
+    pub sem_payload_upper: u32,
     /// SET_SRC_PHYS_MODE.
     pub src_phys: u32,
     /// SET_DST_PHYS_MODE.
