@@ -252,6 +252,9 @@ fn boot_writes_loginit_logrm_and_logintr() {
     assert_eq!(u64_at(&raw, 8), 1, "the first word is the boot number");
     assert_eq!(u64_at(&raw, 16), LIBOS);
     assert_eq!(u64_at(&raw, 24), LOGGING_VA, "the banner's metadata");
+    for (word, meta) in [(8, 0x18), (14, 0x30), (17, 0x48), (19, 0x60)] {
+        assert_eq!(u64_at(&raw, 8 * word), LOGGING_VA + meta, "u64 {word}");
+    }
     assert_eq!(u64_at(&raw, 8 * 21), 0, "nothing after the last record");
     g.done();
 }

@@ -5,15 +5,16 @@
 //! - The buffers (nouveau `nvkm/subdev/gsp/rm/r535/gsp.c`
 //!   `r535_gsp_libos_init`, open-gpu-kernel-modules
 //!   `src/nvidia/src/kernel/gpu/gsp/kernel_gsp.c`
-//!   `_kgspAllocLibosLoggingStructures`, nova-core `gsp.rs` `LogBuffer`):
-//!   each is a libos region (kind CONTIGUOUS, loc SYSMEM, a whole number
-//!   of 4 KiB pages). The driver zeroes it and passes "the PTE table for
-//!   the log buffer in the log buffer, after the put pointer": u64 0 is
-//!   the put pointer, u64 1.. the bus address of each page; the region's
-//!   `pa` is the first of them. Which task writes which buffer
-//!   (`kernel_gsp.c` `logInitValues`): LOGINIT the libos init task
-//!   ("INIT"), LOGINTR the interrupt task ("INTR"), LOGRM the RM task
-//!   ("RM").
+//!   `_kgspInitLibosLoggingStructures` / `_setupLogBufferBaremetal`,
+//!   nova-core `gsp.rs` `LogBuffer`): each is a libos region (kind
+//!   CONTIGUOUS, loc SYSMEM, a whole number of 4 KiB pages; 64 KiB each
+//!   in release OpenRM and nouveau). The driver zeroes it and passes "the
+//!   PTE table for the log buffer in the log buffer, after the put
+//!   pointer": u64 0 is the put pointer, u64 1.. the bus address of each
+//!   page; the region's `pa` is the first of them. Which task writes
+//!   which buffer (`logInitValues`, `nv_firmware_log_info_for_task`):
+//!   LOGINIT the init task, LOGINTR the interrupt task, LOGRM the RM
+//!   task.
 //! - The entries (open-gpu-kernel-modules
 //!   `src/common/uproc/os/common/include/libos_log.h`, and its decoder
 //!   `src/common/uproc/os/libos-v3.1.0/lib/liblogdecode.c`
