@@ -845,6 +845,17 @@ fn channel_objects_and_their_refusals() {
         .is_none());
     g.r.wr(DOORBELL, 0x1_0009);
     assert_eq!(g.logged("doorbell token 0x10009 names no channel"), 1);
+    // A channel depends on its VA space (RM's refAddDependant): freeing the
+    // VA space frees the first channel and its copy-engine object.
+    assert_eq!(g.free(CLIENT, VASPACE), OK);
+    let objects = |g: &Gsp, h: u32| {
+        gsprm::lock(&g.r.gpu.gsp_rm)
+            .rm_objects()
+            .and_then(|o| o.object(CLIENT, h).map(|o| o.class))
+    };
+    assert_eq!(objects(g, layout(0).handle), None);
+    assert_eq!(objects(g, layout(0).handle + 0x100), None);
+    assert_eq!(objects(g, DEVICE), Some(0x80));
     c.g.done();
 }
 

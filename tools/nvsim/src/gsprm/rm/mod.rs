@@ -1205,8 +1205,9 @@ fn va_space(client: &mut Client, h: u32) -> Result<&mut VaSpace, Refusal> {
     }
 }
 
-/// Removes `root` and everything under it from `client`, children before
-/// their parents; returns what it removed, in that order.
+/// Removes `root` and everything under it (and its dependants) from
+/// `client`, children before their parents; returns what it removed, in
+/// that order.
 fn free_tree(client: &mut Client, root: u32) -> Vec<(u32, Object)> {
     let mut order = Vec::new();
     let mut stack = vec![(root, false)];
@@ -1217,7 +1218,12 @@ fn free_tree(client: &mut Client, root: u32) -> Vec<(u32, Object)> {
         }
         stack.push((h, true));
         for (child, o) in &client.objects {
-            if o.parent == h && *child != h {
+            // Children, and the dependants RM registered: a channel depends
+            // on its VA space (`kchannelConstruct`: refAddDependant), and
+            // a freed object's dependants are torn down first
+            // (`clientUpdatePendingFreeList`, `rs_resource.h`).
+            let dependant = matches!(&o.kind, Kind::Channel(ch) if ch.h_vaspace == h);
+            if (o.parent == h || dependant) && *child != h && !order.contains(child) {
                 stack.push((*child, false));
             }
         }
