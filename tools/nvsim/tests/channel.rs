@@ -1259,3 +1259,187 @@ fn copy_rate() {
     }
     c.g.done();
 }
+
+/// TU102: the test rig boots GSP-RM on GA102 and later only, so here the
+/// RM model is driven directly with the same RPC payloads
+/// (`gsprm::rm::Objects::handle`) and the host run on the channel the
+/// token names (`fifo::pbdma::run`), through the GPU's own MMU: Turing's
+/// classes (TURING_CHANNEL_GPFIFO_A 0xc46f, TURING_DMA_COPY_A 0xc5b5),
+/// RAMFC's USERD (words 2/3, as on Turing RAMFC holds it), a copy and its
+/// semaphore; 0x24c (SET_SEMAPHORE_PAYLOAD_UPPER) is not a Turing method.
+#[test]
+fn turing_copy_through_the_rm_model() {
+    use nvsim::chip::Chip;
+    use nvsim::device::Gpu;
+    use nvsim::fault::Faults;
+    use nvsim::fifo::pbdma;
+    use nvsim::gsprm::rm::Objects;
+    use nvsim::trace::Trace;
+
+    let chip = Chip::by_name("tu102").expect("chip");
+    let trace = Trace::memory(true);
+    let gpu = Gpu::new(chip, 1 << 30, trace.clone());
+    let mem = gpu.mmu.memory().clone();
+    let mut o = Objects::new(chip).with_memory(mem.clone());
+    let alloc = |o: &mut Objects, h: [u32; 3], class: u32, p: &[u8]| {
+        let mut m = vec![0u8; 0x20];
+        for (i, v) in [h[0], h[1], h[2], class, 0, p.len() as u32]
+            .iter()
+            .enumerate()
+        {
+            put(&mut m, 4 * i, *v);
+        }
+        m.extend_from_slice(p);
+        let (res, r) = o.handle(103, &m, &trace);
+        assert_eq!(res, 0);
+        get(&r, 0x10)
+    };
+    let control = |o: &mut Objects, h: u32, cmd: u32, p: &[u8]| {
+        let mut m = vec![0u8; 0x18];
+        for (i, v) in [CLIENT, h, cmd, 0, p.len() as u32].iter().enumerate() {
+            put(&mut m, 4 * i, *v);
+        }
+        m.extend_from_slice(p);
+        let (res, r) = o.handle(76, &m, &trace);
+        assert_eq!(res, 0);
+        (get(&r, 0xc), r[0x18..].to_vec())
+    };
+    assert_eq!(
+        alloc(&mut o, [CLIENT; 3], NV01_ROOT, &root_params(CLIENT)),
+        OK
+    );
+    let dev = device_params(0, CLIENT);
+    assert_eq!(
+        alloc(&mut o, [CLIENT, CLIENT, DEVICE], NV01_DEVICE_0, &dev),
+        OK
+    );
+    let vas = vaspace_params(1 << 3);
+    assert_eq!(
+        alloc(&mut o, [CLIENT, DEVICE, VASPACE], FERMI_VASPACE_A, &vas),
+        OK
+    );
+    let mut vm = Vm::new(mem.clone(), PT_BASE);
+    let l = layout(0);
+    vm.map(RING_VA, l.ring, 0x1000, false);
+    vm.map(PB_VA, l.pb, 0x1000, false);
+    vm.map(SRC_VA, l.src, 0x1000, false);
+    vm.map(DST_VA, l.dst, 0x1000, false);
+    vm.map(SEM_VA, l.sem, 0x1000, false);
+    let pd = set_pd(PT_BASE, 4, 0, VASPACE);
+    assert_eq!(control(&mut o, DEVICE, SET_PAGE_DIRECTORY, &pd).0, OK);
+    let p = channel_params(
+        RING_VA,
+        512,
+        VASPACE,
+        COPY0,
+        l.inst,
+        l.userd,
+        l.sem + 0x2000,
+        1,
+    );
+    let mthd_in_vram = {
+        let mut p = p.clone();
+        put(&mut p, 0xe8, 2);
+        p
+    };
+    // Turing's channel class; Ampere's is not this GPU's.
+    assert_eq!(
+        alloc(
+            &mut o,
+            [CLIENT, DEVICE, l.handle],
+            CHANNEL_CLASS,
+            &mthd_in_vram
+        ),
+        INVALID_CLASS
+    );
+    assert_eq!(
+        alloc(&mut o, [CLIENT, DEVICE, l.handle], 0xc46f, &mthd_in_vram),
+        OK
+    );
+    let rd32 = |pa: u64| {
+        let mut b = [0u8; 4];
+        mem.read(PhysAddr::vram(pa), &mut b).unwrap();
+        u32::from_le_bytes(b)
+    };
+    // RAMFC USERD (word 2: ADDR 31:9, TARGET 1:0 VID_MEM) and USERD_HI.
+    assert_eq!(rd32(l.inst + 8), l.userd as u32);
+    assert_eq!(rd32(l.inst + 12), (l.userd >> 32) as u32);
+    let mut b = vec![0u8; 4];
+    put(&mut b, 0, COPY0);
+    assert_eq!(control(&mut o, l.handle, BIND, &b).0, OK);
+    assert_eq!(control(&mut o, l.handle, SCHEDULE, &[1, 0]).0, OK);
+    let mut ce = vec![0u8; 8];
+    put(&mut ce, 0, 1);
+    put(&mut ce, 4, COPY0);
+    assert_eq!(
+        alloc(&mut o, [CLIENT, l.handle, l.handle + 1], 0xc5b5, &ce),
+        OK
+    );
+    let (st, t) = control(&mut o, l.handle, GET_WORK_SUBMIT_TOKEN, &[0; 4]);
+    assert_eq!((st, get(&t, 0)), (OK, 0x1_0001));
+
+    // The work: SET_OBJECT, a copy with a semaphore, then 0x24c.
+    mem.write(PhysAddr::vram(l.src), &[0x5a; 0x200]).unwrap();
+    let mut pb = Vec::new();
+    inc(&mut pb, CE_SUBCH, 0, &[0xc5b5]);
+    inc(
+        &mut pb,
+        CE_SUBCH,
+        0x240,
+        &[(SEM_VA >> 32) as u32, SEM_VA as u32, 0x71],
+    );
+    inc(
+        &mut pb,
+        CE_SUBCH,
+        0x400,
+        &[
+            (SRC_VA >> 32) as u32,
+            SRC_VA as u32,
+            (DST_VA >> 32) as u32,
+            DST_VA as u32,
+        ],
+    );
+    inc(&mut pb, CE_SUBCH, 0x418, &[0x200, 1]);
+    inc(&mut pb, CE_SUBCH, 0x300, &[LAUNCH_COPY | SEM_ONE_WORD]);
+    let bytes: Vec<u8> = pb.iter().flat_map(|w| w.to_le_bytes()).collect();
+    mem.write(PhysAddr::vram(l.pb), &bytes).unwrap();
+    let e1 = ((PB_VA >> 32) as u32 & 0xff) | ((pb.len() as u32) << 10);
+    mem.write(PhysAddr::vram(l.ring), &(PB_VA as u32).to_le_bytes())
+        .unwrap();
+    mem.write(PhysAddr::vram(l.ring + 4), &e1.to_le_bytes())
+        .unwrap();
+    mem.write(PhysAddr::vram(l.userd + 0x8c), &1u32.to_le_bytes())
+        .unwrap();
+    let faults = Faults::none();
+    let cx = pbdma::Ctx {
+        mmu: &gpu.mmu,
+        trace: &trace,
+        arch: chip.arch,
+        ce_class: 0xc5b5,
+        faults: &faults,
+    };
+    let (_, _, ch) = o.channel_by_token(0x1_0001).expect("the token's channel");
+    let done = pbdma::run(ch, &cx).expect("no channel error");
+    assert_eq!(done.entries, 1);
+    let mut dst = vec![0u8; 0x200];
+    mem.read(PhysAddr::vram(l.dst), &mut dst).unwrap();
+    assert_eq!(dst, vec![0x5a; 0x200]);
+    assert_eq!(rd32(l.sem), 0x71);
+    assert_eq!(rd32(l.userd + 0x88), 1, "GP_GET");
+
+    let mut pb = Vec::new();
+    inc(&mut pb, CE_SUBCH, 0x24c, &[1]);
+    let bytes: Vec<u8> = pb.iter().flat_map(|w| w.to_le_bytes()).collect();
+    mem.write(PhysAddr::vram(l.pb + 0x100), &bytes).unwrap();
+    let va = PB_VA + 0x100;
+    let e1 = ((va >> 32) as u32 & 0xff) | ((pb.len() as u32) << 10);
+    mem.write(PhysAddr::vram(l.ring + 8), &(va as u32).to_le_bytes())
+        .unwrap();
+    mem.write(PhysAddr::vram(l.ring + 12), &e1.to_le_bytes())
+        .unwrap();
+    mem.write(PhysAddr::vram(l.userd + 0x8c), &2u32.to_le_bytes())
+        .unwrap();
+    let (_, _, ch) = o.channel_by_token(0x1_0001).expect("channel");
+    let err = pbdma::run(ch, &cx).expect_err("not a Turing method");
+    assert_eq!(err.except_type, 39, "{}", err.what);
+}
