@@ -201,7 +201,8 @@ static void test_invalid_param(int fd)
 {
 	static const uint64_t bad[] = {
 		0,
-		NOVA_GETPARAM_VRAM_SIZE + 1,
+		/* The first number after the last parameter nova_drm.h has. */
+		NOVA_GETPARAM_VRAM_USED + 1,
 		0x100,
 		/* A known parameter in the low 32 bits is still unknown. */
 		1ull << 32 | NOVA_GETPARAM_PCI_VENDOR_ID,
@@ -223,6 +224,12 @@ static void test_efault(int fd)
 	igt_assert_eq(nova_ioctl(fd, DRM_IOCTL_NOVA_GEM_INFO, NULL), -EFAULT);
 	igt_assert_eq(nova_ioctl(fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, NULL),
 		      -EFAULT);
+	igt_assert_eq(nova_ioctl(fd, DRM_IOCTL_NOVA_GETPARAM_STRING, NULL),
+		      -EFAULT);
+	igt_assert_eq(nova_ioctl(fd, DRM_IOCTL_NOVA_DEVICE_INFO, NULL),
+		      -EFAULT);
+	igt_assert_eq(nova_ioctl(fd, DRM_IOCTL_NOVA_VM_INIT, NULL), -EFAULT);
+	igt_assert_eq(nova_ioctl(fd, DRM_IOCTL_NOVA_VM_BIND, NULL), -EFAULT);
 }
 
 /*
