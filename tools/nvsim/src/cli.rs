@@ -62,8 +62,10 @@ options:
                       (\"mmu audit error: ...\") (default on)
   --bar1-mmap         offer BAR1 to the client as an mmap of VRAM (guest CPU
                       accesses at memory speed, not traced; physical mode
-                      only: a switch to virtual mode is logged, not applied
-                      to the mapping)
+                      only: GSP-RM then leaves BAR1 physical instead of
+                      switching it to virtual mode, and logs it; a driver's
+                      switch to virtual mode is logged, not applied to the
+                      mapping)
   --dump-vbios FILE   write the chip's VBIOS image to FILE and exit
   --dump-log-section FILE
                       write the .logging section GSP-RM's log entries point

@@ -4,9 +4,11 @@
 //! onto GPU memory, BAR5 I/O ports where the board has them, and
 //! configuration space. BAR1 and BAR3 (NVIDIA's BAR1 and BAR2) map VRAM
 //! physically (offset = VRAM address) until their block registers select
-//! virtual mode; then the GMMU translates them (`mmu/bar.rs`). With
+//! virtual mode; then the GMMU translates them (`mmu/bar.rs`). GSP-RM
+//! switches BAR1 to virtual mode when it resumes (`gsprm/bar1.rs`). With
 //! [`Gpu::set_bar1_mmap`] the client maps BAR1 straight onto the VRAM
-//! memory file instead (physical mode only).
+//! memory file instead (physical mode only: GSP-RM then leaves BAR1
+//! physical and logs it).
 
 use std::collections::HashSet;
 use std::io;
@@ -381,6 +383,9 @@ impl Gpu {
         if self.bar1_mmap {
             self.vram.share_prefix(self.chip.bar1_size);
         }
+        // GSP-RM then leaves BAR1 physical (`gsprm::bar1`): a virtual BAR1
+        // could not apply to the client's mapping.
+        gsprm::lock(&self.gsp_rm).set_bar1_mmap(self.bar1_mmap);
         self.bar1_mmap == on
     }
 

@@ -24,10 +24,10 @@
 //! | 0x824100/0x824140/0x8241c0 +4i | NV_FUSE_OPT_FPF_{NVDEC,SEC2,GSP}_UCODE{i+1}_VERSION | GSP UCODE1 = 0b11 (FWSEC signature version 2) | nova-core `regs.rs`, `falcon/hal/ga102.rs` |
 //! | 0x625f04 | NV_PDISP_VGA_WORKSPACE_BASE | usable FB end - 1 MiB, valid, in VRAM | nova-core `fb/regs.rs`, nouveau `bios/shadowramin.c` |
 //! | 0x0200bc / 0xad00bc | NV_THERM_I2CS_SCRATCH | 0xff: FSP boot complete (GH100 / GB20x) | nova-core `regs.rs` gh100/gb202 |
-//! | 0x001704 / 0x001714 | NV_PBUS_BAR1_BLOCK / NV_PBUS_BAR2_BLOCK | 0 (BAR2: DEBUG_CYA 1): physical mode (TU102..AD102) | published `gm107/dev_bus.h`, see `mmu/bar.rs` |
+//! | 0x001704 / 0x001714 | NV_PBUS_BAR1_BLOCK / NV_PBUS_BAR2_BLOCK | 0 (BAR2: DEBUG_CYA 1): physical mode (TU102..AD102); GSP-RM binds BAR1 virtual at resume | published `gm107/dev_bus.h`, see `mmu/bar.rs`, `gsprm/bar1.rs` |
 //! | 0x001710 | NV_PBUS_BIND_STATUS | 0: no bind pending (TU102..AD102) | same |
 //! | 0x10fd40 | NV_XAL_EP_BAR0_WINDOW | PRAMIN base (64 KiB units), BASE 21:0 (GH100; GB20x taken as GB100's 22:0) | published `gh100/pri_nv_xal_ep.h` |
-//! | 0xb80f60/64, 0xb80f70/74 | NV_VIRTUAL_FUNCTION_PRIV_FUNC_BAR1/BAR2_BLOCK_LOW/HIGH_ADDR | 0: physical mode (GH100, GB20x) | published `gh100/dev_vm.h`, see `mmu/bar.rs` |
+//! | 0xb80f60/64, 0xb80f70/74 | NV_VIRTUAL_FUNCTION_PRIV_FUNC_BAR1/BAR2_BLOCK_LOW/HIGH_ADDR | 0: physical mode (GH100, GB20x); GSP-RM binds BAR1 virtual at resume | published `gh100/dev_vm.h`, see `mmu/bar.rs`, `gsprm/bar1.rs` |
 //!
 //! WPR2's bounds (`NV_PFB_PRI_MMU_WPR2_ADDR_LO/HI`): both registers hold an
 //! address >> 12 in bits 31:4 (`_VAL` 31:4, `_ALIGNMENT` 0xc in

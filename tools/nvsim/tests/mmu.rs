@@ -759,11 +759,11 @@ fn bar1_in_virtual_mode_translates_through_its_instance_block() {
         let mut back = [0u8; 8];
         gpu.mmu.read_phys(data.offset(0x20), &mut back).expect("r");
         assert_eq!(&back, b"via BAR1", "{chip}");
-        // Unmapped BAR1 offsets: zeros, one log line per page.
-        let mut z = [0xffu8; 4];
+        // Unmapped BAR1 offsets: all ones, one log line per page.
+        let mut z = [0u8; 4];
         gpu.region_read(BAR1, 0x40_0000, &mut z).expect("r");
         gpu.region_read(BAR1, 0x40_0004, &mut z).expect("r");
-        assert_eq!(z, [0; 4]);
+        assert_eq!(z, [0xff; 4]);
         let lines: Vec<String> = trace
             .lines()
             .into_iter()

@@ -63,11 +63,7 @@ fn register(gpu: &mut Gpu, targets: Vec<Target>) {
 }
 
 fn target(client: u32, vaspace: u32, root: PhysAddr) -> Target {
-    Target {
-        client,
-        vaspace,
-        pd: PageDir::new(root),
-    }
+    Target::vaspace(client, vaspace, PageDir::new(root))
 }
 
 fn wr32(gpu: &mut Gpu, off: u64, v: u32) {

@@ -60,6 +60,7 @@
 //! other durations, a message is written when its time has come by a
 //! background thread ([`spawn_ticker`]), which also raises the interrupt.
 
+pub mod bar1;
 pub mod libos;
 pub mod log;
 pub mod queue;
@@ -144,6 +145,8 @@ struct Session {
     rm: rm::Objects,
     /// The log buffers ([`log`]).
     logs: log::Logs,
+    /// BAR1's root and instance block, once set up at resume ([`bar1`]).
+    bar1: Option<bar1::Bar1>,
 }
 
 /// The GSP-RM model.
@@ -175,6 +178,9 @@ pub struct GspRm {
     doorbells: VecDeque<(Instant, u32)>,
     /// Start of the firmware-reserved framebuffer (gspFwRsvdStart).
     rsvd_start: u64,
+    /// The client maps BAR1 straight onto VRAM (`--bar1-mmap`): BAR1 stays
+    /// physical ([`GspRm::set_bar1_mmap`]).
+    bar1_mmap: bool,
     session: Option<Session>,
 }
 
@@ -207,6 +213,7 @@ impl GspRm {
             wake: None,
             doorbells: VecDeque::new(),
             rsvd_start: fb_end,
+            bar1_mmap: false,
             session: None,
         }
     }
@@ -233,6 +240,21 @@ impl GspRm {
         self.state
     }
 
+    /// The client maps BAR1 straight onto the VRAM file (`--bar1-mmap`):
+    /// its accesses never reach nvsim, so a virtual BAR1 could not apply
+    /// to them. GSP-RM then still allocates BAR1's root and instance block
+    /// and reports `bar1PdeBase`, but leaves the BAR1 block register in
+    /// physical mode, and says so in one log line at resume.
+    pub fn set_bar1_mmap(&mut self, on: bool) {
+        self.bar1_mmap = on;
+    }
+
+    /// BAR1's root page directory and instance block, once GSP-RM set
+    /// them up ([`bar1`]).
+    pub fn bar1(&self) -> Option<bar1::Bar1> {
+        self.session.as_ref().and_then(|s| s.bar1)
+    }
+
     /// The RM objects of the running GSP-RM (clients, devices, VA spaces
     /// with their page directories), if it runs.
     pub fn rm_objects(&self) -> Option<&rm::Objects> {
@@ -242,9 +264,12 @@ impl GspRm {
     /// The VA spaces with a registered root page directory, for the MMU
     /// audit (none while GSP-RM does not run).
     pub fn audit_targets(&self) -> Vec<crate::mmu::audit::Target> {
-        self.rm_objects()
+        let mut t = self
+            .rm_objects()
             .map(|o| o.audit_targets())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        t.extend(self.bar1().map(|b| b.audit_target()));
+        t
     }
 
     /// Whether the GSP RISC-V core runs.
@@ -502,6 +527,7 @@ impl GspRm {
                 vram: bus.vram.clone(),
                 dma: bus.dma.clone(),
             }),
+            bar1: None,
         })
     }
 
@@ -674,7 +700,8 @@ impl GspRm {
                     .session
                     .as_ref()
                     .map_or([0; 3], |s| s.rm.internal_handles());
-                let mut p = rpc::static_info(self.chip, self.fb_end, &regions, internal);
+                let bar1_root = self.bar1().map_or(0, |b| b.root);
+                let mut p = rpc::static_info(self.chip, self.fb_end, &regions, internal, bar1_root);
                 if self.faults.active(FaultKind::BadReply) {
                     bus.trace
                         .log("fault bad-reply: GET_GSP_STATIC_INFO reply truncated to 0x100 bytes");
@@ -682,13 +709,14 @@ impl GspRm {
                 }
                 bus.trace.log(format!(
                     "GSP-RM: static info: {:?}, {} FB regions, fb_length {:#x}, internal \
-                     client/device/subdevice {:#010x}/{:#010x}/{:#010x}",
+                     client/device/subdevice {:#010x}/{:#010x}/{:#010x}, bar1PdeBase {:#x}",
                     format!("NVIDIA {}", self.chip.board),
                     regions.len(),
                     self.fb_end,
                     internal[0],
                     internal[1],
-                    internal[2]
+                    internal[2],
+                    bar1_root
                 ));
                 self.send(
                     bus.trace,
@@ -707,6 +735,7 @@ impl GspRm {
                         ));
                         let a = [u64::from(level), u64::from(pm)];
                         self.log(bus.trace, log::Buf::Rm, log::UNLOADING, &a);
+                        self.bar1_unload(bus, pm);
                     }
                     Err(e) => bus
                         .trace
@@ -772,6 +801,54 @@ impl GspRm {
         if let Some(s) = self.session.as_mut() {
             s.init_failed = true;
         }
+    }
+
+    /// State load: BAR1's root page directory and instance block in the
+    /// non-WPR heap, bound in virtual mode ([`bar1`]).
+    fn bar1_init(&mut self, bus: &mut Bus<'_>) {
+        let Some(b) = bar1::Bar1::place(self.rsvd_start, self.fb_end) else {
+            bus.trace.log(format!(
+                "GSP-RM: no room for BAR1's root page directory and instance block at \
+                 {:#x} (usable framebuffer ends at {:#x}); BAR1 stays physical, bar1PdeBase 0",
+                self.rsvd_start, self.fb_end
+            ));
+            return;
+        };
+        let bind = !self.bar1_mmap;
+        b.set_up(self.chip.arch, bus.vram, bus.regs, bind);
+        if bind {
+            bus.trace.log(format!(
+                "GSP-RM: BAR1 in virtual mode: instance block vram {:#x}, root page directory \
+                 (bar1PdeBase) vram {:#x}, 64K big pages",
+                b.inst, b.root
+            ));
+        } else {
+            bus.trace.log(format!(
+                "GSP-RM: BAR1 left in physical mode because of --bar1-mmap (the client maps \
+                 BAR1 straight onto VRAM); r570 GSP-RM would bind instance block vram {:#x} \
+                 with the root vram {:#x} (bar1PdeBase, still reported): BAR1 page tables a \
+                 driver builds under it do not apply to BAR1 accesses",
+                b.inst, b.root
+            ));
+        }
+        if let Some(s) = self.session.as_mut() {
+            s.bar1 = Some(b);
+        }
+    }
+
+    /// UNLOADING_GUEST_DRIVER: without a PM transition RM destroys BAR1
+    /// and returns it to physical mode over video memory; with one BAR1
+    /// stays as it is ([`bar1`]).
+    fn bar1_unload(&mut self, bus: &mut Bus<'_>, pm: bool) {
+        if pm || self.bar1().is_none() {
+            return;
+        }
+        bar1::teardown(self.chip.arch, bus.regs);
+        if let Some(s) = self.session.as_mut() {
+            s.bar1 = None;
+        }
+        bus.trace
+            .log("GSP-RM: BAR1 torn down: block register back to physical mode, video memory");
     }
 
     fn fb_regions(&self) -> Vec<rpc::FbRegion> {
@@ -900,6 +977,7 @@ impl GspRm {
             "SEC2-RTOS: GSP-RM resumed (RISC-V core active, BSI_SECURE_SCRATCH_14 boot stage 3 \
              handoff)",
         );
+        self.bar1_init(bus);
         let after = self.timing.get(TimingStep::GspResume);
         let print = rpc::libos_print_pmu("nvsim: PMU started\n");
         self.send(

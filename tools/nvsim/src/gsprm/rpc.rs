@@ -211,6 +211,8 @@ const SI_FB_LENGTH: usize = 0x4c8;
 const SI_GPU_NAME: usize = 0x4ec;
 const SI_GPU_SHORT_NAME: usize = 0x52c;
 const SI_GPU_NAME_UNICODE: usize = 0x56c;
+/// `bar1PdeBase` (u64; `bar2PdeBase` follows at 0x608).
+pub const SI_BAR1_PDE_BASE: usize = 0x600;
 const SI_VBIOS_VALID: usize = 0x610;
 const SI_VBIOS_SUBVENDOR: usize = 0x614;
 const SI_INTERNAL_HANDLES: usize = 0x640;
@@ -250,6 +252,7 @@ pub fn static_info(
     fb_length: u64,
     regions: &[FbRegion],
     internal: [u32; 3],
+    bar1_pde_base: u64,
 ) -> Vec<u8> {
     let mut p = vec![0u8; STATIC_INFO_SIZE];
     let n = regions.len().min(16);
@@ -286,6 +289,9 @@ pub fn static_info(
         let o = SI_GPU_NAME_UNICODE + 2 * i;
         p[o..o + 2].copy_from_slice(&c.to_le_bytes());
     }
+    // bar1PdeBase: GSP-RM's BAR1 root page directory (`gsprm::bar1`);
+    // bar2PdeBase stays 0 (BAR2 is not modelled).
+    p[SI_BAR1_PDE_BASE..SI_BAR1_PDE_BASE + 8].copy_from_slice(&bar1_pde_base.to_le_bytes());
     p[SI_VBIOS_VALID] = 1;
     p[SI_VBIOS_SUBVENDOR..SI_VBIOS_SUBVENDOR + 4]
         .copy_from_slice(&u32::from(chip.subsystem_vendor_id).to_le_bytes());
@@ -456,8 +462,11 @@ mod tests {
                 protected: false,
             }],
             [0xc1e0_0000, 0xcaf0_0000, 0xcaf0_0001],
+            0x5_f360_0000,
         );
         assert_eq!(p.len(), STATIC_INFO_SIZE);
+        assert_eq!(p[0x600..0x608], 0x5_f360_0000u64.to_le_bytes());
+        assert_eq!(p[0x608..0x610], [0; 8], "bar2PdeBase");
         assert_eq!(
             static_info_name(&p).as_deref(),
             Some("NVIDIA GeForce RTX 3090")

@@ -6,9 +6,10 @@
 //!
 //! Which VA spaces: those a driver registered with
 //! `NV0080_CTRL_CMD_DMA_SET_PAGE_DIRECTORY` ([`Target`]; the GSP-RM model
-//! keeps them, `gsprm::rm::vaspace`), whose root is the invalidated PDB
-//! (`MMU_INVALIDATE_PDB` aperture and address), or all of them for
-//! `ALL_PDB`. The walk visits present entries only (an all-zero entry is
+//! keeps them, `gsprm::rm::vaspace`), and BAR1's tree under GSP-RM's root
+//! (`bar1PdeBase`, `gsprm::bar1`) once GSP-RM set it up, whose root is the
+//! invalidated PDB (`MMU_INVALIDATE_PDB` aperture and address), or all of
+//! them for `ALL_PDB`. The walk visits present entries only (an all-zero entry is
 //! skipped without decoding), reads each table once, stops after
 //! [`MAX_TABLES`] tables and logs at most [`MAX_ERROR_LINES`] error lines
 //! per VA space (the summary counts them all).
@@ -61,15 +62,57 @@ pub const MAX_ERROR_LINES: usize = 16;
 /// Tables one audit reads at most (16384 tables: 64 MiB of 4 KiB tables).
 pub const MAX_TABLES: u64 = 1 << 14;
 
+/// Whose page tables an audit walks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// A VA space a driver registered with SET_PAGE_DIRECTORY.
+    VaSpace {
+        /// The RM client that owns it.
+        client: u32,
+        /// The FERMI_VASPACE_A handle.
+        vaspace: u32,
+    },
+    /// BAR1's tree under GSP-RM's root (`bar1PdeBase`,
+    /// [`crate::gsprm::bar1`]).
+    Bar1,
+}
+
+impl fmt::Display for Owner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Owner::VaSpace { client, vaspace } => {
+                write!(f, "client {client:#010x} vaspace {vaspace:#010x}")
+            }
+            Owner::Bar1 => f.write_str("bar1"),
+        }
+    }
+}
+
 /// A VA space whose page tables are audited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {
-    /// The RM client that owns it.
-    pub client: u32,
-    /// The FERMI_VASPACE_A handle.
-    pub vaspace: u32,
+    /// Whose tables they are.
+    pub owner: Owner,
     /// Its root page directory and big page size.
     pub pd: PageDir,
+}
+
+impl Target {
+    /// The VA space `vaspace` of `client` rooted at `pd`.
+    pub fn vaspace(client: u32, vaspace: u32, pd: PageDir) -> Self {
+        Self {
+            owner: Owner::VaSpace { client, vaspace },
+            pd,
+        }
+    }
+
+    /// BAR1's tree rooted at `pd`.
+    pub fn bar1(pd: PageDir) -> Self {
+        Self {
+            owner: Owner::Bar1,
+            pd,
+        }
+    }
 }
 
 /// Which half of a dual PD0 entry.
@@ -147,7 +190,8 @@ impl Report {
 
     /// The summary line for `t` (without nvsim's `nvsim: ` prefix):
     /// `mmu audit: client 0x.. vaspace 0x.. pdb vram 0x.. ver2: N pages
-    /// mapped (4K a, 64K b, 2M c, 512M d), S sparse ranges, E errors`.
+    /// mapped (4K a, 64K b, 2M c, 512M d), S sparse ranges, E errors`; for
+    /// BAR1's tree `mmu audit: bar1 pdb vram 0x.. ver2: ...`.
     pub fn summary(&self, t: &Target, fmt: Format) -> String {
         let ap = match t.pd.base.aperture {
             Aperture::Vram => "vram",
@@ -156,10 +200,9 @@ impl Report {
             Aperture::Peer => "peer",
         };
         let mut s = format!(
-            "mmu audit: client {:#010x} vaspace {:#010x} pdb {ap} {:#x} {}: {} pages mapped \
+            "mmu audit: {} pdb {ap} {:#x} {}: {} pages mapped \
              (4K {}, {}K {}, 2M {}, 512M {}), {} sparse ranges, {} errors",
-            t.client,
-            t.vaspace,
+            t.owner,
             t.pd.base.addr,
             fmt.name(),
             self.pages(),
@@ -182,16 +225,11 @@ impl Report {
 
     /// The error lines for `t` (without the `nvsim: ` prefix):
     /// `mmu audit error: client 0x.. vaspace 0x..: LEVEL[index] va 0x..:
-    /// what (entry 0x..)`.
+    /// what (entry 0x..)`, `mmu audit error: bar1: ...` for BAR1's tree.
     pub fn error_lines(&self, t: &Target) -> Vec<String> {
         self.errors
             .iter()
-            .map(|f| {
-                format!(
-                    "mmu audit error: client {:#010x} vaspace {:#010x}: {f}",
-                    t.client, t.vaspace
-                )
-            })
+            .map(|f| format!("mmu audit error: {}: {f}", t.owner))
             .collect()
     }
 }
@@ -222,7 +260,7 @@ pub fn audit(mem: &Memory, fmt: Format, pd: &PageDir) -> Report {
             0,
             0,
             format!(
-                "the root table (SET_PAGE_DIRECTORY's physAddress) at {}: {why}",
+                "the root table (SET_PAGE_DIRECTORY's physAddress, or bar1PdeBase) at {}: {why}",
                 pd.base
             ),
         ),

@@ -41,13 +41,23 @@
 //!
 //! nvsim reads these registers from the register file on every BAR
 //! access, so whoever writes them (a driver through BAR0, or nvsim's
-//! GSP-RM model through `Bus::regs`) switches the aperture. Until someone
-//! does, both BARs stay physical over VRAM, as before this model existed.
-//! nvsim's GSP-RM model does not set up BAR1/BAR2 virtual mode yet.
+//! GSP-RM model through `Bus::regs`) switches the aperture. Both BARs are
+//! physical over VRAM from power-on; nvsim's GSP-RM model switches BAR1 to
+//! virtual mode when it resumes (state load, before GSP_INIT_DONE) through
+//! its own instance block and root (`gsprm/bar1.rs`), and back to physical
+//! at a non-PM unload. BAR2 stays physical (not modelled).
 //!
 //! Faults in virtual mode: the access is logged once per page with the
-//! walk's precise reason; reads return zeros and writes are dropped (what
-//! real hardware returns is not documented).
+//! walk's precise reason; reads return all ones and writes are dropped.
+//! RM treats a BAR1 MMU fault as a bad mapping, "usually fatal"
+//! (`kgmmuServicePriFaults_GV100`, `kern_gmmu_gv100.c`: "BAR faults mean
+//! incorrect BAR mappings"), and sparsifies BAR1 precisely so that CPU
+//! accesses do not fault (`kbusInitBar1_GM107`: "Sparsify the VAS to
+//! prevent faults during CPU access"; a sparse page reads zero). What data
+//! a faulting read returns is not documented: nvsim answers all ones, what
+//! a CPU reads for a PCIe read the device completes with an error, so a
+//! driver reading an unmapped BAR1 address sees the same value as for a
+//! device that fell off the bus.
 
 use std::fmt;
 
@@ -197,7 +207,8 @@ pub fn mode(regs: &RegFile, arch: Arch, bar: Bar) -> Mode {
 }
 
 /// Reads `buf.len()` bytes at `offset` of `bar` in `mode`. Failures are
-/// logged (once per page) and read as zeros.
+/// logged (once per page); a virtual-mode fault reads all ones, a physical
+/// access beyond VRAM zeros.
 pub fn read(mmu: &Gmmu, bar: Bar, mode: Mode, offset: u64, buf: &mut [u8]) {
     if let Err(e) = access(mmu, mode, offset, Dir::Read(buf)) {
         report(mmu, bar, mode, offset, "read", &e);
@@ -245,14 +256,22 @@ fn access(mmu: &Gmmu, mode: Mode, offset: u64, dir: Dir<'_>) -> Result<(), Strin
             }
         }
         Mode::Virtual { inst } => {
-            let ib = mmu.instance_block(inst).map_err(|f| f.to_string())?;
+            let ib = match mmu.instance_block(inst) {
+                Ok(ib) => ib,
+                Err(f) => {
+                    if let Dir::Read(buf) = dir {
+                        buf.fill(0xff);
+                    }
+                    return Err(f.to_string());
+                }
+            };
             let pd: PageDir = ib.page_dir;
             // BAR accesses are not privileged (not documented either way).
             let r = match dir {
                 Dir::Read(buf) => {
                     let r = mmu.read_virt(&pd, offset, buf, false);
                     if r.is_err() {
-                        buf.fill(0);
+                        buf.fill(0xff);
                     }
                     r
                 }

@@ -35,8 +35,9 @@
 //!
 //! After the TLB, the MMU audit ([`super::audit`]) runs, unless
 //! `--mmu-audit off`: every VA space whose registered root page directory
-//! is the invalidated PDB (all of them for ALL_PDB) is walked from its
-//! root and summed up in one log line, with a line per bad entry. An
+//! is the invalidated PDB (all of them for ALL_PDB), and BAR1's tree under
+//! GSP-RM's root (`gsprm::bar1`) likewise, is walked from its root and
+//! summed up in one log line, with a line per bad entry. An
 //! invalidation of a PDB no VA space registered is logged once per PDB.
 
 use std::ops::Range;

@@ -371,11 +371,11 @@ impl Objects {
         self.page_directories()
             .into_iter()
             .filter_map(|(client, vaspace, v)| {
-                Some(crate::mmu::audit::Target {
+                Some(crate::mmu::audit::Target::vaspace(
                     client,
                     vaspace,
-                    pd: mmu_page_dir(v)?,
-                })
+                    mmu_page_dir(v)?,
+                ))
             })
             .collect()
     }
