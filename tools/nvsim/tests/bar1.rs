@@ -149,11 +149,17 @@ fn a_mapping_built_under_the_root_reaches_vram_through_bar1() {
     g.r.gpu.vram.read(page64k + 0xfff0, &mut b);
     assert_eq!(&b, b"end of 64K page");
     // The dropped write before the mapping never reached the page.
-    let mut b = [0u8; 4];
-    g.r.gpu.vram.read(page4k + 0x10, &mut b);
-    assert_eq!(&b, b"4K p");
+    assert_eq!(bar1_read(&mut g, 0x1010, 4), b"4K p");
     // Still unmapped next to them: all ones.
     assert_eq!(bar1_read(&mut g, 0x2000, 4), [0xff; 4]);
+    // The TLB: a PTE re-pointed without an invalidation still shows the
+    // old page through BAR1; after one, the new page.
+    let moved = 0x200_5000u64;
+    g.r.gpu.vram.write(moved + 0x10, b"moved page");
+    vram_wr64(&mut g, spt + 8, pte(moved));
+    assert_eq!(bar1_read(&mut g, 0x1010, 10), b"4K page vi", "stale");
+    invalidate(&mut g, root);
+    assert_eq!(bar1_read(&mut g, 0x1010, 10), b"moved page");
     // A broken root entry: the audit names it under bar1.
     vram_wr64(&mut g, root + 8, 0x1);
     invalidate(&mut g, root);
