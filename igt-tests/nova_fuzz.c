@@ -351,13 +351,13 @@ static struct expect ex2(int a, int b)
 enum {
 	RS_OK = 1 << 0, RS_EINVAL = 1 << 1, RS_ENOENT = 1 << 2,
 	RS_EFAULT = 1 << 3, RS_ENOMEM = 1 << 4, RS_ENODEV = 1 << 5,
-	RS_EEXIST = 1 << 6,
+	RS_EEXIST = 1 << 6, RS_ENOSPC = 1 << 7,
 };
 
 static struct expect ex_mask(unsigned int m)
 {
 	static const int codes[] = {
-		0, -EINVAL, -ENOENT, -EFAULT, -ENOMEM, -ENODEV, -EEXIST,
+		0, -EINVAL, -ENOENT, -EFAULT, -ENOMEM, -ENODEV, -EEXIST, -ENOSPC,
 	};
 	struct expect e = { .n = 0 };
 
@@ -931,7 +931,7 @@ static struct expect expect_gem_info(const struct drm_nova_gem_info *a,
 
 /*
  * @live: as for expect_gem_info(); @domain: the live object's domain
- * (objects in VRAM cannot be mapped yet: -EINVAL).
+ * (an object in VRAM gets a place in BAR1, or -ENOSPC when BAR1 is full).
  */
 static struct expect
 expect_gem_mmap_offset(const struct drm_nova_gem_mmap_offset *a, int live,
@@ -943,7 +943,7 @@ expect_gem_mmap_offset(const struct drm_nova_gem_mmap_offset *a, int live,
 		return ex_mask(RS_OK | RS_ENOENT | RS_EINVAL);
 	if (!live)
 		return ex1(-ENOENT);
-	return ex1(domain == NOVA_GEM_DOMAIN_VRAM ? -EINVAL : 0);
+	return domain == NOVA_GEM_DOMAIN_VRAM ? ex_mask(RS_OK | RS_ENOSPC) : ex1(0);
 }
 
 /* --- values for nova's arguments --- */

@@ -585,17 +585,43 @@ static void test_gem_vram_mmap(int fd)
 	gart = create(fd, SZ_64K, NOVA_GEM_DOMAIN_GART | NOVA_GEM_NO_SHARE);
 	igt_assert_eq_u32(nova_gem_flags(fd, both), NOVA_GEM_DOMAIN_VRAM);
 
-	/* The CPU cannot map VRAM yet: EINVAL. */
-	arg = (struct drm_nova_gem_mmap_offset){ .handle = vram };
-	igt_assert_eq(__nova_gem_mmap_offset(fd, &arg), -EINVAL);
-	arg = (struct drm_nova_gem_mmap_offset){ .handle = both };
-	igt_assert_eq(__nova_gem_mmap_offset(fd, &arg), -EINVAL);
-	/* Flags are still checked first... */
+	/* Flags are checked first... */
 	arg = (struct drm_nova_gem_mmap_offset){ .handle = vram, .flags = 1 };
 	igt_assert_eq(__nova_gem_mmap_offset(fd, &arg), -EINVAL);
 
 	/*
-	 * Nor through a dma-buf, if VRAM objects can be exported at all:
+	 * ...then VRAM maps through BAR1: what the CPU writes there is in
+	 * VRAM, so a second mapping (and a mapping of another object of the
+	 * same size) sees what it should, byte for byte.
+	 */
+	p = nova_gem_mmap(fd, vram, SZ_64K, PROT_READ | PROT_WRITE);
+	fill(p, SZ_64K, 0x7a);
+	check(p, SZ_64K, 0x7a);
+	igt_assert_eq(munmap(p, SZ_64K), 0);
+	p = nova_gem_mmap(fd, both, SZ_64K, PROT_READ | PROT_WRITE);
+	fill(p, SZ_64K, 0xb0);
+	igt_assert_eq(munmap(p, SZ_64K), 0);
+	p = nova_gem_mmap(fd, vram, SZ_64K, PROT_READ);
+	check(p, SZ_64K, 0x7a);
+	igt_assert_eq(munmap(p, SZ_64K), 0);
+	p = nova_gem_mmap(fd, both, SZ_64K, PROT_READ);
+	check(p, SZ_64K, 0xb0);
+	igt_assert_eq(munmap(p, SZ_64K), 0);
+	/* A 2 MiB object, which BAR1 maps with a 2 MiB page. */
+	{
+		uint32_t big = create(fd, SZ_2M, NOVA_GEM_DOMAIN_VRAM);
+
+		p = nova_gem_mmap(fd, big, SZ_2M, PROT_READ | PROT_WRITE);
+		fill(p, SZ_2M, 0x2f);
+		igt_assert_eq(munmap(p, SZ_2M), 0);
+		p = nova_gem_mmap(fd, big, SZ_2M, PROT_READ);
+		check(p, SZ_2M, 0x2f);
+		igt_assert_eq(munmap(p, SZ_2M), 0);
+		gem_close(fd, big);
+	}
+
+	/*
+	 * Not through a dma-buf, if VRAM objects could be exported at all:
 	 * the CPU must not see other memory in the object's place.
 	 */
 	{
@@ -2053,8 +2079,8 @@ igt_main
 	igt_subtest("gem-vram-used")
 		test_gem_vram_used(drm_fd);
 
-	igt_describe("GEM_MMAP_OFFSET of a VRAM object fails with EINVAL; "
-		     "system memory maps.");
+	igt_describe("VRAM objects map through BAR1: bytes written there are "
+		     "read back by another mapping; system memory maps too.");
 	igt_subtest("gem-vram-mmap")
 		test_gem_vram_mmap(drm_fd);
 

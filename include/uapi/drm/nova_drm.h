@@ -149,10 +149,13 @@ struct drm_nova_getparam_string {
  * and reported by &DRM_IOCTL_NOVA_GEM_INFO.
  *
  * %NOVA_GEM_DOMAIN_VRAM: video memory. The GPU reaches it at full speed;
- * the CPU cannot map it yet (BAR1 mappings are to come), so
- * &DRM_IOCTL_NOVA_GEM_MMAP_OFFSET fails with -EINVAL for it. Objects of
- * 2 MiB and more are placed 2 MiB-aligned, of 64 KiB and more 64 KiB-aligned,
- * so that VM_BIND can map them with large pages.
+ * the CPU maps it write-combined through BAR1: the first
+ * &DRM_IOCTL_NOVA_GEM_MMAP_OFFSET of the object gives it a place in BAR1,
+ * which it keeps until it is freed (-ENOSPC when BAR1 is full, -ENODEV on
+ * a GPU where GSP-RM set up no BAR1 mappings). Objects of 2 MiB and more
+ * are placed 2 MiB-aligned, of 64 KiB and more 64 KiB-aligned, so that
+ * VM_BIND and BAR1 can map them with large pages. VRAM objects are never
+ * exported as dma-bufs.
  *
  * %NOVA_GEM_DOMAIN_GART: system memory (shmem pages), which the GPU reaches
  * through its MMU and the CPU maps with mmap(2). The default: flags of zero

@@ -45,7 +45,10 @@ use crate::{
     },
     gsp::GspIrq,
     mm::sysmem_flush::SysmemFlush,
-    mm::vram::Vram,
+    mm::{
+        bar1::Bar1,
+        vram::Vram, //
+    },
 };
 
 /// The PCI driver type.
@@ -114,7 +117,7 @@ fn runtime<'bound>(
     let dev: &'bound kernel::device::Device<kernel::device::Bound> = pdev.as_ref();
     let vram = Vram::new(info.regions())
         .inspect_err(|e| dev_err!(pdev, "VRAM: set up the allocator: {:?}\n", e))?;
-    let api = RmApi::new(pdev.as_ref(), gsp.queues().clone(), bar.clone());
+    let api = RmApi::new(pdev.as_ref(), gsp.queues().clone(), bar.clone())?;
     let rm = RmRoot::new(api)
         .inspect_err(|e| dev_err!(pdev, "RM: allocate nova's client: {:?}\n", e))?;
     dev_info!(
@@ -127,12 +130,31 @@ fn runtime<'bound>(
         .gr_counts(info.internal)
         .inspect_err(|e| dev_warn!(pdev, "RM: no GPC/TPC counts: {:?}\n", e))
         .unwrap_or((0, 0));
+    let bar1 = match info.bar1_root {
+        0 => {
+            dev_info!(
+                pdev,
+                "BAR1: GSP-RM reported no root page directory; no CPU mappings of VRAM\n"
+            );
+            None
+        }
+        root => Some(
+            Bar1::new(
+                pdev.resource_start(1)?,
+                pdev.resource_len(1)?,
+                root,
+                crate::mmu::format(chip),
+            )
+            .inspect_err(|e| dev_err!(pdev, "BAR1: set up: {:?}\n", e))?,
+        ),
+    };
     Ok(GpuRuntime {
         dev,
         chip,
         bar: bar.clone(),
         rm,
         vram,
+        bar1,
         gpcs,
         tpcs,
     })
@@ -234,6 +256,11 @@ impl pci::Driver for NovaPciDriver {
         // and new ones fail with ENODEV, so none can reach a GSP-RM that is
         // going away.
         let reg = this.reg.lock().take();
+        // CPU mappings of BAR1 go with the device; those of system memory
+        // fault their pages back in.
+        if let Some(r) = &reg {
+            r.device().unmap_mappings();
+        }
         drop(reg);
         if let Some(gsp) = &this.gsp {
             // Errors are logged by the steps; the memory is freed either way

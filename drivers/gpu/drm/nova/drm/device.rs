@@ -80,6 +80,8 @@ pub(crate) struct GpuRuntime<'bound> {
     pub(crate) rm: RmRoot<'bound>,
     /// The VRAM allocator.
     pub(crate) vram: Arc<Vram>,
+    /// BAR1, if GSP-RM set it up for mappings.
+    pub(crate) bar1: Option<crate::mm::bar1::Bar1>,
     /// Enabled GPCs (0 if GSP-RM did not say).
     pub(crate) gpcs: u32,
     /// Enabled TPCs over all GPCs.

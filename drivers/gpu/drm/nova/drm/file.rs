@@ -127,7 +127,7 @@ impl File {
     /// through this file.
     pub(crate) fn gem_mmap_offset(
         _dev: &NovaDevice<Registered>,
-        _reg: &NovaRegistrationData<'_>,
+        reg: &NovaRegistrationData<'_>,
         req: &mut uapi::drm_nova_gem_mmap_offset,
         file: &NovaFile,
     ) -> Result<u32> {
@@ -135,9 +135,10 @@ impl File {
             return Err(EINVAL);
         }
         let bo = Bo::lookup_handle(file, req.handle)?;
-        // VRAM cannot be mapped by the CPU yet (that needs BAR1).
+        // VRAM is mapped through BAR1.
         if bo.vram().is_some() {
-            return Err(EINVAL);
+            let gpu = reg.gpu.as_ref().ok_or(ENODEV)?;
+            bo.map_bar1(gpu, &reg.pramin, &reg.tlb)?;
         }
         req.offset = bo.create_mmap_offset()?;
         Ok(0)

@@ -30,7 +30,21 @@ use kernel::{
     uapi, //
 };
 
-use crate::drm::file::NovaFile;
+use crate::{
+    drm::{
+        device::GpuRuntime,
+        file::NovaFile, //
+    },
+    mm::{
+        bar1::Bar1Map,
+        pramin::Pramin, //
+    },
+    mmu::tlb::Tlb,
+};
+use kernel::{
+    new_mutex,
+    sync::Mutex, //
+};
 
 /// Largest GEM object size nova accepts (`NOVA_GETPARAM_GEM_SIZE_MAX`).
 pub(crate) const SIZE_MAX: u64 = 4 << 30;
@@ -46,12 +60,27 @@ pub(crate) struct NovaObject {
     vram: Option<VramAlloc>,
     /// `NOVA_GEM_NO_SHARE` if it was created so.
     no_share: bool,
+    /// Where BAR1 maps the object, once it is to be mmapped (VRAM only).
+    #[pin]
+    bar1: Mutex<Option<Bar1Map>>,
 }
 
 impl NovaObject {
     /// The object's VRAM, if it lives in video memory.
     pub(crate) fn vram(&self) -> Option<&VramAlloc> {
         self.vram.as_ref()
+    }
+
+    /// Maps a VRAM object into BAR1 unless it is already; `EINVAL` for a
+    /// system-memory object, `ENODEV` when the GPU has no BAR1 mappings.
+    pub(crate) fn map_bar1(&self, gpu: &GpuRuntime<'_>, pramin: &Pramin, tlb: &Tlb) -> Result {
+        let vram = self.vram.as_ref().ok_or(EINVAL)?;
+        let bar1 = gpu.bar1.as_ref().ok_or(ENODEV)?;
+        let mut m = self.bar1.lock();
+        if m.is_none() {
+            *m = Some(bar1.map(&gpu.bar, pramin, tlb, &gpu.vram, vram)?);
+        }
+        Ok(())
     }
 
     /// GEM_INFO's flags: the domain and `NOVA_GEM_NO_SHARE`.
@@ -87,6 +116,7 @@ impl gem::DriverObject for NovaObject {
         try_pin_init!(NovaObject {
             vram: args.vram,
             no_share: args.no_share,
+            bar1 <- new_mutex!(None),
         })
     }
 
@@ -107,6 +137,11 @@ impl gem::DriverObject for NovaObject {
                 .vram_bytes
                 .fetch_sub(v.size(), Ordering::Relaxed);
         }
+    }
+
+    /// A VRAM object is mapped through BAR1, where GEM_MMAP_OFFSET put it.
+    fn io_mapping(obj: &Bo) -> Option<u64> {
+        obj.bar1.lock().as_ref().map(|m| m.phys)
     }
 
     /// Objects private to a VA space are never exported, nor are objects

@@ -162,6 +162,7 @@ mod tests {
                 crate::mm::vram::MAX_REGIONS],
             fb_region_count: 0,
             internal: (0, 0),
+            bar1_root: 0,
         }
     }
 

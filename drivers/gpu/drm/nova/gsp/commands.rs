@@ -229,6 +229,8 @@ pub(crate) struct StaticInfoReply {
     pub(crate) internal_client: u32,
     /// `hInternalSubdevice`: its subdevice.
     pub(crate) internal_subdevice: u32,
+    /// `bar1PdeBase`: GSP-RM's BAR1 root page directory.
+    pub(crate) bar1_root: u64,
 }
 
 impl Message for StaticInfoReply {
@@ -275,6 +277,7 @@ impl Message for StaticInfoReply {
             region_count,
             internal_client: info.h_internal_client,
             internal_subdevice: info.h_internal_subdevice,
+            bar1_root: info.bar1_pde_base,
         })
     }
 }

@@ -78,6 +78,8 @@ pub(crate) struct GspStaticInfo {
     /// GSP-RM's internal client and subdevice, which answer the controls
     /// on the GPU's configuration.
     pub(crate) internal: (u32, u32),
+    /// GSP-RM's BAR1 root page directory in VRAM (0: none reported).
+    pub(crate) bar1_root: u64,
 }
 
 impl GspStaticInfo {
@@ -199,6 +201,7 @@ fn start_rm_steps(
         fb_regions: reply.regions,
         fb_region_count: reply.region_count,
         internal: (reply.internal_client, reply.internal_subdevice),
+        bar1_root: reply.bar1_root,
     };
     dev_info!(
         dev,

@@ -4,6 +4,7 @@
 //! (the buddy allocator over GSP-RM's framebuffer regions) and the PRAMIN
 //! window through which nova writes it.
 
+pub(crate) mod bar1;
 pub(crate) mod pramin;
 pub(crate) mod regs;
 pub(crate) mod sysmem_flush;

@@ -162,7 +162,10 @@ struct Slot {
 
 /// A page directory.
 struct Dir {
-    mem: VramAlloc,
+    /// The directory's memory; `None` for a root someone else owns.
+    _mem: Option<VramAlloc>,
+    /// Its VRAM address.
+    addr: u64,
     /// Index of the level in [`Format::dirs`].
     level: usize,
     /// The next level's directories (all levels but PD0).
@@ -203,7 +206,8 @@ impl Dir {
         }
         ctx.mem.write(mem.addr(), &vals)?;
         Ok(Self {
-            mem,
+            addr: mem.addr(),
+            _mem: Some(mem),
             level,
             kids,
             slots,
@@ -237,9 +241,30 @@ impl PageTables {
         })
     }
 
+    /// Page tables under a root directory someone else owns and set up
+    /// (GSP-RM's BAR1 root): nova writes the root's entries it uses and
+    /// never frees the root.
+    pub(crate) fn adopt(fmt: &'static dyn Format, root: u64) -> Result<Self> {
+        let n = fmt.dirs().first().ok_or(EINVAL)?.entries();
+        let mut kids = KVec::with_capacity(n, GFP_KERNEL)?;
+        for _ in 0..n {
+            kids.push(None, GFP_KERNEL)?;
+        }
+        Ok(Self {
+            fmt,
+            root: Dir {
+                _mem: None,
+                addr: root,
+                level: 0,
+                kids,
+                slots: KVec::new(),
+            },
+        })
+    }
+
     /// The root directory's VRAM address.
     pub(crate) fn root_addr(&self) -> u64 {
-        self.root.mem.addr()
+        self.root.addr
     }
 
     /// Entries of the root directory.
@@ -265,8 +290,8 @@ impl PageTables {
                 }
                 let base = va & !(lvl.span() - 1);
                 let kid = KBox::new(Dir::new(ctx, fmt, dir.level + 1, base)?, GFP_KERNEL)?;
-                let pde = fmt.pde(Aperture::Vram, kid.mem.addr());
-                ctx.write(dir.mem.addr() + 8 * i as u64, pde)?;
+                let pde = fmt.pde(Aperture::Vram, kid.addr);
+                ctx.write(dir.addr + 8 * i as u64, pde)?;
                 dir.kids[i] = Some(kid);
             }
             dir = match dir.kids.get_mut(i) {
@@ -319,7 +344,7 @@ impl PageTables {
     fn map_page(&mut self, ctx: &mut Ctx<'_>, va: u64, page: u64, pte: u64) -> Result {
         let fmt = self.fmt;
         let (pd0, i) = self.pd0(ctx, va, true)?.ok_or(EINVAL)?;
-        let entry = pd0.mem.addr() + (i * PD0_ENTRY) as u64;
+        let entry = pd0.addr + (i * PD0_ENTRY) as u64;
         let slot = pd0.slots.get_mut(i).ok_or(EINVAL)?;
         if slot.huge {
             return Err(EEXIST);
@@ -383,15 +408,12 @@ impl PageTables {
                 va = next_slot;
                 continue;
             };
-            let entry = pd0.mem.addr() + (i * PD0_ENTRY) as u64;
+            let entry = pd0.addr + (i * PD0_ENTRY) as u64;
             let slot = pd0.slots.get_mut(i).ok_or(EINVAL)?;
             let slot_base = va & !(PAGE_2M - 1);
             if slot.huge {
-                if va != slot_base || range.end < slot_base + PAGE_2M {
-                    // Part of a 2 MiB page: nova unmaps whole mappings
-                    // only, so this is a bug of the caller.
-                    return Err(EINVAL);
-                }
+                // A 2 MiB page goes whole (GPUVM unmaps whole mappings;
+                // BAR1 clears what a freed mapping left).
                 ctx.write_dual(entry, ctx.empty(slot_base, PAGE_2M), 0)?;
                 slot.huge = false;
                 va = next_slot;
@@ -482,7 +504,7 @@ fn refresh_dir(
             continue;
         }
         if last {
-            let entry = dir.mem.addr() + (i * PD0_ENTRY) as u64;
+            let entry = dir.addr + (i * PD0_ENTRY) as u64;
             let slot = dir.slots.get_mut(i).ok_or(EINVAL)?;
             if slot.huge {
                 continue;
@@ -517,13 +539,13 @@ fn refresh_dir(
             match ctx.sparse.cover(start..end) {
                 Cover::Part => {
                     let kid = KBox::new(Dir::new(ctx, fmt, dir.level + 1, start)?, GFP_KERNEL)?;
-                    let pde = fmt.pde(Aperture::Vram, kid.mem.addr());
-                    ctx.write(dir.mem.addr() + 8 * i as u64, pde)?;
+                    let pde = fmt.pde(Aperture::Vram, kid.addr);
+                    ctx.write(dir.addr + 8 * i as u64, pde)?;
                     dir.kids[i] = Some(kid);
                 }
                 cover => {
                     let v = if cover == Cover::Full { SPARSE } else { 0 };
-                    ctx.write(dir.mem.addr() + 8 * i as u64, v)?;
+                    ctx.write(dir.addr + 8 * i as u64, v)?;
                     continue;
                 }
             }

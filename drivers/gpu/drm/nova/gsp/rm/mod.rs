@@ -19,11 +19,12 @@ use core::sync::atomic::{
 };
 
 use kernel::{
-    device,
+    device, new_mutex,
     prelude::*,
     sync::{
         aref::ARef,
-        Arc, //
+        Arc,
+        Mutex, //
     },
     transmute::AsBytes,
 };
@@ -73,11 +74,14 @@ const VASPACE_HANDLE_BASE: Handle = 0x90f1_0000;
 /// Clients allocated so far, for the next client handle.
 static CLIENTS: AtomicU32 = AtomicU32::new(0);
 
-/// The calls on RM objects of one GPU.
+/// The calls on RM objects of one GPU, one at a time: replies are matched
+/// to callers by function, so two calls of the same function in flight
+/// could each take the other's reply.
 pub(crate) struct RmApi<'bound> {
     dev: ARef<device::Device>,
     queues: Arc<GspQueues>,
     bar: Arc<Bar0<'bound>>,
+    lock: Pin<KBox<Mutex<()>>>,
 }
 
 impl<'bound> RmApi<'bound> {
@@ -86,12 +90,23 @@ impl<'bound> RmApi<'bound> {
         dev: &device::Device,
         queues: Arc<GspQueues>,
         bar: Arc<Bar0<'bound>>,
-    ) -> Self {
-        Self {
+    ) -> Result<Self> {
+        Ok(Self {
             dev: dev.into(),
             queues,
             bar,
-        }
+            lock: KBox::pin_init(new_mutex!(()), GFP_KERNEL)?,
+        })
+    }
+
+    /// Sends `cmd` and waits for its reply, the only RM call in flight.
+    fn rpc<C>(&self, cmd: &C) -> Result<C::Reply>
+    where
+        C: super::cmdq::Command,
+        C::Reply: super::cmdq::Message,
+    {
+        let _one = self.lock.lock();
+        self.queues.rpc(&self.bar, cmd)
     }
 
     fn check(&self, call: &str, what: &str, status: u32) -> Result {
@@ -127,8 +142,7 @@ impl<'bound> RmApi<'bound> {
             params: params.as_bytes(),
         };
         let reply = self
-            .queues
-            .rpc(&self.bar, &cmd)
+            .rpc(&cmd)
             .inspect_err(|e| dev_err!(self.dev, "RM: GSP_RM_ALLOC of {}: {:?}\n", what, e))?;
         self.check("GSP_RM_ALLOC", what, reply.status)
     }
@@ -148,7 +162,7 @@ impl<'bound> RmApi<'bound> {
             cmd,
             params: params.as_bytes(),
         };
-        let reply = self.queues.rpc(&self.bar, &call).inspect_err(|e| {
+        let reply = self.rpc(&call).inspect_err(|e| {
             dev_err!(
                 self.dev,
                 "RM: GSP_RM_CONTROL {:#x} on {}: {:?}\n",
@@ -174,15 +188,11 @@ impl<'bound> RmApi<'bound> {
         what: &str,
     ) -> Result {
         let reply = self
-            .queues
-            .rpc(
-                &self.bar,
-                &Free {
-                    client,
-                    parent,
-                    object,
-                },
-            )
+            .rpc(&Free {
+                client,
+                parent,
+                object,
+            })
             .inspect_err(|e| dev_err!(self.dev, "RM: FREE of {}: {:?}\n", what, e))?;
         self.check("FREE", what, reply.status)
     }
