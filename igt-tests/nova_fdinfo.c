@@ -13,6 +13,7 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <inttypes.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -208,6 +209,70 @@ static void test_per_file(void)
 	close(fd1);
 }
 
+/*
+ * Reads drm-<what>-vram from /proc/self/fdinfo/@fd in bytes; false if the
+ * key is missing. Sizes are printed with a B, KiB, MiB or GiB unit.
+ */
+static bool fdinfo_vram(int fd, const char *what, uint64_t *bytes)
+{
+	char path[64], key[64], line[256];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	snprintf(key, sizeof(key), "drm-%s-vram:", what);
+	f = fopen(path, "r");
+	igt_assert_f(f, "cannot open %s\n", path);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+		char unit[8] = "";
+
+		if (strncmp(line, key, strlen(key)))
+			continue;
+		igt_assert_f(sscanf(line + strlen(key), "%llu %7s", &v, unit) >= 1,
+			     "cannot parse %s", line);
+		if (!strcmp(unit, "KiB"))
+			v <<= 10;
+		else if (!strcmp(unit, "MiB"))
+			v <<= 20;
+		else if (!strcmp(unit, "GiB"))
+			v <<= 30;
+		*bytes = v;
+		found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+static void test_vram(void)
+{
+	uint64_t total0, res0, total, res, other;
+	struct drm_nova_gem_create c = {
+		.size = 2ull << 20, .flags = NOVA_GEM_DOMAIN_VRAM,
+	};
+	int fd = nova_open_render(), fd2 = nova_open_render();
+
+	igt_require_f(fdinfo_vram(fd, "total", &total0),
+		      "no drm-total-vram (no GSP-RM on this GPU?)\n");
+	igt_assert(fdinfo_vram(fd, "resident", &res0));
+	igt_assert_eq_u64(total0, 0);
+	igt_require(__nova_gem_create(fd, &c) == 0);
+
+	/* VRAM is always resident, and counts in the file that holds it. */
+	igt_assert(fdinfo_vram(fd, "total", &total));
+	igt_assert(fdinfo_vram(fd, "resident", &res));
+	igt_assert_eq_u64(total, c.size);
+	igt_assert_eq_u64(res, c.size);
+	igt_assert(fdinfo_vram(fd2, "total", &other));
+	igt_assert_eq_u64(other, 0);
+
+	gem_close(fd, c.handle);
+	igt_assert(fdinfo_vram(fd, "total", &total));
+	igt_assert_eq_u64(total, 0);
+	close(fd2);
+	close(fd);
+}
+
 igt_main
 {
 	igt_fixture {
@@ -240,4 +305,9 @@ igt_main
 	igt_describe("Objects count only in the file that holds them.");
 	igt_subtest("per-file")
 		test_per_file();
+
+	igt_describe("drm-total-vram and drm-resident-vram count the VRAM "
+		     "objects a file holds.");
+	igt_subtest("vram")
+		test_vram();
 }
