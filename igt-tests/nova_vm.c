@@ -18,10 +18,10 @@
  * VRAM_USED counts nova's page tables too, so a subtest compares it with
  * its start value only once every VA space it made is gone. nova frees
  * what a closed file's VA space held (its page tables, its GSP-RM object)
- * at the next VM_INIT or VM_BIND of any file, so every reading of
- * VRAM_USED here comes after a VM_BIND of no operation, and a comparison
- * with a start value waits up to NOVA_VRAM_SETTLE_MS (2000) in case
- * something is freed from a worker.
+ * when the file is closed; should that ever be deferred to the next VM
+ * call, every reading of VRAM_USED here comes after a VM_BIND of no
+ * operation, and a comparison with a start value waits up to
+ * NOVA_VRAM_SETTLE_MS (2000) in case something is freed from a worker.
  *
  * Environment: NOVA_EXPECT_GSP (1: a GPU whose GSP-RM nova boots must
  * answer, ENODEV fails instead of skipping), NOVA_BIND_TIMEOUT (60 s,
@@ -107,8 +107,8 @@ static void require_gsp(void)
 
 /*
  * GETPARAM(VRAM_USED), after a VM_BIND of no operation on @fd (a no-op,
- * or ENOENT without a VA space), which lets nova free what closed files
- * left.
+ * or ENOENT without a VA space), which would let nova free what closed
+ * files left if it deferred that to the next VM call.
  */
 static uint64_t vram_used(int fd)
 {
