@@ -939,8 +939,9 @@ expect_gem_mmap_offset(const struct drm_nova_gem_mmap_offset *a, int live,
 {
 	if (a->flags)
 		return ex1(-EINVAL);
+	/* Perhaps an object, in VRAM (BAR1 may be full) or not. */
 	if (live < 0)
-		return ex_mask(RS_OK | RS_ENOENT | RS_EINVAL);
+		return ex_mask(RS_OK | RS_ENOENT | RS_ENOSPC);
 	if (!live)
 		return ex1(-ENOENT);
 	return domain == NOVA_GEM_DOMAIN_VRAM ? ex_mask(RS_OK | RS_ENOSPC) : ex1(0);
@@ -2646,7 +2647,7 @@ static void op_wrong_size(struct fuzzer *f)
 	case DRM_NOVA_GEM_MMAP_OFFSET: {
 		const struct drm_nova_gem_mmap_offset *k = (void *)kview;
 
-		/* A scratch object may be in VRAM (EINVAL) or not. */
+		/* A scratch object may be in VRAM (ENOSPC) or not. */
 		e = expect_gem_mmap_offset(k, scratch_live(f, k->handle),
 					   NOVA_GEM_DOMAIN_VRAM);
 		break;
