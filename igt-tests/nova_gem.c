@@ -473,6 +473,27 @@ static void test_fork(void)
 	igt_assert_eq(close(fd), 0);
 }
 
+static void test_domains_fallback(void)
+{
+	struct drm_nova_gem_create c = {
+		.size = page_size, .flags = NOVA_GEM_DOMAIN_VRAM,
+	};
+	uint64_t vram;
+	bool gsp = __nova_getparam(drm_fd, NOVA_GETPARAM_VRAM_SIZE, &vram) == 0;
+	uint32_t h = nova_gem_create_flags(drm_fd, page_size, NOVA_GEM_DOMAINS,
+					   NULL);
+
+	igt_assert_eq_u32(nova_gem_flags(drm_fd, h),
+			  gsp ? NOVA_GEM_DOMAIN_VRAM : NOVA_GEM_DOMAIN_GART);
+	gem_close(drm_fd, h);
+	if (gsp) {
+		igt_assert_eq(__nova_gem_create(drm_fd, &c), 0);
+		gem_close(drm_fd, c.handle);
+	} else {
+		igt_assert_eq(__nova_gem_create(drm_fd, &c), -ENODEV);
+	}
+}
+
 igt_main
 {
 	igt_fixture {
@@ -563,6 +584,12 @@ igt_main
 		     "mappings and new objects.");
 	igt_subtest("fork")
 		test_fork();
+
+	igt_describe("VRAM|GART lands in VRAM where nova booted GSP-RM and in "
+		     "system memory where it did not; VRAM alone there is "
+		     "ENODEV.");
+	igt_subtest("domains-fallback")
+		test_domains_fallback();
 
 	igt_fixture {
 		close(drm_fd);

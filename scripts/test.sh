@@ -409,6 +409,9 @@ vm_igt tu102 nova_firmware unbind-without-files
 vm_igt_test tu102 nova_vm
 vm_igt_test ad102 nova_vm
 vm_probe gh100 GH100 Hopper "$fsp"
+# Without GSP-RM there is no VRAM: GEM objects that allow system memory
+# fall back to it.
+vm_igt gh100 nova_gem domains-fallback
 vm_probe gb202 GB202 Blackwell "$fsp"
 vm_fault gsp-inactive "RISC-V core is not active"
 vm_fault no-init-done "wait for GSP_INIT_DONE: ETIMEDOUT"

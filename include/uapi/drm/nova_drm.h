@@ -162,7 +162,8 @@ struct drm_nova_getparam_string {
  * mean %NOVA_GEM_DOMAIN_GART.
  *
  * With both domain bits, nova places the object in VRAM and falls back to
- * system memory when VRAM is exhausted.
+ * system memory when VRAM is exhausted or absent. %NOVA_GEM_DOMAIN_VRAM
+ * alone fails with -ENODEV when nova has not booted GSP-RM on this GPU.
  *
  * %NOVA_GEM_NO_SHARE: the object is private to the creating file's VA
  * space (NVK's VM-private memory): it can be bound only in that file's VA

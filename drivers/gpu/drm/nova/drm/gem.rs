@@ -171,8 +171,8 @@ pub(crate) fn object_size(requested: u64) -> Result<usize> {
 
 /// Creates an object of `size` bytes (already checked by [`object_size`])
 /// where GEM_CREATE's `flags` ask; `vram` is the GPU's VRAM, if nova booted
-/// GSP-RM. VRAM without GSP-RM is `ENODEV`; VRAM exhausted is `ENOMEM`
-/// unless system memory was allowed too.
+/// GSP-RM. VRAM alone without GSP-RM is `ENODEV`, VRAM exhausted `ENOMEM`;
+/// with system memory allowed too, both fall back to it.
 pub(crate) fn create(
     dev: &NovaDevice,
     size: usize,
@@ -186,14 +186,18 @@ pub(crate) fn create(
     let want_vram = flags & uapi::NOVA_GEM_DOMAIN_VRAM != 0;
     let allow_gart = flags & uapi::NOVA_GEM_DOMAIN_GART != 0 || !want_vram;
     let mut backing = None;
-    if want_vram {
-        let vram = vram.ok_or(ENODEV)?;
-        let bytes = size as u64;
-        match Vram::alloc(vram, bytes, Vram::alignment_for(bytes)) {
-            Ok(a) => backing = Some(a),
-            Err(e) if !allow_gart => return Err(e),
-            Err(_) => {}
+    match (want_vram, vram) {
+        (true, Some(vram)) => {
+            let bytes = size as u64;
+            match Vram::alloc(vram, bytes, Vram::alignment_for(bytes)) {
+                Ok(a) => backing = Some(a),
+                Err(e) if !allow_gart => return Err(e),
+                Err(_) => {}
+            }
         }
+        // No VRAM without GSP-RM: system memory if allowed.
+        (true, None) if !allow_gart => return Err(ENODEV),
+        _ => {}
     }
     Bo::new(
         dev,
