@@ -15,8 +15,6 @@
 //! page-table entries it leaves are cleared by the next mapping that gets
 //! those addresses, before it writes its own.
 
-use core::ops::Range;
-
 use kernel::{
     gpu::buddy::{
         AllocatedBlocks,
@@ -52,25 +50,15 @@ use crate::{
         },
         pt::{
             Chunk,
-            Cover,
             Ctx,
             Garbage,
+            NoSparse,
             PageTables,
-            PraminMem,
-            SparseMap, //
+            PraminMem, //
         },
         tlb::Tlb,
     },
 };
-
-/// BAR1 has no sparse regions.
-struct NoSparse;
-
-impl SparseMap for NoSparse {
-    fn cover(&self, _r: Range<u64>) -> Cover {
-        Cover::None
-    }
-}
 
 /// BAR1 of one GPU.
 pub(crate) struct Bar1 {

@@ -73,6 +73,15 @@ pub(crate) trait SparseMap {
     fn cover(&self, range: Range<u64>) -> Cover;
 }
 
+/// No sparse regions (BAR1, tests).
+pub(crate) struct NoSparse;
+
+impl SparseMap for NoSparse {
+    fn cover(&self, _r: Range<u64>) -> Cover {
+        Cover::None
+    }
+}
+
 /// Tables that no longer map anything, kept until the TLB has been
 /// invalidated: only then may their memory be reused.
 pub(crate) type Garbage = KVec<VramAlloc>;
@@ -608,14 +617,6 @@ mod tests {
                 w.push((addr + 8 * i as u64, 0), GFP_KERNEL)?;
             }
             Ok(())
-        }
-    }
-
-    struct NoSparse;
-
-    impl SparseMap for NoSparse {
-        fn cover(&self, _r: Range<u64>) -> Cover {
-            Cover::None
         }
     }
 
