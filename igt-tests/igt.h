@@ -16,5 +16,6 @@
 #include "igt/fdinfo.h"
 #include "igt/sysfs.h"
 #include "igt/syncobj.h"
+#include "igt/sw_sync.h"
 
 #endif /* NOVA_IGT_H */

@@ -34,7 +34,13 @@ static const struct param {
 	{ "pci-revision", NOVA_GETPARAM_PCI_REVISION },
 	{ "pci-subsystem", NOVA_GETPARAM_PCI_SUBSYSTEM },
 	{ "gem-size-max", NOVA_GETPARAM_GEM_SIZE_MAX },
+	/* Driver constants: they answer with or without GSP-RM. */
+	{ "exec-push-max", NOVA_GETPARAM_EXEC_PUSH_MAX },
+	{ "exec-timeout-ms", NOVA_GETPARAM_EXEC_TIMEOUT_MS },
 };
+
+/* The first number after the last parameter nova_drm.h defines. */
+#define NOVA_GETPARAM_FIRST_UNKNOWN	(NOVA_GETPARAM_EXEC_TIMEOUT_MS + 1)
 
 static bool is_power_of_two(uint64_t v)
 {
@@ -125,6 +131,14 @@ static void check_param(int fd, const struct param *p)
 	case NOVA_GETPARAM_GEM_SIZE_MAX:
 		igt_assert_lte_u64(PAGE_SZ, value);
 		break;
+	case NOVA_GETPARAM_EXEC_PUSH_MAX:
+		/* EXEC takes at least one push buffer; push_count is a u32. */
+		igt_assert_lt_u64(0, value);
+		igt_assert_lte_u64(value, 0xffffffffull);
+		break;
+	case NOVA_GETPARAM_EXEC_TIMEOUT_MS:
+		igt_assert_lt_u64(0, value);
+		break;
 	default:
 		igt_assert_f(false, "no check for parameter %#" PRIx64 "\n",
 			     p->id);
@@ -202,7 +216,7 @@ static void test_invalid_param(int fd)
 	static const uint64_t bad[] = {
 		0,
 		/* The first number after the last parameter nova_drm.h has. */
-		NOVA_GETPARAM_VRAM_USED + 1,
+		NOVA_GETPARAM_FIRST_UNKNOWN,
 		0x100,
 		/* A known parameter in the low 32 bits is still unknown. */
 		1ull << 32 | NOVA_GETPARAM_PCI_VENDOR_ID,
@@ -230,6 +244,11 @@ static void test_efault(int fd)
 		      -EFAULT);
 	igt_assert_eq(nova_ioctl(fd, DRM_IOCTL_NOVA_VM_INIT, NULL), -EFAULT);
 	igt_assert_eq(nova_ioctl(fd, DRM_IOCTL_NOVA_VM_BIND, NULL), -EFAULT);
+	igt_assert_eq(nova_ioctl(fd, DRM_IOCTL_NOVA_CHANNEL_CREATE, NULL),
+		      -EFAULT);
+	igt_assert_eq(nova_ioctl(fd, DRM_IOCTL_NOVA_CHANNEL_DESTROY, NULL),
+		      -EFAULT);
+	igt_assert_eq(nova_ioctl(fd, DRM_IOCTL_NOVA_EXEC, NULL), -EFAULT);
 }
 
 /*

@@ -42,7 +42,19 @@
  *    sparse regions made, overlapped, mapped into and across their edges,
  *    unmapped and removed (one sparse operation a call, in the fuzzer's
  *    own zone of the VA space, so that processes sharing a file do not
- *    meet);
+ *    meet); VM_BIND flag bits other than RUN_ASYNC -EINVAL, sync fields
+ *    without RUN_ASYNC -EINVAL, and RUN_ASYNC only with syncobjs to wait
+ *    for or signal: the fuzzers' files hold none, so such a call fails
+ *    (more than 256 -EINVAL, an unreadable array -EFAULT, bad sync flags
+ *    -EINVAL, a handle -ENOENT) and the model never has binds still to
+ *    come;
+ *  - CHANNEL_CREATE, CHANNEL_DESTROY and EXEC, with the errors nova_drm.h
+ *    gives (-EINVAL, -ENOENT, -EFAULT, -ENOSPC, -ENODEV): a channel made
+ *    (where the kernel-managed range lies below NOVA_EXEC_VA_LIMIT) is
+ *    destroyed again at once; EXEC names a channel no file has, or is
+ *    wrong in a way refused before anything is queued, with push buffer
+ *    and syncobj arrays in buffers, running into PROT_NONE pages or at
+ *    bad addresses: no job ever runs, no channel can fault;
  *  - an argument pointer that cannot be read or written (NULL, kernel and
  *    non-canonical addresses, an unmapped or PROT_NONE page, a read-only
  *    page, a struct that runs into an inaccessible page) is -EFAULT;
@@ -130,10 +142,10 @@ struct drm_gem_change_handle {
 #define BIND_GART_MAX		(2ull << 20)
 /* Closed handles remembered to be used again. */
 #define MAX_STALE		16
-/* Nova's ioctls, DRM_NOVA_GETPARAM to DRM_NOVA_VM_BIND. */
-#define NOVA_NR_IOCTLS		(DRM_NOVA_VM_BIND + 1)
+/* Nova's ioctls, DRM_NOVA_GETPARAM to DRM_NOVA_EXEC. */
+#define NOVA_NR_IOCTLS		(DRM_NOVA_EXEC + 1)
 /* The last GETPARAM parameter. */
-#define NOVA_LAST_PARAM		NOVA_GETPARAM_VRAM_USED
+#define NOVA_LAST_PARAM		NOVA_GETPARAM_EXEC_TIMEOUT_MS
 /* Every driver ioctl number from here to DRM_COMMAND_END is unknown. */
 #define FIRST_UNKNOWN_NR	(DRM_COMMAND_BASE + NOVA_NR_IOCTLS)
 /* Largest size an ioctl number can encode (14 bits). */
@@ -149,22 +161,36 @@ struct drm_gem_change_handle {
 /* Sparse regions a fuzzer keeps in its VA space at once. */
 #define MAX_SPARSE		16
 /*
+ * Most syncobjs of one wait or signal array of VM_BIND (RUN_ASYNC) and
+ * EXEC: nova's limit, above which the count is -EINVAL ("a bad count").
+ */
+#define SYNC_MAX		256
+/* A push buffer is shorter than this (nova_drm.h). */
+#define PUSH_LEN_LIMIT		(8u << 20)
+/*
  * The GPU VA layout of the fuzzers: fuzzer k (0 for nova-ioctls, worker N
  * of concurrent and during-unbind N + 1) owns the zone [(k + 1) << 44,
  * (k + 2) << 44): plain MAP/UNMAP in its lower half, sparse regions in its
  * upper half. Below 1 << 44 anyone maps and no sparse region ever is; the
  * kernel-managed range of VM_INITs the fuzzers do themselves (KM_ADDR,
- * KM_SIZE) is above every zone, and random ones are anywhere.
+ * KM_SIZE) is above every zone, and random ones are anywhere. Channels
+ * need theirs below NOVA_EXEC_VA_LIMIT (1 TiB): some VM_INITs give that
+ * instead (KM_EXEC_ADDR, KM_EXEC_SIZE, room for 64 channels), below every
+ * zone.
  */
 #define ZONE_SHIFT		44
 #define KM_ADDR			(1ull << 47)
 #define KM_SIZE			(1ull << 32)
+#define KM_EXEC_ADDR		(1ull << 39)
+#define KM_EXEC_SIZE		(64 * NOVA_CHANNEL_KERNEL_VA)
 
 /* --- what the device is (read once per subtest) -------------------------- */
 
 static uint64_t page_size;
 static uint64_t size_max;
 static bool have_gsp;
+/* GETPARAM(EXEC_PUSH_MAX): the most push buffers of one EXEC. */
+static uint64_t exec_push_max;
 /* GETPARAM results at the start: values, and 0 or -errno. */
 static uint64_t param_value[NOVA_LAST_PARAM + 1];
 static int param_ret[NOVA_LAST_PARAM + 1];
@@ -206,6 +232,12 @@ static void read_device(int fd)
 	have_gsp = param_ret[NOVA_GETPARAM_VRAM_SIZE] == 0;
 	igt_assert_eq(param_ret[NOVA_GETPARAM_VRAM_USED],
 		      param_ret[NOVA_GETPARAM_VRAM_SIZE]);
+	/* Driver constants: there with or without GSP-RM. */
+	igt_assert_eq(param_ret[NOVA_GETPARAM_EXEC_PUSH_MAX], 0);
+	igt_assert_eq(param_ret[NOVA_GETPARAM_EXEC_TIMEOUT_MS], 0);
+	exec_push_max = param_value[NOVA_GETPARAM_EXEC_PUSH_MAX];
+	igt_assert_lt_u64(0, exec_push_max);
+	igt_assert_lt_u64(0, param_value[NOVA_GETPARAM_EXEC_TIMEOUT_MS]);
 
 	memset(&dev_info, 0, sizeof(dev_info));
 	ret = __nova_device_info(fd, &dev_info);
@@ -455,7 +487,16 @@ static struct {
 	/* VM_BIND operations: OPS_CAP of them, then a PROT_NONE page. */
 	struct drm_nova_vm_bind_op *ops;
 	size_t ops_len;		/* bytes before the PROT_NONE page */
+	/*
+	 * The arrays of EXEC and of VM_BIND with RUN_ASYNC (AREA_PUSH,
+	 * AREA_WAIT, AREA_SIG): SYNC_MAX syncobjs each, then a PROT_NONE
+	 * page.
+	 */
+	uint8_t *arr[3];
+	size_t arr_len;		/* bytes of each before its PROT_NONE page */
 } arena;
+
+enum { AREA_PUSH, AREA_WAIT, AREA_SIG };
 
 static void arena_setup(void)
 {
@@ -491,6 +532,17 @@ static void arena_setup(void)
 	igt_assert(p != MAP_FAILED);
 	igt_assert_eq(mprotect(p + arena.ops_len, page_size, PROT_NONE), 0);
 	arena.ops = (void *)p;
+
+	arena.arr_len = round_up_page(SYNC_MAX * sizeof(struct drm_nova_sync));
+	for (size_t i = 0; i < ARRAY_SIZE(arena.arr); i++) {
+		p = mmap(NULL, arena.arr_len + page_size,
+			 PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+		igt_assert(p != MAP_FAILED);
+		igt_assert_eq(mprotect(p + arena.arr_len, page_size,
+				       PROT_NONE), 0);
+		arena.arr[i] = p;
+	}
 }
 
 /*
@@ -508,6 +560,9 @@ static uint64_t readable_bytes(uint64_t ptr)
 		{ (uintptr_t)arena.big, arena.big_len },
 		{ (uintptr_t)arena.str, page_size },
 		{ (uintptr_t)arena.ops, arena.ops_len },
+		{ (uintptr_t)arena.arr[AREA_PUSH], arena.arr_len },
+		{ (uintptr_t)arena.arr[AREA_WAIT], arena.arr_len },
+		{ (uintptr_t)arena.arr[AREA_SIG], arena.arr_len },
 		{ arena.vdso, arena.vdso ? page_size : 0 },
 	};
 
@@ -623,6 +678,12 @@ struct fuzzer {
 	 */
 	int scratch;
 	uint64_t scratch_creates;
+	/*
+	 * Channels that may have been made in the scratch file: channel
+	 * handles count from 1 in a file, so only 1 to scratch_channels may
+	 * name one there.
+	 */
+	uint64_t scratch_channels;
 
 	/* fd is used by another process too: handles it did not create may
 	 * appear, so closed handles are never used again. */
@@ -1902,6 +1963,53 @@ static void bind_op_errors(const struct fuzzer *f, bool scratch,
 }
 
 /*
+ * The errors of an array of @count struct drm_nova_sync at @ptr, as
+ * VM_BIND with RUN_ASYNC and EXEC read it (the entries are read here too):
+ * none for an empty array, which is never read; -EINVAL for more than
+ * SYNC_MAX; -EFAULT if it cannot be read whole; for each entry read,
+ * -EINVAL for flags other than NOVA_SYNC_SYNCOBJ with a zero timeline
+ * value or NOVA_SYNC_TIMELINE_SYNCOBJ with a point, and -ENOENT for its
+ * handle: the fuzzers never make a syncobj in their files, so a call with
+ * a non-empty array always fails.
+ */
+static unsigned int sync_array_errors(uint32_t count, uint64_t ptr)
+{
+	const struct drm_nova_sync *s = (const void *)(uintptr_t)ptr;
+	unsigned int m = 0;
+	uint64_t whole;
+
+	if (!count)
+		return 0;
+	if (count > SYNC_MAX)
+		return RS_EINVAL;
+	whole = readable_bytes(ptr) / sizeof(*s);
+	if (whole < count)
+		m |= RS_EFAULT;
+	for (uint32_t i = 0; i < count && i < whole; i++) {
+		if (s[i].flags == NOVA_SYNC_SYNCOBJ && !s[i].timeline_value)
+			m |= RS_ENOENT;
+		else if (s[i].flags == NOVA_SYNC_TIMELINE_SYNCOBJ)
+			/* Point 0 of a timeline: refused or looked up. */
+			m |= RS_ENOENT | (s[i].timeline_value ? 0 : RS_EINVAL);
+		else
+			m |= RS_EINVAL;
+	}
+	return m;
+}
+
+/*
+ * Whether VM_BIND @a is asynchronous and may succeed: RUN_ASYNC alone
+ * with no syncobj to wait for or signal. The fuzzers never make one on a
+ * file whose VA space they model (its effects would come later); an
+ * asynchronous call that names syncobjs always fails (sync_array_errors()).
+ */
+static bool vm_bind_async_ok(const struct drm_nova_vm_bind *a)
+{
+	return a->flags == NOVA_VM_BIND_RUN_ASYNC && !a->wait_count &&
+	       !a->sig_count;
+}
+
+/*
  * The result of VM_BIND @a on the fuzzer's file (or its scratch file),
  * given that @readable bytes can be read at a->op_ptr (they are read here
  * too: the kernel sees what this process sees).
@@ -1918,9 +2026,20 @@ static struct expect expect_vm_bind(const struct fuzzer *f, bool scratch,
 		def |= RS_ENOENT;
 	if (!have_gsp)
 		def |= RS_ENODEV;
-	if (a->flags || a->wait_count || a->sig_count || a->wait_ptr ||
-	    a->sig_ptr)
+	/*
+	 * Flag bits but RUN_ASYNC are undefined. Without RUN_ASYNC the sync
+	 * fields must be zero; with it, each array whose count is not zero
+	 * is read.
+	 */
+	if (a->flags & ~NOVA_VM_BIND_RUN_ASYNC)
 		def |= RS_EINVAL;
+	if (!(a->flags & NOVA_VM_BIND_RUN_ASYNC)) {
+		if (a->wait_count || a->sig_count || a->wait_ptr || a->sig_ptr)
+			def |= RS_EINVAL;
+	} else {
+		def |= sync_array_errors(a->wait_count, a->wait_ptr);
+		def |= sync_array_errors(a->sig_count, a->sig_ptr);
+	}
 	if (a->op_count > OPS_MAX) {
 		def |= RS_EINVAL;
 	} else if (a->op_count) {
@@ -2001,9 +2120,14 @@ static void pick_km_range(struct fuzzer *f, struct drm_nova_vm_init *a)
 	struct rng *r = &f->rng;
 
 	switch (rnd_below(r, 12)) {
-	case 0 ... 4:
+	case 0 ... 3:
 		a->kernel_managed_addr = KM_ADDR;
 		a->kernel_managed_size = KM_SIZE;
+		break;
+	case 4:
+		/* Where channels can be made. */
+		a->kernel_managed_addr = KM_EXEC_ADDR;
+		a->kernel_managed_size = KM_EXEC_SIZE;
 		break;
 	case 5:
 		a->kernel_managed_addr = 0;
@@ -2237,6 +2361,137 @@ static void fill_ops(struct fuzzer *f, bool scratch,
 		gen_plain_op(f, scratch, &ops[i]);
 }
 
+/* --- arrays of EXEC and of VM_BIND with RUN_ASYNC --- */
+
+/*
+ * The pointer of an array of @n entries of @size bytes: area @area of the
+ * arena (from its start, or running into the PROT_NONE page after it) or
+ * a bad pointer. In *@at, where to write the entries (NULL if they cannot
+ * be written), and in *@room how many fit there.
+ */
+static uint64_t pick_array(struct fuzzer *f, int area, uint32_t n,
+			   size_t size, uint8_t **at, uint32_t *room,
+			   const char **where)
+{
+	struct rng *r = &f->rng;
+	const uint32_t cap = arena.arr_len / size;
+	uint8_t *base = arena.arr[area];
+
+	*where = "buffer";
+	*at = base;
+	*room = cap;
+	switch (rnd_below(r, 20)) {
+	case 0 ... 15:
+		return (uintptr_t)base;
+	case 16 ... 17:
+		if (n == 0 || n > cap)
+			return (uintptr_t)base;
+		*where = "array running into a PROT_NONE page";
+		*at = base + (cap - n + 1 + rnd_below(r, n)) * size;
+		*room = cap - (*at - base) / size;
+		return (uintptr_t)*at;
+	default:
+		*at = NULL;
+		*room = 0;
+		return bad_pointer(r, where);
+	}
+}
+
+/*
+ * A syncobj to wait for or signal: mostly well formed, of a small handle
+ * or any; none exists in the fuzzers' files.
+ */
+static void gen_sync(struct rng *r, struct drm_nova_sync *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->handle = rnd_pct(r, 50) ? rnd_below(r, 8) : rnd(r);
+	switch (rnd_below(r, 10)) {
+	case 0 ... 4:
+		s->flags = NOVA_SYNC_SYNCOBJ;
+		break;
+	case 5 ... 6:
+		s->flags = NOVA_SYNC_TIMELINE_SYNCOBJ;
+		s->timeline_value = 1 + rnd_below(r, 1000);
+		break;
+	case 7:
+		/* A point of a binary syncobj, point 0 of a timeline. */
+		s->flags = rnd_below(r, 2);
+		s->timeline_value = s->flags == NOVA_SYNC_SYNCOBJ ?
+				    rnd_edge(r) | 1 : 0;
+		break;
+	default:
+		s->flags = rnd_pad32(r, 100);
+		s->timeline_value = rnd_pct(r, 50) ? 0 : rnd_edge(r);
+		break;
+	}
+}
+
+/* A number of syncobjs: mostly a few, sometimes SYNC_MAX, more, none. */
+static uint32_t pick_sync_count(struct rng *r)
+{
+	switch (rnd_below(r, 16)) {
+	case 0 ... 9:	return 1 + rnd_below(r, 4);
+	case 10:	return SYNC_MAX;
+	case 11:	return SYNC_MAX + 1;
+	case 12:	return 0;
+	default:	return rnd_width(r);
+	}
+}
+
+/*
+ * A wait or signal array of @count syncobjs in area @area: its pointer
+ * (often 0 for an empty one), the entries written where they can be.
+ */
+static uint64_t gen_sync_array(struct fuzzer *f, int area, uint32_t count,
+			       const char **where)
+{
+	uint8_t *at;
+	uint32_t room;
+	uint64_t ptr;
+
+	if (!count && rnd_pct(&f->rng, 70)) {
+		*where = "none";
+		return 0;
+	}
+	ptr = pick_array(f, area, count, sizeof(struct drm_nova_sync), &at,
+			 &room, where);
+	for (uint32_t i = 0; at && i < count && i < room; i++)
+		gen_sync(&f->rng, (struct drm_nova_sync *)at + i);
+	return ptr;
+}
+
+/*
+ * VM_BIND flags that are wrong: a bit other than RUN_ASYNC, alone or with
+ * it (RUN_ASYNC alone is made only by gen_async_syncs()).
+ */
+static uint32_t pick_bad_bind_flags(struct rng *r)
+{
+	uint32_t v = rnd_pad32(r, 100);
+
+	if (!(v & ~NOVA_VM_BIND_RUN_ASYNC))
+		v |= 1u << (1 + rnd_below(r, 31));
+	return v;
+}
+
+/*
+ * RUN_ASYNC with syncobjs to wait for or signal, at least one: the call
+ * reads and checks them (counts, arrays, flags, handles) and, as there is
+ * no syncobj in the fuzzers' files, always fails; nothing is queued.
+ */
+static void gen_async_syncs(struct fuzzer *f, struct drm_nova_vm_bind *a)
+{
+	struct rng *r = &f->rng;
+	const char *where;
+
+	a->flags = NOVA_VM_BIND_RUN_ASYNC;
+	a->wait_count = rnd_pct(r, 70) ? pick_sync_count(r) : 0;
+	a->sig_count = rnd_pct(r, 70) ? pick_sync_count(r) : 0;
+	if (!a->wait_count && !a->sig_count)
+		a->wait_count = 1 + rnd_below(r, 4);
+	a->wait_ptr = gen_sync_array(f, AREA_WAIT, a->wait_count, &where);
+	a->sig_ptr = gen_sync_array(f, AREA_SIG, a->sig_count, &where);
+}
+
 /* One VM_BIND call on the fuzzer's file, @a's other fields set. */
 static int vm_bind_call(struct fuzzer *f, struct drm_nova_vm_bind *a,
 			const struct drm_nova_vm_bind_op *single,
@@ -2246,6 +2501,9 @@ static int vm_bind_call(struct fuzzer *f, struct drm_nova_vm_bind *a,
 	struct expect e;
 	int ret;
 
+	/* The model of the VA space has no binds that are still to come. */
+	igt_assert_f(!vm_bind_async_ok(&in), "%s: an asynchronous VM_BIND "
+		     "that may succeed was generated\n", f->name);
 	e = expect_vm_bind(f, false, &in, readable_bytes(in.op_ptr));
 	begin(f, "VM_BIND{op_count=%u flags=%#x wait=%u/%#llx sig=%u/%#llx "
 	      "op_ptr=%#llx} %s", in.op_count, in.flags, in.wait_count,
@@ -2287,13 +2545,18 @@ static void op_vm_bind(struct fuzzer *f)
 	a.op_count = n;
 	if (ops)
 		fill_ops(f, false, ops, n);
-	if (rnd_pct(r, 8)) {
-		switch (rnd_below(r, 5)) {
-		case 0:	a.flags = rnd_pad32(r, 100); break;
+	/*
+	 * Sometimes wrong flags, sync fields without RUN_ASYNC, or RUN_ASYNC
+	 * with syncobjs (never RUN_ASYNC alone: see vm_bind_async_ok()).
+	 */
+	if (rnd_pct(r, 10)) {
+		switch (rnd_below(r, 7)) {
+		case 0:	a.flags = pick_bad_bind_flags(r); break;
 		case 1:	a.wait_count = rnd_pad32(r, 100); break;
 		case 2:	a.sig_count = rnd_pad32(r, 100); break;
 		case 3:	a.wait_ptr = (uintptr_t)arena.rw; break;
-		default: a.sig_ptr = rnd_edge(r) | 1; break;
+		case 4: a.sig_ptr = rnd_edge(r) | 1; break;
+		default: gen_async_syncs(f, &a); break;
 		}
 	}
 	snprintf(what, sizeof(what), "(%s%s)", where,
@@ -2434,6 +2697,313 @@ static void op_vm_sparse(struct fuzzer *f)
 	vm_bind_call(f, &a, op, what);
 }
 
+/* --- channels and EXEC --- */
+
+/*
+ * The fuzzers never submit a job: a push buffer of random methods could
+ * fault its channel. Channels are made and destroyed, and every EXEC
+ * either names a channel that does not exist (0, or a handle from
+ * FAR_HANDLE_BASE up: a file numbers its channels from 1) or is wrong in
+ * a way that nova refuses before it queues anything (expect_exec()).
+ */
+
+/* A channel handle no file has. */
+static uint32_t pick_unknown_channel(struct rng *r)
+{
+	switch (rnd_below(r, 3)) {
+	case 0:	return 0;
+	case 1:	return FAR_HANDLE_BASE + rnd_below(r, ~FAR_HANDLE_BASE);
+	default: return ~0u - rnd_below(r, 2);
+	}
+}
+
+/* Whether a channel handle of the scratch file may name a channel. */
+static int scratch_channel_live(const struct fuzzer *f, uint32_t channel)
+{
+	return channel && channel <= f->scratch_channels ? -1 : 0;
+}
+
+static uint32_t pick_engine(struct rng *r)
+{
+	switch (rnd_below(r, 10)) {
+	case 0 ... 6:	return NOVA_ENGINE_COPY;
+	case 7:		return 0;
+	case 8:		return 2 + rnd_below(r, 8);
+	default:	return rnd(r);
+	}
+}
+
+static struct expect
+expect_channel_create(const struct vm_model *vm,
+		      const struct drm_nova_channel_create *a)
+{
+	unsigned int m = 0;
+
+	if (a->engine != NOVA_ENGINE_COPY || a->flags)
+		m |= RS_EINVAL;
+	if (!have_gsp)
+		m |= RS_ENODEV;
+	if (!vm->exists)
+		m |= RS_ENOENT;
+	if (m)
+		return ex_mask(m);
+	/*
+	 * The kernel-managed range (below NOVA_EXEC_VA_LIMIT) may be full,
+	 * and VRAM too (the channel's own memory), with the fuzzers' objects.
+	 */
+	return ex_mask(RS_OK | RS_ENOSPC | RS_ENOMEM);
+}
+
+/* @live: 1 the handle is a channel's, 0 it is not, -1 it may be. */
+static struct expect
+expect_channel_destroy(const struct drm_nova_channel_destroy *a, int live)
+{
+	const unsigned int maybe = live < 0 ? RS_ENOENT : 0;
+	unsigned int m = 0;
+
+	if (a->pad)
+		m |= RS_EINVAL;
+	if (!live)
+		m |= RS_ENOENT | (have_gsp ? 0 : RS_ENODEV);
+	return ex_mask(m ? m | maybe : RS_OK | maybe);
+}
+
+static bool push_bad(const struct drm_nova_exec_push *p)
+{
+	const uint64_t end = p->va + p->len;
+
+	return p->flags || !p->len || p->len % 4 || p->len >= PUSH_LEN_LIMIT ||
+	       p->va % 4 || end < p->va || end > NOVA_EXEC_VA_LIMIT;
+}
+
+/*
+ * The result of EXEC @a (its arrays are read here too). @live: 1 the
+ * channel is one of the file's, 0 it is not, -1 it may be. An EXEC that
+ * may name a channel must be wrong in another way: the fuzzers queue no
+ * job.
+ */
+static struct expect expect_exec(const struct drm_nova_exec *a, int live)
+{
+	const struct drm_nova_exec_push *p = (const void *)(uintptr_t)a->push_ptr;
+	unsigned int m = 0;
+
+	if (!a->push_count || a->push_count > exec_push_max) {
+		m |= RS_EINVAL;
+	} else {
+		uint64_t whole = readable_bytes(a->push_ptr) / sizeof(*p);
+
+		if (whole < a->push_count)
+			m |= RS_EFAULT;
+		for (uint32_t i = 0; i < a->push_count && i < whole; i++)
+			if (push_bad(&p[i]))
+				m |= RS_EINVAL;
+	}
+	m |= sync_array_errors(a->wait_count, a->wait_ptr);
+	m |= sync_array_errors(a->sig_count, a->sig_ptr);
+	if (!have_gsp)
+		m |= RS_ENODEV;
+	igt_assert_f(!live || m, "an EXEC that may queue a job on channel %u "
+		     "was generated\n", a->channel);
+	return ex_mask(m | (live > 0 ? 0 : RS_ENOENT));
+}
+
+/*
+ * A push buffer: mostly well formed (a place below NOVA_EXEC_VA_LIMIT that
+ * nothing ever runs), sometimes at the limits or wrong.
+ */
+static void gen_push(struct rng *r, struct drm_nova_exec_push *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->va = rnd_below(r, (NOVA_EXEC_VA_LIMIT - PUSH_LEN_LIMIT) / 4) * 4;
+	p->len = (1 + rnd_below(r, 1024)) * 4;
+	switch (rnd_below(r, 20)) {
+	case 0:
+		/* The longest, or one word more. */
+		p->len = PUSH_LEN_LIMIT - (rnd_pct(r, 50) ? 4 : 0);
+		break;
+	case 1:
+		/* Ending at the limit, or a word past it. */
+		p->va = NOVA_EXEC_VA_LIMIT - p->len + 4 * rnd_below(r, 2);
+		break;
+	case 2:
+		p->len = rnd_pct(r, 30) ? 0 : p->len + 1 + rnd_below(r, 3);
+		break;
+	case 3:
+		p->va += 1 + rnd_below(r, 3);
+		break;
+	case 4:
+		p->flags = rnd_pad32(r, 100);
+		break;
+	case 5:
+		p->va = rnd_edge(r);
+		p->len = rnd_edge(r);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The arguments of an EXEC but its channel: push buffers, syncobjs to wait
+ * for and to signal, in the arena's areas or at bad addresses. @what
+ * describes where the arrays are.
+ */
+static void gen_exec(struct fuzzer *f, struct drm_nova_exec *a, char *what,
+		     size_t len)
+{
+	struct rng *r = &f->rng;
+	const char *pw, *ww, *sw;
+	uint32_t room;
+	uint8_t *at;
+
+	memset(a, 0, sizeof(*a));
+	switch (rnd_below(r, 10)) {
+	case 0 ... 6:	a->push_count = 1 + rnd_below(r, 4); break;
+	case 7:		a->push_count = exec_push_max + rnd_below(r, 2); break;
+	case 8:		a->push_count = 0; break;
+	default:	a->push_count = rnd_width(r); break;
+	}
+	a->push_ptr = pick_array(f, AREA_PUSH, a->push_count,
+				 sizeof(struct drm_nova_exec_push), &at, &room,
+				 &pw);
+	for (uint32_t i = 0; at && i < a->push_count && i < room; i++)
+		gen_push(r, (struct drm_nova_exec_push *)at + i);
+	a->wait_count = rnd_pct(r, 40) ? pick_sync_count(r) : 0;
+	a->sig_count = rnd_pct(r, 40) ? pick_sync_count(r) : 0;
+	a->wait_ptr = gen_sync_array(f, AREA_WAIT, a->wait_count, &ww);
+	a->sig_ptr = gen_sync_array(f, AREA_SIG, a->sig_count, &sw);
+	snprintf(what, len, "push buffers: %s, waits: %s, signals: %s", pw,
+		 ww, sw);
+}
+
+static void exec_call(struct fuzzer *f, struct drm_nova_exec *a, int live,
+		      const char *what)
+{
+	const struct drm_nova_exec in = *a;
+	struct expect e = expect_exec(&in, live);
+
+	begin(f, "EXEC{channel=%u push=%u/%#llx wait=%u/%#llx sig=%u/%#llx} "
+	      "(%s)", in.channel, in.push_count,
+	      (unsigned long long)in.push_ptr, in.wait_count,
+	      (unsigned long long)in.wait_ptr, in.sig_count,
+	      (unsigned long long)in.sig_ptr, what);
+	check(f, nova_ioctl(f->fd, DRM_IOCTL_NOVA_EXEC, a), e);
+}
+
+/* EXEC on a channel that does not exist: nothing is ever queued. */
+static void op_exec(struct fuzzer *f)
+{
+	struct drm_nova_exec a;
+	char what[160];
+
+	gen_exec(f, &a, what, sizeof(what));
+	a.channel = pick_unknown_channel(&f->rng);
+	exec_call(f, &a, 0, what);
+}
+
+static void destroy_call(struct fuzzer *f,
+			 const struct drm_nova_channel_destroy *d, int live,
+			 const char *what)
+{
+	struct drm_nova_channel_destroy a = *d;
+
+	begin(f, "CHANNEL_DESTROY{channel=%u pad=%#x} (%s)", d->channel, d->pad,
+	      what);
+	check(f, nova_ioctl(f->fd, DRM_IOCTL_NOVA_CHANNEL_DESTROY, &a),
+	      expect_channel_destroy(d, live));
+}
+
+/*
+ * CHANNEL_CREATE @c on the fuzzer's file. A channel it makes gets, now
+ * and then, an EXEC that is wrong in some way (refused, nothing queued),
+ * and is destroyed again, and destroyed once more (ENOENT: handles are not
+ * reused).
+ */
+static void channel_create_call(struct fuzzer *f,
+				const struct drm_nova_channel_create *c,
+				const char *what)
+{
+	struct drm_nova_channel_create a = *c;
+	struct drm_nova_channel_destroy d = {};
+	struct rng *r = &f->rng;
+	int ret;
+
+	a.channel = rnd(r);
+	a.class_engine = rnd(r);
+	begin(f, "CHANNEL_CREATE{engine=%u flags=%#x}%s", c->engine, c->flags,
+	      what);
+	ret = nova_ioctl(f->fd, DRM_IOCTL_NOVA_CHANNEL_CREATE, &a);
+	check(f, ret, expect_channel_create(&f->vm, c));
+	if (ret)
+		return;
+	fuzz_assert(f, a.channel && a.channel < FAR_HANDLE_BASE &&
+		    a.class_engine == dev_info.class_copy,
+		    "channel %u, class %#x (the copy class is %#x)", a.channel,
+		    a.class_engine, dev_info.class_copy);
+
+	if (rnd_pct(r, 50)) {
+		struct drm_nova_exec x;
+		struct drm_nova_sync *s = (void *)arena.arr[AREA_WAIT];
+		char xwhat[192];
+
+		gen_exec(f, &x, xwhat, sizeof(xwhat));
+		x.channel = a.channel;
+		switch (rnd_below(r, 4)) {
+		case 0:
+			x.push_count = 0;
+			break;
+		case 1:
+			x.push_count = exec_push_max + 1 + rnd_below(r, 4);
+			break;
+		case 2:
+			x.wait_count = SYNC_MAX + 1 + rnd_below(r, 1000);
+			break;
+		default:
+			/* A syncobj that does not exist. */
+			x.wait_count = 1;
+			x.wait_ptr = (uintptr_t)s;
+			*s = (struct drm_nova_sync){
+				.flags = NOVA_SYNC_SYNCOBJ,
+				.handle = FAR_HANDLE_BASE + rnd_below(r, 1000),
+			};
+			break;
+		}
+		exec_call(f, &x, 1, "a live channel, a wrong argument");
+	}
+
+	d.channel = a.channel;
+	destroy_call(f, &d, 1, "the channel just made");
+	if (rnd_pct(r, 30))
+		destroy_call(f, &d, 0, "the channel destroyed");
+}
+
+/*
+ * Channels on the fuzzer's file: made (with its VA space, mostly; the
+ * fuzzers' kernel-managed range is above NOVA_EXEC_VA_LIMIT, so that is
+ * usually ENOSPC) and destroyed again, destroys of channels that do not
+ * exist.
+ */
+static void op_channel(struct fuzzer *f)
+{
+	struct rng *r = &f->rng;
+	struct drm_nova_channel_create c = {};
+	struct drm_nova_channel_destroy d = {};
+
+	if (!f->vm.exists && rnd_pct(r, 50)) {
+		op_vm_init(f);
+		return;
+	}
+	if (rnd_pct(r, 30)) {
+		d.channel = pick_unknown_channel(r);
+		d.pad = rnd_pad32(r, 10);
+		destroy_call(f, &d, 0, "no such channel");
+		return;
+	}
+	c.engine = pick_engine(r);
+	c.flags = rnd_pad32(r, 10);
+	channel_create_call(f, &c, "");
+}
+
 static const struct {
 	const char *name;
 	unsigned long cmd;
@@ -2461,6 +3031,16 @@ static const struct {
 			       sizeof(struct drm_nova_vm_init) },
 	[DRM_NOVA_VM_BIND] = { "VM_BIND", DRM_IOCTL_NOVA_VM_BIND,
 			       sizeof(struct drm_nova_vm_bind) },
+	[DRM_NOVA_CHANNEL_CREATE] = {
+		"CHANNEL_CREATE", DRM_IOCTL_NOVA_CHANNEL_CREATE,
+		sizeof(struct drm_nova_channel_create),
+	},
+	[DRM_NOVA_CHANNEL_DESTROY] = {
+		"CHANNEL_DESTROY", DRM_IOCTL_NOVA_CHANNEL_DESTROY,
+		sizeof(struct drm_nova_channel_destroy),
+	},
+	[DRM_NOVA_EXEC] = { "EXEC", DRM_IOCTL_NOVA_EXEC,
+			    sizeof(struct drm_nova_exec) },
 };
 
 /* Every nova ioctl with an argument pointer it cannot read or write. */
@@ -2477,6 +3057,8 @@ static void op_bad_arg(struct fuzzer *f)
 	/* A read-only argument is read, acted on, then not written back. */
 	if (nr == DRM_NOVA_GEM_CREATE)
 		f->scratch_creates++;
+	if (nr == DRM_NOVA_CHANNEL_CREATE)
+		f->scratch_channels++;
 
 	/*
 	 * VM_INIT only reads its argument (DRM_IOW): one that can be read
@@ -2497,6 +3079,34 @@ static void op_bad_arg(struct fuzzer *f)
 				 (void *)(uintptr_t)ptr);
 		check(f, ret, expect_vm_init(&f->svm, &k));
 		vm_init_done(&f->svm, &k, ret);
+		return;
+	}
+
+	/* So do CHANNEL_DESTROY and EXEC. */
+	if (nr == DRM_NOVA_CHANNEL_DESTROY &&
+	    readable_bytes(ptr) >= sizeof(struct drm_nova_channel_destroy)) {
+		struct drm_nova_channel_destroy k;
+
+		memcpy(&k, (void *)(uintptr_t)ptr, sizeof(k));
+		begin(f, "CHANNEL_DESTROY{channel=%u pad=%#x} at %#" PRIx64
+		      " (%s), scratch file", k.channel, k.pad, ptr, where);
+		check(f, nova_ioctl(f->scratch, DRM_IOCTL_NOVA_CHANNEL_DESTROY,
+				    (void *)(uintptr_t)ptr),
+		      expect_channel_destroy(&k, scratch_channel_live(f,
+							k.channel)));
+		return;
+	}
+	if (nr == DRM_NOVA_EXEC &&
+	    readable_bytes(ptr) >= sizeof(struct drm_nova_exec)) {
+		struct drm_nova_exec k;
+		struct expect e;
+
+		memcpy(&k, (void *)(uintptr_t)ptr, sizeof(k));
+		e = expect_exec(&k, scratch_channel_live(f, k.channel));
+		begin(f, "EXEC{channel=%u push_count=%u} at %#" PRIx64 " (%s), "
+		      "scratch file", k.channel, k.push_count, ptr, where);
+		check(f, nova_ioctl(f->scratch, DRM_IOCTL_NOVA_EXEC,
+				    (void *)(uintptr_t)ptr), e);
 		return;
 	}
 
@@ -2617,11 +3227,44 @@ static void op_wrong_size(struct fuzzer *f)
 		/* Plain operations with handles of no object: no sparse. */
 		struct drm_nova_vm_bind a = {
 			.op_count = rnd_pct(r, 20) ? 0 : 1 + rnd_below(r, 4),
-			.flags = rnd_pad32(r, 5),
+			.flags = rnd_pct(r, 5) ? pick_bad_bind_flags(r) : 0,
 			.op_ptr = (uintptr_t)arena.ops,
 		};
 
 		fill_ops(f, true, arena.ops, a.op_count);
+		memcpy(buf, &a, sizeof(a));
+		break;
+	}
+	case DRM_NOVA_CHANNEL_CREATE: {
+		struct drm_nova_channel_create a = {
+			.engine = pick_engine(r),
+			.flags = rnd_pad32(r, 10),
+		};
+
+		memcpy(buf, &a, sizeof(a));
+		break;
+	}
+	case DRM_NOVA_CHANNEL_DESTROY: {
+		struct drm_nova_channel_destroy a = {
+			.channel = f->scratch_channels && rnd_pct(r, 50) ?
+				   1 + rnd_below(r, f->scratch_channels) :
+				   pick_unknown_channel(r),
+			.pad = rnd_pad32(r, 10),
+		};
+
+		memcpy(buf, &a, sizeof(a));
+		break;
+	}
+	case DRM_NOVA_EXEC: {
+		/*
+		 * A channel no file has. Cut to fewer than 4 bytes, the
+		 * handle could be any, but push_count is then 0 (EINVAL).
+		 */
+		struct drm_nova_exec a;
+		char what[160];
+
+		gen_exec(f, &a, what, sizeof(what));
+		a.channel = pick_unknown_channel(r);
 		memcpy(buf, &a, sizeof(a));
 		break;
 	}
@@ -2664,6 +3307,22 @@ static void op_wrong_size(struct fuzzer *f)
 		e = expect_vm_bind(f, true, k, readable_bytes(k->op_ptr));
 		break;
 	}
+	case DRM_NOVA_CHANNEL_CREATE:
+		e = expect_channel_create(&f->svm, (void *)kview);
+		break;
+	case DRM_NOVA_CHANNEL_DESTROY: {
+		const struct drm_nova_channel_destroy *k = (void *)kview;
+
+		e = expect_channel_destroy(k, scratch_channel_live(f,
+								   k->channel));
+		break;
+	}
+	case DRM_NOVA_EXEC: {
+		const struct drm_nova_exec *k = (void *)kview;
+
+		e = expect_exec(k, scratch_channel_live(f, k->channel));
+		break;
+	}
 	default:
 		e = expect_getparam_string((void *)kview, room);
 		break;
@@ -2677,6 +3336,8 @@ static void op_wrong_size(struct fuzzer *f)
 	check(f, ret, e);
 	if (nr == DRM_NOVA_VM_INIT)
 		vm_init_done(&f->svm, (void *)kview, ret);
+	if (nr == DRM_NOVA_CHANNEL_CREATE && !ret)
+		f->scratch_channels++;
 }
 
 /* Ioctl numbers nova does not have, and other ioctl types. */
@@ -2798,25 +3459,49 @@ static void vm_bits(struct fuzzer *f)
 			.kernel_managed_size = KM_SIZE }, "");
 	vm_init_call(f, f->fd, &f->vm, &(struct drm_nova_vm_init){}, " again");
 
-	/* The reserved fields of VM_BIND, one bit at a time. */
+	/*
+	 * The flags and sync fields of VM_BIND, one bit at a time: a flag
+	 * bit other than RUN_ASYNC, alone or with it, and a sync field
+	 * without RUN_ASYNC are EINVAL; with RUN_ASYNC, a count of syncobjs
+	 * (none of which exists) fails. RUN_ASYNC alone would bind
+	 * asynchronously: not made here (vm_bind_async_ok()).
+	 */
+	memset(arena.arr[AREA_WAIT], 0, arena.arr_len);
+	memset(arena.arr[AREA_SIG], 0, arena.arr_len);
 	for (int bit = 0; bit < 64; bit++) {
 		static const char *const fields[] = {
 			"flags", "wait_count", "sig_count", "wait_ptr",
-			"sig_ptr",
+			"sig_ptr", "RUN_ASYNC and flags",
+			"RUN_ASYNC and wait_count", "RUN_ASYNC and sig_count",
 		};
 
-		for (int i = 0; i < 5; i++) {
+		for (int i = 0; i < 8; i++) {
 			a = (struct drm_nova_vm_bind){
 				.op_count = 1, .op_ptr = (uintptr_t)arena.ops,
 			};
-			if (i < 3 && bit >= 32)
+			if ((i < 3 || i >= 5) && bit >= 32)
+				continue;
+			if ((i == 0 || i == 5) && bit == 0)
 				continue;
 			switch (i) {
 			case 0: a.flags = 1u << bit; break;
 			case 1: a.wait_count = 1u << bit; break;
 			case 2: a.sig_count = 1u << bit; break;
 			case 3: a.wait_ptr = 1ull << bit; break;
-			default: a.sig_ptr = 1ull << bit; break;
+			case 4: a.sig_ptr = 1ull << bit; break;
+			case 5:
+				a.flags = NOVA_VM_BIND_RUN_ASYNC | 1u << bit;
+				break;
+			case 6:
+				a.flags = NOVA_VM_BIND_RUN_ASYNC;
+				a.wait_count = 1u << bit;
+				a.wait_ptr = (uintptr_t)arena.arr[AREA_WAIT];
+				break;
+			default:
+				a.flags = NOVA_VM_BIND_RUN_ASYNC;
+				a.sig_count = 1u << bit;
+				a.sig_ptr = (uintptr_t)arena.arr[AREA_SIG];
+				break;
 			}
 			arena.ops[0] = (struct drm_nova_vm_bind_op){
 				.op = NOVA_VM_BIND_OP_MAP, .handle = handle,
@@ -2874,6 +3559,38 @@ static void vm_bits(struct fuzzer *f)
 		op.range = 1ull << bit;
 		snprintf(what, sizeof(what), "(UNMAP, range bit %d)", bit);
 		bind_one(f, &op, what);
+	}
+
+	/*
+	 * Channels, with the VA space there now: CHANNEL_CREATE's engine and
+	 * flags, CHANNEL_DESTROY's pad, a push buffer's flags, bit by bit.
+	 */
+	for (int bit = 0; bit < 32; bit++) {
+		struct drm_nova_channel_create c = {
+			.engine = 1u << bit,
+		};
+		struct drm_nova_channel_destroy d = {
+			.channel = FAR_HANDLE_BASE, .pad = 1u << bit,
+		};
+		struct drm_nova_exec x = {
+			.channel = FAR_HANDLE_BASE, .push_count = 1,
+			.push_ptr = (uintptr_t)arena.arr[AREA_PUSH],
+		};
+
+		snprintf(what, sizeof(what), " (engine bit %d)", bit);
+		channel_create_call(f, &c, what);
+		c = (struct drm_nova_channel_create){
+			.engine = NOVA_ENGINE_COPY, .flags = 1u << bit,
+		};
+		snprintf(what, sizeof(what), " (flag bit %d)", bit);
+		channel_create_call(f, &c, what);
+		destroy_call(f, &d, 0, "pad bit");
+		*(struct drm_nova_exec_push *)arena.arr[AREA_PUSH] =
+			(struct drm_nova_exec_push){
+				.va = 1ull << 32, .len = 4, .flags = 1u << bit,
+			};
+		snprintf(what, sizeof(what), "push buffer flag bit %d", bit);
+		exec_call(f, &x, 0, what);
 	}
 
 	/* The most operations a call may have, and one more. */
@@ -3003,6 +3720,8 @@ static const struct {
 	{ "vm-init",		 2, op_vm_init },
 	{ "vm-bind",		16, op_vm_bind },
 	{ "vm-sparse",		 8, op_vm_sparse },
+	{ "channel",		 4, op_channel },
+	{ "exec",		 6, op_exec },
 };
 
 /*
@@ -3022,6 +3741,7 @@ static bool fuzzer_open(struct fuzzer *f)
 		f->fd_epoch = epoch;
 		f->shared = false;
 		f->scratch_creates = 0;
+		f->scratch_channels = 0;
 		vm_reset(&f->vm);
 		vm_reset(&f->svm);
 		obj_forget_all(f);
@@ -3062,11 +3782,16 @@ static void nova_step(struct fuzzer *f)
 	nova_ops[i].fn(f);
 	f->op_us[i] += igt_nsec_elapsed(&t0) / 1000;
 
-	/* The scratch file collects objects: take a fresh one now and then. */
-	if (!f->unbind && f->scratch_creates > 256) {
+	/*
+	 * The scratch file collects objects (and, rarely, channels): take a
+	 * fresh one now and then.
+	 */
+	if (!f->unbind && (f->scratch_creates > 256 ||
+			   f->scratch_channels > 8)) {
 		close(f->scratch);
 		f->scratch = nova_open_render();
 		f->scratch_creates = 0;
+		f->scratch_channels = 0;
 		vm_reset(&f->svm);
 	}
 }

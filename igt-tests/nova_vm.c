@@ -1431,26 +1431,46 @@ static void test_bind_reserved(void)
 
 	require_gsp();
 	fd = open_vm();
+	/*
+	 * Flag bits other than RUN_ASYNC (bit 0) are undefined: EINVAL, with
+	 * or without RUN_ASYNC beside them.
+	 */
+	for (int bit = 1; bit < 32; bit++) {
+		arg = (struct drm_nova_vm_bind){
+			.op_count = 1, .op_ptr = (uintptr_t)&op,
+			.flags = 1u << bit,
+		};
+		igt_assert_f(vm_bind_raw(fd, &arg) == -EINVAL,
+			     "flag bit %d: not EINVAL\n", bit);
+		arg.flags |= NOVA_VM_BIND_RUN_ASYNC;
+		igt_assert_f(vm_bind_raw(fd, &arg) == -EINVAL,
+			     "flag bit %d with RUN_ASYNC: not EINVAL\n", bit);
+	}
+	arg = (struct drm_nova_vm_bind){
+		.op_count = 1, .op_ptr = (uintptr_t)&op, .flags = ~0u,
+	};
+	igt_assert_eq(vm_bind_raw(fd, &arg), -EINVAL);
+
+	/* Without RUN_ASYNC, any bit of the sync fields: EINVAL. */
 	for (int bit = 0; bit < 64; bit++) {
-		for (int field = 0; field < 5; field++) {
+		for (int field = 1; field < 5; field++) {
 			arg = (struct drm_nova_vm_bind){
 				.op_count = 1, .op_ptr = (uintptr_t)&op,
 			};
 			if (field < 3 && bit >= 32)
 				continue;
 			switch (field) {
-			case 0: arg.flags = 1u << bit; break;
 			case 1: arg.wait_count = 1u << bit; break;
 			case 2: arg.sig_count = 1u << bit; break;
 			case 3: arg.wait_ptr = 1ull << bit; break;
 			default: arg.sig_ptr = 1ull << bit; break;
 			}
 			igt_assert_f(vm_bind_raw(fd, &arg) == -EINVAL,
-				     "reserved field %d bit %d: not EINVAL\n",
-				     field, bit);
+				     "sync field %d bit %d without RUN_ASYNC: "
+				     "not EINVAL\n", field, bit);
 		}
 	}
-	/* Sync arrays that would be valid: still reserved. */
+	/* Sync arrays that would be valid with RUN_ASYNC: still EINVAL. */
 	arg = (struct drm_nova_vm_bind){
 		.op_count = 1, .op_ptr = (uintptr_t)&op, .wait_count = 1,
 		.wait_ptr = (uintptr_t)sync,
@@ -1462,8 +1482,18 @@ static void test_bind_reserved(void)
 	};
 	igt_assert_eq(vm_bind_raw(fd, &arg), -EINVAL);
 	/* With no operation too. */
-	arg = (struct drm_nova_vm_bind){ .flags = 1 };
+	arg = (struct drm_nova_vm_bind){ .wait_count = 1 };
 	igt_assert_eq(vm_bind_raw(fd, &arg), -EINVAL);
+	arg = (struct drm_nova_vm_bind){ .sig_ptr = (uintptr_t)sync };
+	igt_assert_eq(vm_bind_raw(fd, &arg), -EINVAL);
+	arg = (struct drm_nova_vm_bind){ .flags = 1u << 1 };
+	igt_assert_eq(vm_bind_raw(fd, &arg), -EINVAL);
+
+	/* Nothing refused above changed the VA space: a plain bind works. */
+	arg = (struct drm_nova_vm_bind){
+		.op_count = 1, .op_ptr = (uintptr_t)&op,
+	};
+	igt_assert_eq(vm_bind_raw(fd, &arg), 0);
 	igt_assert_eq(close(fd), 0);
 }
 
@@ -2162,7 +2192,8 @@ igt_main
 	igt_subtest("bind-bad-pointer")
 		test_bind_bad_pointer();
 
-	igt_describe("Non-zero flags and sync fields (reserved): EINVAL.");
+	igt_describe("Flag bits other than RUN_ASYNC, and sync counts or "
+		     "pointers without RUN_ASYNC: EINVAL.");
 	igt_subtest("bind-reserved")
 		test_bind_reserved();
 

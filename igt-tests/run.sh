@@ -28,6 +28,8 @@
 #                     more, see timeout_for)
 #   IGT_FILTER        extended regex on "<test>@<subtest>"; only matching
 #                     subtests run
+#   IGT_GENERIC_DIR   where IGT's own generic tests are looked for
+#                     (default /usr/libexec/igt-gpu-tools, see below)
 #   NOVA_EXPECT_DEVICE_ID, NOVA_EXPECT_CHIPSET, NOVA_EXPECT_VRAM_BAR_SIZE,
 #   NOVA_EXPECT_GSP, NOVA_EXPECT_GPU_NAME, NOVA_EXPECT_VRAM_SIZE
 #                     what the simulated GPU is; passed to the tests
@@ -79,9 +81,44 @@ timeout_for() {
 	nova_vm@vram-exhaustion)	echo $((default_timeout * 3)) ;;
 	nova_vm@bind-partial-failure)	echo $((default_timeout * 2)) ;;
 	nova_vm@unbind-with-binds)	echo $((default_timeout * 2)) ;;
+	# Hundreds of jobs; an 8 MiB push buffer and a full channel range.
+	nova_exec@many-in-flight)	echo $((default_timeout * 2)) ;;
+	nova_exec@invalid)		echo $((default_timeout * 2)) ;;
+	# A wait of EXEC_TIMEOUT_MS; an unbind and a GSP-RM boot.
+	nova_exec@hang)			echo $((default_timeout * 3)) ;;
+	nova_exec@unbind-in-flight)	echo $((default_timeout * 3)) ;;
 	*)				echo "$default_timeout" ;;
 	esac
 }
+
+# IGT's own generic tests of the DRM core that apply to nova, run (as
+# <test>@<subtest>, like nova's) when they are installed in
+# $IGT_GENERIC_DIR. Debian's intel-gpu-tools 2.0 ships libigt and the tools
+# but none of IGT's test binaries, so the test VM has none; nova_syncobj
+# covers what they check. IGT opens their device with
+# drm_open_driver(DRIVER_ANY), which accepts nova (a driver IGT does not
+# know stays in the DRIVER_ANY class); IGT_DEVICE=pci:slot=<nova's PCI
+# address> makes sure it is nova's device (a pci: filter names the primary
+# and the render node; drm:/dev/dri/renderD<N> would name no primary node
+# for drm_open_driver()). An IGT_DEVICE of the caller is kept.
+generic_dir=${IGT_GENERIC_DIR:-/usr/libexec/igt-gpu-tools}
+generic_tests="syncobj_basic syncobj_wait syncobj_timeline syncobj_eventfd"
+
+# The IGT device filter of nova's first render node, e.g. pci:slot=0000:00:03.0.
+nova_device_filter() {
+	local d drv
+	for d in /sys/class/drm/renderD*; do
+		drv=$(readlink -f "$d/device/driver" 2>/dev/null) || continue
+		[ "${drv##*/}" = nova ] || continue
+		d=$(readlink -f "$d/device") || continue
+		echo "pci:slot=${d##*/}"
+		return 0
+	done
+	return 1
+}
+
+# Environment of the test binary being run (set per binary below).
+test_env=()
 
 have_dmesg=1
 dmesg >/dev/null 2>&1 || have_dmesg=0
@@ -147,7 +184,8 @@ run_one() {
 	# fault" report; the test's stderr goes to its file.
 	{
 		(cd "$dir" && exec timeout --kill-after=10 "$tmo" \
-			"$binary" "${args[@]}" </dev/null >"$dir/out" 2>"$dir/err")
+			env "${test_env[@]}" "$binary" "${args[@]}" \
+			</dev/null >"$dir/out" 2>"$dir/err")
 	} 2>/dev/null
 	rc=$?
 
@@ -215,6 +253,10 @@ binaries=()
 for b in "$bin_dir"/nova_*; do
 	[ -f "$b" ] && [ -x "$b" ] && binaries+=("$b")
 done
+for t in $generic_tests; do
+	b=$generic_dir/$t
+	[ -f "$b" ] && [ -x "$b" ] && binaries+=("$b")
+done
 [ ${#binaries[@]} -gt 0 ] || die "no test binaries in $bin_dir (build them with make -C igt-tests)"
 
 run_start=$(now)
@@ -222,6 +264,13 @@ echo "start=$run_start" >"$results/raw/RUN"
 
 for binary in "${binaries[@]}"; do
 	test=$(basename "$binary")
+	test_env=()
+	case $binary in
+	"$generic_dir"/*)
+		device_filter=${IGT_DEVICE:-$(nova_device_filter)}
+		[ -n "$device_filter" ] && test_env=("IGT_DEVICE=$device_filter")
+		;;
+	esac
 	list_err=$results/raw/$test.list-err
 
 	subtests=$("$binary" --list-subtests 2>"$list_err")

@@ -6,7 +6,12 @@
 #   P3  GETPARAM per second against DRM_IOCTL_VERSION per second;
 #   P4  VM_BIND map+unmap pairs per second, 4 KiB and 2 MiB pages, against
 #       DRM_IOCTL_VERSION per second (igt-tests/bench/vm_rate.c);
-#   P5  VRAM GEM create+close pairs per second (64 KiB), against the same.
+#   P5  VRAM GEM create+close pairs per second (64 KiB), against the same;
+#   P6  EXEC round trips per second (an empty job signalling a syncobj,
+#       then the wait) against DRM syncobj reset+signal+wait round trips on
+#       the same file (igt-tests/bench/exec_rate.c);
+#   P7  copy-engine throughput (16 MiB copies, one job each, VRAM to VRAM
+#       and system memory to system memory) against the CPU's memcpy.
 # Results: $NOVA_CACHE/results/bench.txt.
 #
 # Environment: CHIP (default ga102), BENCH_ROUNDS (default 3).
@@ -43,13 +48,24 @@ awk -v chip="$chip" '
 	$1 == "p4-bind-4k" { b4[++nb4] = $2 }
 	$1 == "p4-bind-2m" { b2[++nb2] = $2 }
 	$1 == "p5-vram-create" { vc[++nvc] = $2 }
+	$1 == "p6-syncobj" { so[++nso] = $2 }
+	$1 == "p6-exec" { ex[++nex] = $2 }
+	$1 == "p7-memcpy" { mcp[++nmcp] = $2 }
+	$1 == "p7-copy-vram" { cv[++ncv] = $2 }
+	$1 == "p7-copy-sysmem" { cs[++ncs] = $2 }
 	END {
 		if (!nn || !nc || !ng || !nv || !nz || !nb4 || !nb2 || !nvc) { print "bench: no samples"; exit 1 }
+		if (!nso || !nex || !nmcp || !ncv || !ncs) { print "bench: no EXEC samples (P6, P7)"; exit 1 }
 		mn = median(n, nn); mc = median(c, nc); mg = median(g, ng); mv = median(v, nv)
 		mz = median(z, nz); m4 = median(b4, nb4); m2 = median(b2, nb2); mvc = median(vc, nvc)
+		mso = median(so, nso); mex = median(ex, nex)
+		mmcp = median(mcp, nmcp); mcv = median(cv, ncv); mcs = median(cs, ncs)
+		mib = 1048576
 		printf "bench (%s, TCG), medians of %d rounds, spread min-max:\n", chip, nn
 		printf "P1 modprobe to GSP-RM static info: nova %.3f s (%.3f-%.3f), nova-core %.3f s (%.3f-%.3f): ratio nova/nova-core %.2f\n", mn, n[1], n[nn], mc, c[1], c[nc], mn / mc
 		printf "P3 ioctls per second: GETPARAM %.0f (%.0f-%.0f), DRM_IOCTL_VERSION %.0f (%.0f-%.0f): ratio GETPARAM/VERSION %.2f\n", mg, g[1], g[ng], mv, v[1], v[nv], mg / mv
 		printf "P4 VM_BIND map+unmap pairs per second: 4 KiB %.0f (%.0f-%.0f), 2 MiB %.0f (%.0f-%.0f), DRM_IOCTL_VERSION %.0f (%.0f-%.0f): ratios 4K/VERSION %.4f, 2M/VERSION %.4f\n", m4, b4[1], b4[nb4], m2, b2[1], b2[nb2], mz, z[1], z[nz], m4 / mz, m2 / mz
 		printf "P5 VRAM GEM create+close pairs per second (64 KiB): %.0f (%.0f-%.0f): ratio to DRM_IOCTL_VERSION %.4f\n", mvc, vc[1], vc[nvc], mvc / mz
+		printf "P6 round trips per second: EXEC of an empty job + syncobj wait %.0f (%.0f-%.0f), DRM syncobj reset+signal+wait %.0f (%.0f-%.0f): ratio EXEC/syncobj %.4f\n", mex, ex[1], ex[nex], mso, so[1], so[nso], mex / mso
+		printf "P7 copy engine, 16 MiB copies: VRAM to VRAM %.0f MiB/s (%.0f-%.0f), system memory %.0f MiB/s (%.0f-%.0f), CPU memcpy %.0f MiB/s (%.0f-%.0f): ratios VRAM/memcpy %.4f, sysmem/memcpy %.4f\n", mcv / mib, cv[1] / mib, cv[ncv] / mib, mcs / mib, cs[1] / mib, cs[ncs] / mib, mmcp / mib, mcp[1] / mib, mcp[nmcp] / mib, mcv / mmcp, mcs / mmcp
 	}' "$out/bench.txt" | tee "$results/bench.txt"

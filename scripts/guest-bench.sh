@@ -4,7 +4,8 @@
 # each logs once GSP_INIT_DONE came and GET_GSP_STATIC_INFO was answered),
 # against the same nvsim in the same VM, alternating, several rounds each.
 # Writes one line a sample to $out/bench.txt: "DRIVER SECONDS" (P1), then
-# the ioctl rates of P3, P4 and P5 (see ioctl_rates).
+# the ioctl rates of P3, P4 and P5 and the EXEC figures of P6 and P7 (see
+# ioctl_rates).
 set -uo pipefail
 out=${1:-/run/nova-out}
 rounds=$(sed -n 's/.*\bnovatest.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -45,13 +46,18 @@ sample() {
 # line a round and ioctl ("p3-getparam RATE", "p3-version RATE"); P4 and
 # P5: VM_BIND map+unmap pairs (4 KiB and 2 MiB pages) and VRAM GEM
 # create+close pairs against DRM_IOCTL_VERSION, in one process ("p4-null",
-# "p4-bind-4k", "p4-bind-2m", "p5-vram-create", see igt-tests/bench/vm_rate.c).
+# "p4-bind-4k", "p4-bind-2m", "p5-vram-create", see igt-tests/bench/vm_rate.c);
+# P6 and P7: EXEC round trips of an empty job against DRM syncobj
+# signal+wait round trips, and copy-engine bytes per second against the
+# CPU's memcpy ("p6-syncobj", "p6-exec", "p7-memcpy", "p7-copy-vram",
+# "p7-copy-sysmem", see igt-tests/bench/exec_rate.c).
 ioctl_rates() {
 	modprobe nova || { echo "bench: modprobe nova failed"; return 1; }
 	udevadm settle 2>/dev/null || sleep 1
 	local rc=0
 	/cache/igt/bench/ioctl_rate "$rounds" >>"$out/bench.txt" || rc=1
 	/cache/igt/bench/vm_rate "$rounds" >>"$out/bench.txt" || { echo "bench: vm_rate failed"; rc=1; }
+	/cache/igt/bench/exec_rate "$rounds" >>"$out/bench.txt" || { echo "bench: exec_rate failed"; rc=1; }
 	modprobe -r nova || echo "bench: modprobe -r nova failed"
 	return $rc
 }

@@ -6,9 +6,11 @@
 #    kernel-side Rust;
 # 3. VM with the simulated GPU: nova's KUnit suites (run when nova.ko loads)
 #    and the IGT tests of igt-tests/, for the default chip; then nova's
-#    probe on every other simulated chip, and nova_vm on TU102 and AD102;
-#    nvsim's MMU audit of every VM run that binds (no audit error, some
-#    pages mapped).
+#    probe on every other simulated chip, nova_vm and nova_exec on TU102
+#    and AD102 (and the userspace walk-through on TU102), nova_exec@hang
+#    under nvsim's ce-hang fault and nova_exec@unbind-in-flight with an
+#    engine delay on GA102; nvsim's MMU audit of every VM run that binds
+#    (no audit error, some pages mapped).
 #
 # Counting: every test binary runs (--no-fail-fast); one that crashed or
 # never ran is one failure; a host test that printed "SKIP: <test>: <why>"
@@ -196,14 +198,20 @@ vm_igt() { # vm_igt CHIP TEST SUBTEST: one IGT subtest on another chip, in a VM 
 	check_log "$name" "$dir/vm.log"
 }
 
-vm_igt_test() { # vm_igt_test CHIP TEST: every subtest of one IGT test on another chip, in a VM of its own
-	local chip=$1 name=igt-$1-$2 dir=$results/igt-$1-$2 summary p f s
-	step "VM: IGT $2 on simulated $chip"
+# vm_igt_run NAME CHIP FILTER [VAR=VALUE...]: the IGT subtests matching
+# FILTER (an extended regex on <test>@<subtest>, run.sh's IGT_FILTER) on
+# CHIP, in a VM of its own, under run.sh as in the full run (a timeout and
+# a kernel log check per subtest), with the VAR=VALUE settings in the
+# tests' environment. nvsim gets $NVSIM_ARGS; $VM_POST, if set, is a guest
+# command run after the tests. At least one subtest must pass.
+vm_igt_run() {
+	local name=$1 chip=$2 filter=$3 dir=$results/$1 summary p f s
+	shift 3
+	step "VM: IGT /$filter/ on simulated $chip${NVSIM_ARGS:+ (nvsim $NVSIM_ARGS)}"
 	mkdir -p "$dir"
-	# Under run.sh, as in the full run: a timeout and a kernel log check
-	# per subtest. GSP-RM must be up on the chips this is used for.
-	CHIP=$chip VM_CMD="modprobe nova && udevadm settle; NOVA_EXPECT_GSP=1 IGT_FILTER='^$2@' \
-		/src/igt-tests/run.sh \$NOVA_OUT/igt" \
+	# GSP-RM must be up on the chips this is used for.
+	CHIP=$chip VM_CMD="modprobe nova && udevadm settle; NOVA_EXPECT_GSP=1 $* IGT_FILTER='$filter' \
+		/src/igt-tests/run.sh \$NOVA_OUT/igt${VM_POST:+; $VM_POST}" \
 		scripts/inroot.sh /src/scripts/vm.sh cmd "$name" >"$dir/vm.log" 2>&1
 	local rc=$?
 	vm_outputs "$name" "$dir"
@@ -211,13 +219,17 @@ vm_igt_test() { # vm_igt_test CHIP TEST: every subtest of one IGT test on anothe
 	summary=$(tr -d '\r' <"$dir/vm.log" | grep -E '^IGT: [0-9]+ passed' | tail -1)
 	if [ -n "$summary" ]; then
 		read -r p f s < <(echo "$summary" | sed -E 's/IGT: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped/\1 \2 \3/')
-		count "$p" "$f" "$s" "IGT $2 ($chip)"
+		count "$p" "$f" "$s" "IGT /$filter/ ($chip)"
 		[ "$p" -gt 0 ] || record "$name:ran" fail "no subtest passed, see $dir/vm.log"
 	else
 		record "$name:ran" fail "exit $rc, no IGT summary, see $dir/vm.log"
 	fi
 	check_log "$name" "$dir/vm.log"
 	check_mmu_audit "$name" "$dir/nvsim.log"
+}
+
+vm_igt_test() { # vm_igt_test CHIP TEST: every subtest of one IGT test on another chip, in a VM of its own
+	vm_igt_run "igt-$1-$2" "$1" "^$2@"
 }
 
 vm_test() { # vm_test CHIP: full in-VM test run
@@ -233,12 +245,13 @@ vm_test() { # vm_test CHIP: full in-VM test run
 	vm_outputs "test-$chip" "$dir"
 	local dmesg=$dir/dmesg.txt
 	[ -f "$dmesg" ] || dmesg=$dir/vm.log
-	# KUnit: every test case of nova's suites (KTAP, indented "ok N name").
+	# KUnit: every test case of nova's suites and of the kernel-crate
+	# additions nova brings (KTAP, indented "ok N name").
 	read -r p f s < <(awk '
-		/# Subtest: nova_/ {in_suite=1; next}
+		/# Subtest: (nova_|rust_kernel_dma_fence|rust_kernel_drm_syncobj)/ {in_suite=1; next}
 		in_suite && /^[[:space:]]*(\[[ 0-9.]+\][[:space:]]*)?[[:space:]]+(not )?ok [0-9]+ / {
 			if ($0 ~ /# SKIP/) s++; else if ($0 ~ /not ok/) f++; else p++; next }
-		in_suite && /^[[:space:]]*(\[[ 0-9.]+\][[:space:]]*)?(not )?ok [0-9]+ nova_/ {in_suite=0}
+		in_suite && /^[[:space:]]*(\[[ 0-9.]+\][[:space:]]*)?(not )?ok [0-9]+ (nova_|rust_kernel_)/ {in_suite=0}
 		END {print p+0, f+0, s+0}' "$dmesg")
 	[ "$((p + f + s))" -gt 0 ] || record "vm-$chip:kunit-ran" fail "no nova KUnit results in the guest log"
 	count "$p" "$f" "$s" "KUnit ($chip)"
@@ -408,6 +421,24 @@ vm_igt tu102 nova_firmware unbind-without-files
 # Ada's VA spaces, audited by nvsim (ga102's are in the full run above).
 vm_igt_test tu102 nova_vm
 vm_igt_test ad102 nova_vm
+# Channels, EXEC and fences on Turing's and Ada's classes (ga102's are in
+# the full run), and on TU102 the walk-through for userspace developers
+# (igt-tests/examples/), which must end with its OK line.
+VM_POST=/cache/igt/examples/nova_copy_walkthrough vm_igt_test tu102 nova_exec
+if tr -d '\r' <"$results/igt-tu102-nova_exec/vm.log" 2>/dev/null | grep -q 'nova_copy_walkthrough: OK'; then
+	record igt-tu102-nova_exec:walkthrough pass
+else
+	record igt-tu102-nova_exec:walkthrough fail "no 'nova_copy_walkthrough: OK' line, see $results/igt-tu102-nova_exec/vm.log"
+fi
+vm_igt_test ad102 nova_exec
+# A hung copy engine (nvsim: LAUNCH_DMA never completes): the job fails
+# with ETIMEDOUT after EXEC_TIMEOUT_MS, its channel is dead, others go on.
+NVSIM_ARGS="--fault ce-hang" vm_igt_run igt-ga102-nova_exec-hang ga102 '^nova_exec@hang$' \
+	NOVA_EXEC_EXPECT_HANG=1
+# Unbind with jobs still queued and running (nvsim runs each channel's work
+# 20 ms after its doorbell): every fence signals, nothing hangs.
+NVSIM_ARGS="--delay engine=20ms" vm_igt_run igt-ga102-nova_exec-unbind ga102 \
+	'^nova_exec@unbind-in-flight$' NOVA_EXEC_UNBIND_IN_FLIGHT=1
 vm_probe gh100 GH100 Hopper "$fsp"
 # Without GSP-RM there is no VRAM: GEM objects that allow system memory
 # fall back to it.

@@ -728,6 +728,12 @@ static uint64_t now_ms(void)
 int nova_run_capture(char *const argv[], char *buf, size_t len,
 		     unsigned int timeout_s)
 {
+	return nova_run_capture_in(argv, -1, buf, len, timeout_s);
+}
+
+int nova_run_capture_in(char *const argv[], int in_fd, char *buf, size_t len,
+			unsigned int timeout_s)
+{
 	uint64_t deadline = now_ms() + (uint64_t)timeout_s * 1000;
 	size_t used = 0;
 	bool killed = false;
@@ -751,7 +757,7 @@ int nova_run_capture(char *const argv[], char *buf, size_t len,
 	}
 
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
+		int null = in_fd >= 0 ? in_fd : open("/dev/null", O_RDONLY);
 
 		if (null >= 0)
 			dup2(null, STDIN_FILENO);

@@ -196,4 +196,8 @@ const char *nova_architecture_name(uint64_t arch);
 int nova_run_capture(char *const argv[], char *buf, size_t len,
 		     unsigned int timeout_s);
 
+/* The same with standard input from @in_fd (e.g. a terminal), if >= 0. */
+int nova_run_capture_in(char *const argv[], int in_fd, char *buf, size_t len,
+			unsigned int timeout_s);
+
 #endif /* NOVA_IGT_LIB_H */

@@ -63,6 +63,12 @@ extern "C" {
  * %NOVA_GETPARAM_VRAM_USED: bytes of video memory allocated now, by every
  * client and by nova itself (page tables). Fails with -ENODEV as
  * %NOVA_GETPARAM_VRAM_SIZE does.
+ *
+ * %NOVA_GETPARAM_EXEC_PUSH_MAX: the most push buffers one
+ * &DRM_IOCTL_NOVA_EXEC may name (&drm_nova_exec.push_count).
+ *
+ * %NOVA_GETPARAM_EXEC_TIMEOUT_MS: how long a job may run on the GPU before
+ * nova declares its channel hung (see &DRM_IOCTL_NOVA_EXEC).
  */
 #define NOVA_GETPARAM_VRAM_BAR_SIZE	0x1
 #define NOVA_GETPARAM_PCI_VENDOR_ID	0x2
@@ -75,6 +81,8 @@ extern "C" {
 #define NOVA_GETPARAM_GEM_SIZE_MAX	0x9
 #define NOVA_GETPARAM_VRAM_SIZE		0xa
 #define NOVA_GETPARAM_VRAM_USED		0xb
+#define NOVA_GETPARAM_EXEC_PUSH_MAX	0xc
+#define NOVA_GETPARAM_EXEC_TIMEOUT_MS	0xd
 
 /**
  * DOC: GETPARAM_STRING parameters
@@ -372,25 +380,158 @@ struct drm_nova_vm_bind_op {
  * (-ENOMEM), operations 0..k-1 stay applied, operation k is undone and
  * @op_count is set to k.
  *
- * @flags, @wait_count, @sig_count, @wait_ptr and @sig_ptr are reserved for
- * asynchronous binds with syncobjs and must be zero. Fails with -ENOENT
- * before VM_INIT. At most 1024 operations per call (else -EINVAL).
+ * With %NOVA_VM_BIND_RUN_ASYNC in @flags the call only checks the
+ * operations and queues them: they are applied in order with the file's
+ * other asynchronous binds once every fence of the @wait_count syncobjs
+ * at @wait_ptr has signalled, and the @sig_count syncobjs at @sig_ptr get
+ * a fence that signals when they are applied (with an error if applying
+ * failed). Without it, @wait_count, @sig_count, @wait_ptr and @sig_ptr
+ * must be zero and the call is synchronous. Fails with -ENOENT before VM_INIT or for an
+ * unknown syncobj. At most 1024 operations per call (else -EINVAL).
  */
 struct drm_nova_vm_bind {
 	/** @op_count: in, number of operations; out, as described above. */
 	__u32 op_count;
-	/** @flags: in, must be zero. */
+	/** @flags: in, zero or %NOVA_VM_BIND_RUN_ASYNC. */
 	__u32 flags;
-	/** @wait_count: in, must be zero. */
+	/** @wait_count: in, number of &struct drm_nova_sync at @wait_ptr. */
 	__u32 wait_count;
-	/** @sig_count: in, must be zero. */
+	/** @sig_count: in, number of &struct drm_nova_sync at @sig_ptr. */
 	__u32 sig_count;
-	/** @wait_ptr: in, must be zero. */
+	/** @wait_ptr: in, user address of the syncobjs to wait for. */
 	__u64 wait_ptr;
-	/** @sig_ptr: in, must be zero. */
+	/** @sig_ptr: in, user address of the syncobjs to signal. */
 	__u64 sig_ptr;
 	/** @op_ptr: in, user address of &struct drm_nova_vm_bind_op[@op_count]. */
 	__u64 op_ptr;
+};
+
+#define NOVA_VM_BIND_RUN_ASYNC		(1 << 0)
+
+/**
+ * DOC: channels
+ *
+ * A channel is a GPU context of one engine that userspace submits work to
+ * with &DRM_IOCTL_NOVA_EXEC. It runs in the file's VA space, so
+ * &DRM_IOCTL_NOVA_VM_INIT must come first, with a kernel-managed range of
+ * at least %NOVA_CHANNEL_KERNEL_VA bytes for each channel (its ring and
+ * nova's own push buffers live there). The GPU's host fetches rings and
+ * push buffers with 40-bit addresses: the channels' part of the
+ * kernel-managed range, and every push buffer, must lie below 1 TiB
+ * (%NOVA_EXEC_VA_LIMIT).
+ *
+ * %NOVA_ENGINE_COPY is the copy engine. Its object is created with the
+ * channel; a push buffer binds it to a subchannel with the host's
+ * SET_OBJECT method and the class @class_engine returns.
+ */
+#define NOVA_ENGINE_COPY		1
+
+#define NOVA_CHANNEL_KERNEL_VA		(1ULL << 20)
+#define NOVA_EXEC_VA_LIMIT		(1ULL << 40)
+
+/**
+ * struct drm_nova_channel_create - create a channel
+ *
+ * Fails with -EINVAL for an unknown @engine or nonzero @flags, -ENOENT
+ * before VM_INIT, -ENOSPC when the kernel-managed range is full, -ENODEV
+ * without GSP-RM. The channel lives until CHANNEL_DESTROY or until the
+ * file is closed.
+ */
+struct drm_nova_channel_create {
+	/** @engine: in, %NOVA_ENGINE_COPY. */
+	__u32 engine;
+	/** @flags: in, must be zero. */
+	__u32 flags;
+	/** @channel: out, the channel's handle (never zero). */
+	__u32 channel;
+	/** @class_engine: out, the class of the engine object, e.g. 0xc7b5. */
+	__u32 class_engine;
+};
+
+/**
+ * struct drm_nova_channel_destroy - destroy a channel
+ *
+ * Jobs still queued or running on it are cancelled: their fences signal
+ * with -ECANCELED. Fails with -ENOENT for an unknown handle.
+ */
+struct drm_nova_channel_destroy {
+	/** @channel: in, the handle CHANNEL_CREATE returned. */
+	__u32 channel;
+	/** @pad: must be zero. */
+	__u32 pad;
+};
+
+#define NOVA_SYNC_SYNCOBJ		0
+#define NOVA_SYNC_TIMELINE_SYNCOBJ	1
+
+/**
+ * struct drm_nova_sync - a syncobj to wait for or to signal
+ */
+struct drm_nova_sync {
+	/** @flags: in, %NOVA_SYNC_SYNCOBJ or %NOVA_SYNC_TIMELINE_SYNCOBJ. */
+	__u32 flags;
+	/** @handle: in, the syncobj. */
+	__u32 handle;
+	/** @timeline_value: in, the point of a timeline syncobj; else zero. */
+	__u64 timeline_value;
+};
+
+/**
+ * struct drm_nova_exec_push - one push buffer of a job
+ */
+struct drm_nova_exec_push {
+	/**
+	 * @va: in, GPU virtual address of the methods, 4-byte aligned; the
+	 * push buffer ends at or below %NOVA_EXEC_VA_LIMIT.
+	 */
+	__u64 va;
+	/** @len: in, length in bytes: a nonzero multiple of 4, below 8 MiB. */
+	__u32 len;
+	/** @flags: in, must be zero. */
+	__u32 flags;
+};
+
+/**
+ * struct drm_nova_exec - submit a job to a channel
+ *
+ * The job runs the @push_count push buffers at @push_ptr, in order, once
+ * every fence of the @wait_count syncobjs at @wait_ptr has signalled; the
+ * call never waits for that. The @sig_count syncobjs at @sig_ptr get the
+ * job's fence (binary syncobjs have theirs replaced; timeline syncobjs
+ * get the point @timeline_value). Jobs of a channel run in the order they
+ * were submitted.
+ *
+ * The fence signals when the GPU is done with the job. It signals with an
+ * error when the job cannot finish: -ETIMEDOUT when it ran for longer than
+ * %NOVA_GETPARAM_EXEC_TIMEOUT_MS, -EIO when the channel faulted (an MMU
+ * fault, an invalid method), -ECANCELED when the channel was destroyed or
+ * the device removed, -ENODEV when the channel was already dead. Either
+ * way the channel is then dead and every later EXEC on it fails with
+ * -ENODEV (the device-lost signal); the file's other channels go on.
+ *
+ * A binary syncobj is waited for with the fence it holds at the call (a
+ * binary syncobj with no fence is -EINVAL); a timeline point is waited
+ * for even when nothing has been submitted for it yet.
+ *
+ * Fails with -ENOENT for an unknown channel or syncobj, -EINVAL for a bad count,
+ * flag or push buffer (at most %NOVA_GETPARAM_EXEC_PUSH_MAX), -EFAULT for
+ * an unreadable array.
+ */
+struct drm_nova_exec {
+	/** @channel: in, the channel. */
+	__u32 channel;
+	/** @push_count: in, number of &struct drm_nova_exec_push at @push_ptr. */
+	__u32 push_count;
+	/** @wait_count: in, number of &struct drm_nova_sync at @wait_ptr. */
+	__u32 wait_count;
+	/** @sig_count: in, number of &struct drm_nova_sync at @sig_ptr. */
+	__u32 sig_count;
+	/** @wait_ptr: in, user address of the syncobjs to wait for. */
+	__u64 wait_ptr;
+	/** @sig_ptr: in, user address of the syncobjs to signal. */
+	__u64 sig_ptr;
+	/** @push_ptr: in, user address of the push buffers. */
+	__u64 push_ptr;
 };
 
 #define DRM_NOVA_GETPARAM		0x00
@@ -401,6 +542,9 @@ struct drm_nova_vm_bind {
 #define DRM_NOVA_DEVICE_INFO		0x05
 #define DRM_NOVA_VM_INIT		0x06
 #define DRM_NOVA_VM_BIND		0x07
+#define DRM_NOVA_CHANNEL_CREATE		0x08
+#define DRM_NOVA_CHANNEL_DESTROY	0x09
+#define DRM_NOVA_EXEC			0x0a
 
 /* An enum rather than macros, so that Rust bindgen resolves the values. */
 enum {
@@ -420,6 +564,12 @@ enum {
 						  struct drm_nova_vm_init),
 	DRM_IOCTL_NOVA_VM_BIND		= DRM_IOWR(DRM_COMMAND_BASE + DRM_NOVA_VM_BIND,
 						   struct drm_nova_vm_bind),
+	DRM_IOCTL_NOVA_CHANNEL_CREATE	= DRM_IOWR(DRM_COMMAND_BASE + DRM_NOVA_CHANNEL_CREATE,
+						   struct drm_nova_channel_create),
+	DRM_IOCTL_NOVA_CHANNEL_DESTROY	= DRM_IOW(DRM_COMMAND_BASE + DRM_NOVA_CHANNEL_DESTROY,
+						  struct drm_nova_channel_destroy),
+	DRM_IOCTL_NOVA_EXEC		= DRM_IOW(DRM_COMMAND_BASE + DRM_NOVA_EXEC,
+						  struct drm_nova_exec),
 };
 
 #if defined(__cplusplus)

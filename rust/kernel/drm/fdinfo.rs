@@ -72,6 +72,22 @@ impl Printer {
     }
 }
 
+impl Printer {
+    /// Prints the busy time of a client on `engine` (`drm-engine-<engine>`): the nanoseconds its
+    /// work has occupied the engine since the client opened the file.
+    pub fn engine_stats(&mut self, engine: &CStr, busy_ns: u64) -> crate::error::Result {
+        let line = crate::str::CString::try_from_fmt(core::format_args!(
+            "drm-engine-{}:\t{} ns\n",
+            engine.to_str().map_err(|_| crate::error::code::EINVAL)?,
+            busy_ns
+        ))?;
+        // SAFETY: `self.0` is a valid printer by the type invariant; `line` is a valid C string
+        // for the call, and the function keeps no reference to it.
+        unsafe { bindings::drm_puts(self.0.get(), line.as_char_ptr()) };
+        Ok(())
+    }
+}
+
 /// The `show_fdinfo` callback of `struct drm_driver`, dispatching to
 /// [`drm::Driver::show_fdinfo`].
 ///

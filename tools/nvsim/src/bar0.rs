@@ -16,6 +16,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::dma::DmaSpace;
+use crate::intr::IntrTree;
 use crate::irq::IrqLine;
 use crate::pci::ConfigSpace;
 use crate::regs::RegFile;
@@ -37,6 +38,8 @@ pub struct Bus<'a> {
     pub vram: &'a Vram,
     /// The device interrupt.
     pub irq: &'a IrqLine,
+    /// The CPU interrupt tree in front of it.
+    pub intr: &'a IntrTree,
     /// Guest memory.
     pub dma: &'a DmaSpace,
     /// Diagnostics.
@@ -80,6 +83,8 @@ pub struct Env<'a> {
     pub vram: &'a Vram,
     /// The device interrupt.
     pub irq: &'a IrqLine,
+    /// The CPU interrupt tree in front of it.
+    pub intr: &'a IntrTree,
     /// Guest memory.
     pub dma: &'a DmaSpace,
     /// Diagnostics.
@@ -127,6 +132,7 @@ impl Bar0 {
             config: env.config,
             vram: env.vram,
             irq: env.irq,
+            intr: env.intr,
             dma: env.dma,
             trace: env.trace,
         }

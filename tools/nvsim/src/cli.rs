@@ -32,8 +32,8 @@ options:
   --delay STEP=TIME   one step's duration (after --timing), e.g.
                       booter-load=5ms, rpc=50us; STEP is one of fwsec-frts,
                       fwsec-sb, booter-load, booter-unload, gsp-init,
-                      gsp-resume, rpc, gsp-unload, engine (a channel's
-                      work after its doorbell)
+                      gsp-resume, rpc, gsp-unload, engine (each GPFIFO
+                      entry of a channel, on the engine thread)
   --fault KIND        inject a fault into the first GSP boot (KIND:always:
                       every boot); KIND is one of
                         gsp-inactive   booter_load succeeds, the GSP RISC-V

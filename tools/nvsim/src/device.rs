@@ -26,8 +26,10 @@ use crate::dma::DmaSpace;
 use crate::falcon::hs::Program;
 use crate::falcon::{Engine, Falcon, FalconStub, FSP_BASE};
 use crate::fault::Faults;
+use crate::fifo::engine::Engine as HostEngine;
 use crate::fwsec::Fwsec;
 use crate::gsprm::{self, GspRm, Sec2Rtos, SeqStub};
+use crate::intr::{IntrRegs, IntrTree};
 use crate::irq::IrqLine;
 use crate::mmu::bar::{self as barmap, Bar};
 use crate::mmu::invalidate::InvalidateRegs;
@@ -36,7 +38,7 @@ use crate::pci::{ConfigMirror, ConfigSpace, CMD_INTX_DISABLE, CONFIG_SIZE};
 use crate::pramin::Pramin;
 use crate::prom::Prom;
 use crate::regs::{RegFile, VGA_WORKSPACE_SIZE};
-use crate::timing::Timing;
+use crate::timing::{Step as TimingStep, Timing};
 use crate::trace::Trace;
 use crate::vram::Vram;
 
@@ -96,6 +98,8 @@ pub struct Gpu {
     pub vram: Vram,
     /// The device interrupt.
     pub irq: IrqLine,
+    /// The VFN CPU interrupt tree in front of it.
+    pub intr: IntrTree,
     /// Guest memory.
     pub dma: DmaSpace,
     /// Diagnostics.
@@ -108,6 +112,8 @@ pub struct Gpu {
     /// BAR1 is offered to the client as an mmap of the VRAM memory file.
     bar1_mmap: bool,
     bar1_mmap_conflict_logged: bool,
+    /// The engine thread that runs the channels (stops when dropped).
+    engine: HostEngine,
 }
 
 impl Gpu {
@@ -156,7 +162,18 @@ impl Gpu {
             0x0008_8000
         };
         bar0.add_model(Box::new(ConfigMirror::new(mirror)));
-        let rm = GspRm::shared(chip, fb_end, mirror, setup.faults.clone(), timing);
+        let irq = IrqLine::new(trace.clone());
+        let intr = IntrTree::new(irq.clone(), trace.clone());
+        // The CPU interrupt tree: VFN + 0x1000, BAR0 0xb81000..0xb82000.
+        bar0.add_model(Box::new(IntrRegs::new(intr.clone())));
+        let rm = GspRm::shared(
+            chip,
+            fb_end,
+            mirror,
+            setup.faults.clone(),
+            timing,
+            intr.clone(),
+        );
         bar0.add_model(Box::new(Prom::new(rom.clone())));
         bar0.add_model(Box::new(Pramin::new(chip.arch)));
         let gsp_programs: Vec<Box<dyn Program>> = vec![
@@ -197,17 +214,25 @@ impl Gpu {
             invalidate = invalidate.with_audit(Box::new(move || gsprm::lock(&rm).audit_targets()));
         }
         bar0.add_model(Box::new(invalidate));
+        let engine = HostEngine::start(
+            rm.clone(),
+            mmu.clone(),
+            dma.clone(),
+            trace.clone(),
+            timing.get(TimingStep::Engine),
+        );
         // The usermode window (0xbb0000..0xbc0000): the channel doorbell.
         bar0.add_model(Box::new(crate::fifo::usermode::Usermode::new(
             rm.clone(),
-            mmu.clone(),
+            engine.doorbell(),
         )));
         let gpu = Self {
             chip,
             config: ConfigSpace::new(chip),
             bar0,
             vram,
-            irq: IrqLine::new(trace.clone()),
+            irq,
+            intr,
             dma,
             trace,
             rom,
@@ -217,15 +242,10 @@ impl Gpu {
             mmu,
             bar1_mmap: false,
             bar1_mmap_conflict_logged: false,
+            engine,
         };
         if !timing.is_fast() {
-            gsprm::spawn_ticker(
-                &gpu.gsp_rm,
-                gpu.dma.clone(),
-                gpu.irq.clone(),
-                gpu.trace.clone(),
-                gpu.mmu.clone(),
-            );
+            gsprm::spawn_ticker(&gpu.gsp_rm, gpu.dma.clone(), gpu.trace.clone());
         }
         gpu.place_rom_copy();
         gpu
@@ -296,6 +316,7 @@ impl Gpu {
                 config: &mut self.config,
                 vram: &self.vram,
                 irq: &self.irq,
+                intr: &self.intr,
                 dma: &self.dma,
                 trace: &self.trace,
             },
@@ -443,15 +464,27 @@ impl Gpu {
         }
     }
 
+    /// Waits (at most `timeout`) until the engine thread has run what the
+    /// doorbells asked for: nothing rung left, no GPFIFO entry in progress
+    /// (channels waiting at a semaphore acquire do not count). Returns
+    /// whether it got there. For tests and tools that need the work done.
+    pub fn settle(&self, timeout: std::time::Duration) -> bool {
+        self.engine.settle(timeout)
+    }
+
     /// Device reset: registers, models, configuration space and interrupts
-    /// return to their power-on state. DMA mappings and VRAM survive.
+    /// return to their power-on state, the engine drops its work. DMA
+    /// mappings and VRAM survive.
     pub fn reset(&mut self) {
         self.trace.log("device reset");
+        // The engine's work and GSP-RM's channels first, so that nothing
+        // the engine thread still did reaches the registers reset below.
+        self.engine.reset();
+        gsprm::lock(&self.gsp_rm).power_on();
         self.bar0
             .reset(RegFile::new(self.chip, self.vram.size(), self.fb_end));
         self.config = ConfigSpace::new(self.chip);
         self.irq.reset();
-        gsprm::lock(&self.gsp_rm).power_on();
         self.io_logged.clear();
         self.bar1_mmap_conflict_logged = false;
         self.place_rom_copy();

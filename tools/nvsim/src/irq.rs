@@ -14,6 +14,17 @@
 //! MSI is preferred when the guest enabled it (QEMU installs its eventfd
 //! only then); otherwise INTx is used, unless the guest set the command
 //! register's INTx-disable bit.
+//!
+//! The device's interrupt is a level ([`IrqLine::set_level`]): the VFN
+//! CPU interrupt tree ([`crate::intr`]) asserts it while a pending and
+//! enabled leaf bit sits under an enabled top bit, and deasserts it as soon
+//! as none does. INTx follows the level (PCI INTx is level-sensitive, PCI
+//! Local Bus 3.0, 2.2.6: the line is deasserted when the device has
+//! nothing pending); MSI, an in-band write, sends one message on each
+//! rising edge (PCI Local Bus 3.0, 6.8: a function that uses MSI signals
+//! an interrupt by a memory write, it has no level to hold), so a driver
+//! that disables and re-enables the tree around its handler with
+//! something still pending gets a new message.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -31,7 +42,8 @@ use crate::trace::Trace;
 struct State {
     intx: Option<File>,
     intx_masked: bool,
-    intx_asserted: bool,
+    /// The device asserts its interrupt.
+    level: bool,
     intx_disabled: bool,
     msi: Option<File>,
     err: Option<File>,
@@ -66,9 +78,42 @@ impl IrqLine {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Raises the interrupt: one MSI message, or asserts INTx.
+    /// Sets the level of the device's interrupt: on a rising edge one MSI
+    /// message, or INTx asserted; when lowered INTx is deasserted. Setting
+    /// the level it already has does nothing.
+    pub fn set_level(&self, on: bool) {
+        let mut s = self.lock();
+        if s.level == on {
+            return;
+        }
+        s.level = on;
+        if !on {
+            self.trace.trace(|| "irq: deasserted".to_string());
+            return;
+        }
+        self.edge(&mut s);
+    }
+
+    /// Whether the device asserts its interrupt.
+    pub fn asserted(&self) -> bool {
+        self.lock().level
+    }
+
+    /// Raises the interrupt whatever its level: one MSI message, or INTx
+    /// asserted (the client's loopback trigger, SET_IRQS with DATA_NONE).
     pub fn raise(&self) {
         let mut s = self.lock();
+        s.level = true;
+        self.edge(&mut s);
+    }
+
+    /// Deasserts the interrupt (INTx; MSI has no level to drop).
+    pub fn lower(&self) {
+        self.set_level(false);
+    }
+
+    /// A rising edge: an MSI message if MSI is on, else INTx.
+    fn edge(&self, s: &mut State) {
         if let Some(msi) = &s.msi {
             if let Err(e) = signal(msi) {
                 self.trace
@@ -78,17 +123,11 @@ impl IrqLine {
             self.trace.trace(|| "irq: MSI".to_string());
             return;
         }
-        s.intx_asserted = true;
-        self.fire_intx(&mut s);
-    }
-
-    /// Deasserts INTx (no effect on MSI, which is edge-like).
-    pub fn lower(&self) {
-        self.lock().intx_asserted = false;
+        self.fire_intx(s);
     }
 
     fn fire_intx(&self, s: &mut State) {
-        if !s.intx_asserted || s.intx_masked || s.intx_disabled {
+        if !s.level || s.msi.is_some() || s.intx_masked || s.intx_disabled {
             return;
         }
         if let Some(fd) = &s.intx {
@@ -197,12 +236,17 @@ impl IrqLine {
                 return bad("eventfd missing");
             }
             match index {
-                VFIO_PCI_MSI_IRQ_INDEX => s.msi = fd,
+                VFIO_PCI_MSI_IRQ_INDEX => {
+                    s.msi = fd;
+                    // Back on INTx with the interrupt still asserted.
+                    self.fire_intx(&mut s);
+                }
                 VFIO_PCI_ERR_IRQ_INDEX => s.err = fd,
                 VFIO_PCI_REQ_IRQ_INDEX => s.req = fd,
                 _ => {
                     s.intx = fd;
                     s.intx_masked = false;
+                    self.fire_intx(&mut s);
                 }
             }
             if none && count == 1 && index <= VFIO_PCI_MSI_IRQ_INDEX {

@@ -3,7 +3,9 @@
 //!
 //! The core ([`device::Gpu`]) holds the PCI configuration space, BAR0 with
 //! its pluggable models ([`bar0::Bar0Model`]), VRAM, the interrupt line
-//! ([`irq::IrqLine`]) and the guest memory table ([`dma::DmaSpace`]).
+//! ([`irq::IrqLine`]) behind the VFN CPU interrupt tree ([`intr`]), the
+//! guest memory table ([`dma::DmaSpace`]) and the engine thread that runs
+//! the channels ([`fifo::engine`]).
 //! The GPU MMU ([`mmu::Gmmu`]) translates through page tables in VRAM or
 //! guest memory, for the BAR apertures and the engines.
 //! [`server`] connects it to a vfio-user client. Models plug into BAR0 by
@@ -30,6 +32,7 @@ pub mod fifo;
 pub mod fwsec;
 pub mod gbl;
 pub mod gsprm;
+pub mod intr;
 pub mod irq;
 pub mod le;
 pub mod mmu;

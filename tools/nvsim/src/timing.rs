@@ -25,11 +25,13 @@
 //!   GSP-RM, each RPC reply after its command; after
 //!   UNLOADING_GUEST_DRIVER, the processor-suspended bit and the RISC-V
 //!   core stopping;
-//! * a channel's work (`engine`): the host runs a channel that long after
-//!   its doorbell, on GSP-RM's background thread, so that a driver sees
-//!   its fences complete later than its submission; while a channel waits
-//!   on a semaphore acquire the thread re-polls it every millisecond. With
-//!   0 the work runs inside the doorbell write.
+//! * a channel's work (`engine`): channels always run on the engine
+//!   thread, never inside the doorbell write (`fifo/engine.rs`); each
+//!   GPFIFO entry is a job that completes this long after the host takes
+//!   it up (its copies, semaphores, interrupts and GP_GET take effect
+//!   then), the next entry of the channel starting after it, so that a
+//!   driver sees its fences complete later than its submission. With 0 a
+//!   channel's entries run as soon as the thread is woken.
 //!
 //! The `real` profile. No public log gives the timestamps of each step of
 //! a GSP-RM 570.144 boot, so these are estimates, kept in one place to be
@@ -63,7 +65,8 @@ pub enum Step {
     Rpc,
     /// GSP-RM from UNLOADING_GUEST_DRIVER to suspended.
     GspUnload,
-    /// A channel's work, from its doorbell to the host running it.
+    /// One GPFIFO entry of a channel, from the host taking it up to its
+    /// completion.
     Engine,
 }
 

@@ -223,6 +223,17 @@ const INTR_NON_BLOCKING: u32 = 2 << 5;
 const MULTI_LINE: u32 = 1 << 9;
 const REMAP: u32 = 1 << 10;
 
+/// The VFN CPU interrupt tree (open-gpu-kernel-modules `dev_vm.h`, VFN
+/// base 0xb80000): LEAF(i) at +0x1000 + 4i (write 1 to clear). COPY0's
+/// non-stall vector as the internal subdevice's interrupt table gives it
+/// (see `interrupt_vectors_on_the_internal_subdevice`): 0x81, leaf 4 bit 1.
+const CPU_INTR_LEAF: u32 = 0x00b8_1000;
+const COPY0_NONSTALL: u32 = 0x81;
+
+fn leaf_of(vector: u32) -> (u32, u32) {
+    (CPU_INTR_LEAF + 4 * (vector / 32), 1 << (vector % 32))
+}
+
 struct Chan {
     g: Gsp,
     /// The page tables.
@@ -347,8 +358,33 @@ impl Chan {
     }
 
     /// Writes `pb` into channel `n`'s push buffer, a GPFIFO entry for it,
-    /// GP_PUT, and rings the doorbell with the channel's token.
+    /// GP_PUT, and rings the doorbell with the channel's token; then waits
+    /// for the engine thread to have run it.
     fn submit(&mut self, n: u64, pb: &[u32]) {
+        self.queue(n, pb);
+        self.ring(n);
+    }
+
+    /// Rings channel `n`'s doorbell and waits until the engine thread
+    /// has run what it could (a channel waiting at an acquire stays so).
+    fn ring(&mut self, n: u64) {
+        self.g.r.wr(DOORBELL, self.token[n as usize]);
+        self.settle();
+    }
+
+    /// Waits until the engine thread has run what was rung.
+    fn settle(&self) {
+        let settled = self.g.r.gpu.settle(std::time::Duration::from_secs(20));
+        assert!(
+            settled,
+            "the engine never settled: {:?}",
+            self.g.r.trace.lines()
+        );
+    }
+
+    /// Writes `pb` into channel `n`'s push buffer, a GPFIFO entry for it
+    /// and GP_PUT, without ringing the doorbell.
+    fn queue(&mut self, n: u64, pb: &[u32]) {
         let l = layout(n);
         let i = n as usize;
         let at = self.pb_used[i];
@@ -364,7 +400,6 @@ impl Chan {
         self.wr(l.ring + u64::from(slot) * 8 + 4, &e1.to_le_bytes());
         self.put[i] = (slot + 1) % 512;
         self.wr(l.userd + 0x8c, &self.put[i].to_le_bytes());
-        self.g.r.wr(DOORBELL, self.token[i]);
     }
 
     /// The events GSP-RM sent since the last look: (function, payload).
@@ -458,7 +493,14 @@ fn ce_copy_fill_and_semaphores_through_a_hand_built_channel() {
             ],
         );
         immd(&mut pb, 0, 0x20, 0);
+        let (leaf, bit) = leaf_of(COPY0_NONSTALL);
+        assert_eq!(c.g.r.rd(leaf) & bit, 0, "{chip}: nothing pending yet");
         c.submit(0, &pb);
+        // NON_STALL_INTERRUPT: COPY0's non-stall vector pending; a written
+        // 1 clears it.
+        assert_eq!(c.g.r.rd(leaf), bit, "{chip}: non-stall vector pending");
+        c.g.r.wr(leaf, bit);
+        assert_eq!(c.g.r.rd(leaf), 0, "{chip}: cleared");
         assert_eq!(c.rd(l.dst, 0x3000), src, "{chip}: the copy");
         assert_eq!(c.rd32(l.sem), 0xcafe_0001, "{chip}: CE semaphore");
         assert_eq!(
@@ -505,6 +547,10 @@ fn ce_copy_fill_and_semaphores_through_a_hand_built_channel() {
         assert_ne!(get(&c.rd(l.sem + 8, 8), 4), 0, "and a timestamp");
         assert_eq!(c.gp_get(0), 2, "{chip}");
         assert_eq!(c.exec(0).nonstall, 2);
+        // LAUNCH_DMA's NON_BLOCKING interrupt: the same vector again.
+        assert_eq!(c.g.r.rd(leaf), bit, "{chip}: LAUNCH_DMA's interrupt");
+        c.g.r.wr(leaf, bit);
+        assert_eq!(c.g.r.rd(leaf), 0);
         // No channel error, no event.
         assert!(c.events().is_empty(), "{chip}");
         c.g.done();
@@ -530,11 +576,11 @@ fn a_semaphore_acquire_waits_until_released() {
     assert_eq!(c.rd32(l.sem + 0x210), 0);
     assert!(c.exec(0).waiting.is_some());
     // Another doorbell before the value is there: still waiting.
-    c.g.r.wr(DOORBELL, c.token[0]);
+    c.ring(0);
     assert_eq!(c.gp_get(0), 0);
     // The value arrives (as another engine or the CPU would write it).
     c.wr(l.sem + 0x200, &6u32.to_le_bytes());
-    c.g.r.wr(DOORBELL, c.token[0]);
+    c.ring(0);
     assert_eq!(c.gp_get(0), 1);
     assert_eq!(c.rd32(l.sem + 0x210), 7);
     assert!(c.exec(0).waiting.is_none());
@@ -844,6 +890,7 @@ fn channel_objects_and_their_refusals() {
         .and_then(|o| o.object(CLIENT, h + 1))
         .is_none());
     g.r.wr(DOORBELL, 0x1_0009);
+    assert!(g.r.gpu.settle(std::time::Duration::from_secs(20)));
     assert_eq!(g.logged("doorbell token 0x10009 names no channel"), 1);
     // A channel depends on its VA space (RM's refAddDependant): freeing the
     // VA space frees the first channel and its copy-engine object.
@@ -1000,7 +1047,7 @@ fn physical_copies_unscheduled_channels_and_what_is_not_modelled() {
     assert_eq!(c.gp_get(2), 0);
     assert_eq!(c.g.logged("which is not scheduled"), 1);
     assert_eq!(c.g.control(CLIENT, h, SCHEDULE, &[1, 0]), OK);
-    c.g.r.wr(DOORBELL, c.token[2]);
+    c.ring(2);
     assert_eq!(c.gp_get(2), 1);
     // --trace: the doorbell, the entry, each method.
     assert!(c.g.logged("fifo: doorbell NOTIFY_CHANNEL_PENDING token 0x10003") >= 2);
@@ -1110,7 +1157,7 @@ fn fault_mmu_fault_stops_every_copy() {
 fn fault_ce_hang_leaves_the_channel_waiting() {
     let mut c = Chan::booted(faulty("ga102", "ce-hang"), 1);
     c.submit(0, &copy_with_semaphore(0, 7));
-    c.g.r.wr(DOORBELL, c.token[0]);
+    c.ring(0);
     assert_eq!(c.gp_get(0), 0);
     assert_eq!(c.rd32(layout(0).sem), 0);
     assert!(c.events().is_empty());
@@ -1133,10 +1180,11 @@ fn fault_remove_at_doorbell_loses_the_device_with_work_in_flight() {
     c.g.done();
 }
 
-/// `--delay engine=30ms`: the host runs a channel 30 ms after its doorbell
-/// on GSP-RM's background thread, so the work completes after the
-/// doorbell write returned; a waiting acquire is re-polled without a
-/// doorbell.
+/// `--delay engine=30ms`: each GPFIFO entry completes 30 ms after the host
+/// takes it up, on the engine thread, so the work completes after the
+/// doorbell write returned (and its non-stall interrupt comes then); a
+/// second entry completes 30 ms after the first; a waiting acquire is
+/// retried without a doorbell.
 #[test]
 fn with_an_engine_delay_work_completes_after_the_doorbell() {
     use std::time::{Duration, Instant};
@@ -1145,9 +1193,29 @@ fn with_an_engine_delay_work_completes_after_the_doorbell() {
     let mut c = Chan::booted(Gsp::boot_with_timing("ga102", timing), 2);
     let l = layout(0);
     c.wr(l.src, &[0x3c; 0x100]);
+    let (leaf, bit) = leaf_of(COPY0_NONSTALL);
+    let mut pb = copy_with_semaphore(0, 7);
+    let last = pb.len() - 1;
+    pb[last] |= INTR_NON_BLOCKING;
+    c.queue(0, &pb);
+    let mut second = Vec::new();
+    inc(&mut second, CE_SUBCH, 0x248, &[8]);
+    inc(&mut second, CE_SUBCH, 0x300, &[SEM_ONE_WORD]);
+    c.queue(0, &second);
     let t0 = Instant::now();
-    c.submit(0, &copy_with_semaphore(0, 7));
-    assert_eq!((c.gp_get(0), c.rd32(l.sem)), (0, 0), "not yet");
+    c.g.r.wr(DOORBELL, c.token[0]);
+    let rang = t0.elapsed();
+    assert!(
+        rang < Duration::from_millis(30),
+        "the doorbell write returned at once"
+    );
+    // Not done yet (unless this thread was held up for the whole 30 ms).
+    let early = (c.gp_get(0), c.rd32(l.sem), c.g.r.rd(leaf) & bit);
+    let looked = t0.elapsed();
+    assert!(
+        early == (0, 0, 0) || looked >= Duration::from_millis(30),
+        "{early:?}"
+    );
     let wait = |c: &Chan, what: &dyn Fn(&Chan) -> bool| {
         let end = Instant::now() + Duration::from_secs(5);
         while !what(c) {
@@ -1155,10 +1223,19 @@ fn with_an_engine_delay_work_completes_after_the_doorbell() {
             std::thread::sleep(Duration::from_millis(1));
         }
     };
-    wait(&c, &|c| c.rd32(layout(0).sem) == 7);
-    assert!(t0.elapsed() >= Duration::from_millis(30));
-    assert_eq!(c.gp_get(0), 1);
+    // GP_GET moves last, once the entry's work is done.
+    wait(&c, &|c| c.gp_get(0) >= 1);
+    let first = t0.elapsed();
+    assert!(first >= Duration::from_millis(30), "{first:?}");
+    assert!(matches!(c.rd32(l.sem), 7 | 8));
     assert_eq!(c.rd(l.dst, 0x100), vec![0x3c; 0x100]);
+    assert_eq!(c.g.r.rd(leaf) & bit, bit, "the copy's non-stall interrupt");
+    wait(&c, &|c| c.gp_get(0) == 2);
+    assert!(
+        t0.elapsed() >= Duration::from_millis(60),
+        "one entry after the other"
+    );
+    assert_eq!(c.rd32(l.sem), 8);
 
     // Channel 2 waits for a semaphore the CPU writes later: no second
     // doorbell needed.
@@ -1172,13 +1249,65 @@ fn with_an_engine_delay_work_completes_after_the_doorbell() {
         0x5c,
         &[(sem + 8) as u32, ((sem + 8) >> 32) as u32, 2, 0, 1],
     );
-    c.submit(1, &pb);
+    c.queue(1, &pb);
+    c.g.r.wr(DOORBELL, c.token[1]);
     std::thread::sleep(Duration::from_millis(60));
     assert_eq!(c.gp_get(1), 0, "waiting on the acquire");
+    assert!(c.exec(1).waiting.is_some());
     c.wr(l1.sem, &1u32.to_le_bytes());
     wait(&c, &|c| c.gp_get(1) == 1);
     assert_eq!(c.rd32(l1.sem + 8), 2);
     c.g.done();
+}
+
+/// The engine thread goes with the device: a device reset drops the work
+/// in flight (GSP-RM's channels go with it), and dropping the device
+/// stops the thread at once, with an entry in progress and a channel
+/// waiting at an acquire.
+#[test]
+fn the_engine_thread_stops_with_the_device() {
+    use std::time::{Duration, Instant};
+    let mut timing = nvsim::timing::Timing::fast();
+    timing.apply("engine=200ms").expect("delay");
+    let mut c = Chan::booted(Gsp::boot_with_timing("ga102", timing), 2);
+    c.queue(0, &copy_with_semaphore(0, 7));
+    c.g.r.wr(DOORBELL, c.token[0]);
+    c.g.r.gpu.reset();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(c.rd32(layout(0).sem), 0, "dropped by the reset");
+    assert_eq!(c.g.logged("the host does not run the channel"), 0);
+    assert!(c.g.r.gpu.settle(Duration::from_secs(1)), "nothing left");
+    c.g.done();
+
+    let mut c = Chan::booted(
+        Gsp::boot_with_timing("ga102", {
+            let mut t = nvsim::timing::Timing::fast();
+            t.apply("engine=1s").expect("delay");
+            t
+        }),
+        2,
+    );
+    let sem = va(1, SEM_VA);
+    let mut pb = Vec::new();
+    inc(&mut pb, 0, 0x5c, &[sem as u32, (sem >> 32) as u32, 1, 0, 0]);
+    c.queue(1, &pb);
+    c.g.r.wr(DOORBELL, c.token[1]);
+    c.queue(0, &copy_with_semaphore(0, 7));
+    c.g.r.wr(DOORBELL, c.token[0]);
+    assert!(
+        !c.g.r.gpu.settle(Duration::from_millis(20)),
+        "an entry in progress"
+    );
+    let Chan { g, .. } = c;
+    let Gsp { r, dir, .. } = g;
+    let t = Instant::now();
+    drop(r);
+    assert!(
+        t.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        t.elapsed()
+    );
+    cleanup(&dir);
 }
 
 /// AMPERE_DMA_COPY_B's 64-bit semaphore (SET_SEMAPHORE_PAYLOAD_UPPER 0x24c,
@@ -1417,9 +1546,10 @@ fn turing_copy_through_the_rm_model() {
         arch: chip.arch,
         ce_class: 0xc5b5,
         faults: &faults,
+        intr: &gpu.intr,
     };
     let (_, _, ch) = o.channel_by_token(0x1_0001).expect("the token's channel");
-    let done = pbdma::run(ch, &cx).expect("no channel error");
+    let done = pbdma::run(ch, &cx, u32::MAX).expect("no channel error");
     assert_eq!(done.entries, 1);
     let mut dst = vec![0u8; 0x200];
     mem.read(PhysAddr::vram(l.dst), &mut dst).unwrap();
@@ -1440,6 +1570,6 @@ fn turing_copy_through_the_rm_model() {
     mem.write(PhysAddr::vram(l.userd + 0x8c), &2u32.to_le_bytes())
         .unwrap();
     let (_, _, ch) = o.channel_by_token(0x1_0001).expect("channel");
-    let err = pbdma::run(ch, &cx).expect_err("not a Turing method");
+    let err = pbdma::run(ch, &cx, u32::MAX).expect_err("not a Turing method");
     assert_eq!(err.except_type, 39, "{}", err.what);
 }

@@ -113,6 +113,7 @@ fn runtime<'bound>(
     chip: &'static crate::chip::Chip,
     gsp: &Gsp,
     info: &crate::gsp::GspStaticInfo,
+    irq: &GspIrq<'bound>,
 ) -> Result<GpuRuntime<'bound>> {
     let dev: &'bound kernel::device::Device<kernel::device::Bound> = pdev.as_ref();
     let vram = Vram::new(info.regions())
@@ -148,6 +149,14 @@ fn runtime<'bound>(
             .inspect_err(|e| dev_err!(pdev, "BAR1: set up: {:?}\n", e))?,
         ),
     };
+    let fifo = crate::fifo::Fifo::new(
+        pdev.as_ref(),
+        bar,
+        &rm,
+        info.internal,
+        gsp.queues(),
+        irq.engines().clone(),
+    )?;
     Ok(GpuRuntime {
         dev,
         chip,
@@ -157,6 +166,7 @@ fn runtime<'bound>(
         bar1,
         gpcs,
         tpcs,
+        fifo,
     })
 }
 
@@ -209,7 +219,7 @@ impl pci::Driver for NovaPciDriver {
                 }
             }
             let gpu = match (&gsp, &gsp_info) {
-                (Some(g), Some(gi)) => Some(runtime(pdev, &bar, info.id.chip, g, gi)),
+                (Some(g), Some(gi)) => Some(runtime(pdev, &bar, info.id.chip, g, gi, &irq)),
                 _ => None,
             };
             let gpu = match gpu.transpose() {
@@ -262,6 +272,9 @@ impl pci::Driver for NovaPciDriver {
             r.device().unmap_mappings();
         }
         drop(reg);
+        // No ioctl or job submission runs any more: every job in flight
+        // fails, and the channels' workers cancel what is queued.
+        this.irq.engines().fail_all(ECANCELED);
         if let Some(gsp) = &this.gsp {
             // Errors are logged by the steps; the memory is freed either way
             // once the falcons were reset. The interrupt thread no longer

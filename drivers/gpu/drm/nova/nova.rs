@@ -19,6 +19,7 @@ mod chip;
 mod driver;
 mod drm;
 mod falcon;
+mod fifo;
 pub mod firmware;
 mod gpu;
 mod gsp;

@@ -9,7 +9,7 @@
 //! | offset | register | model |
 //! | --- | --- | --- |
 //! | 0x000/0x004/0x008 | IRQSSET/IRQSCLR/IRQSTAT | set/clear/read; bit 4 HALT is set when the CPU halts |
-//! | 0x00c/0x010/0x014/0x018/0x01c | IRQMODE/IRQMSET/IRQMCLR/IRQMASK/IRQDEST | stored (not routed to the PCI interrupt) |
+//! | 0x00c/0x010/0x014/0x018/0x01c | IRQMODE/IRQMSET/IRQMCLR/IRQMASK/IRQDEST | stored; on the GSP, IRQSTAT & IRQMASK & the lines IRQDEST routes to the host drive the GSP's vector of the interrupt tree |
 //! | 0x040/0x044 | MAILBOX0/1 | read/write, reset 0 |
 //! | 0x080/0x084 | OS/RM | read/write, reset 0 |
 //! | 0x0f4 | HWCFG2 | 31 reset ready (GA102+), 12 memory scrubbing, 10 RISC-V present |
@@ -31,9 +31,23 @@
 //! On the GSP falcon the GSP-RM model ([`crate::gsprm`]) is attached
 //! ([`Falcon::with_gsp_rm`]): it sees the mailbox values, engine resets and
 //! the doorbell; its RISC-V state is what the RISC-V registers read; the
-//! bits it sets in MAILBOX0 and its SWGEN0 interrupt (IRQSTAT bit 6,
-//! forwarded to the PCI interrupt when IRQMASK and IRQDEST have bit 6) are
+//! bits it sets in MAILBOX0 and its SWGEN0 interrupt (IRQSTAT bit 6) are
 //! applied on the next access.
+//!
+//! The GSP falcon's host interrupt. Each of the 16 interrupt lines of a
+//! falcon is routed by two bits of IRQDEST (envytools
+//! `docs/hw/falcon/intr.rst`, "Interrupt routing": bit n and bit n + 16
+//! together, 1 being the host's (PMC) line); the host line is active while
+//! a line routed to it is pending in IRQSTAT and enabled in IRQMASK
+//! (nouveau reads the same as `IRQSTAT & dest & ~(dest >> 16)`,
+//! `nva3_copy_intr`). On the GSP that line is a level source of the VFN
+//! CPU interrupt tree at the GSP's stall vector ([`crate::intr`]):
+//! asserted while SWGEN0 (or any other routed line) is pending and
+//! unmasked, dropped once the driver cleared it with IRQSCLR. GSP-RM
+//! asserts it itself when it writes a message while SWGEN0 is unmasked and
+//! routed ([`crate::gsprm`]), so that a message its background thread
+//! writes interrupts without a falcon access. SEC2's interrupt is GSP-RM's
+//! and reaches no CPU vector in nvsim.
 //!
 //! A program that halts (`hs.rs`) may take time on the hardware
 //! (`timing.rs`): the falcon then reads as running (CPUCTL.HALTED clear)
@@ -62,6 +76,7 @@ use crate::bar0::{Bar0Model, Bus};
 use crate::chip::{Arch, FalconHw};
 use crate::fault::Step;
 use crate::gsprm::{self, Shared, State};
+use crate::intr;
 use brom::Brom;
 use dma::{DmaRegs, Transfer};
 use fbif::Fbif;
@@ -258,29 +273,34 @@ impl Falcon {
         let Some(rm) = &self.gsp_rm else {
             return false;
         };
-        let (bits, (irq, raised), active) = {
-            let mut g = gsprm::lock(rm);
-            (
-                g.take_mailbox0_bits(bus.trace),
-                g.take_irq(),
-                g.riscv_active(),
-            )
-        };
+        let mut g = gsprm::lock(rm);
+        let bits = g.take_mailbox0_bits(bus.trace);
+        let irq = g.take_irq();
+        let active = g.riscv_active();
         self.cpu.mailbox[0] |= bits;
         if irq {
             self.irqstat |= IRQ_SWGEN0;
-            if !raised && self.irqmask & self.irqdest & IRQ_SWGEN0 != 0 {
-                bus.irq.raise();
-            }
         }
+        // Still under GSP-RM's lock: a message its thread writes now
+        // asserts the level after this, not before.
+        bus.intr
+            .set_level(intr::GSP_STALL, self.irqstat & self.host_lines() != 0);
+        drop(g);
         active
     }
 
-    /// Tells GSP-RM whether SWGEN0 reaches the host (IRQMASK and IRQDEST
-    /// bit 6), so that a message it sends later raises the interrupt.
+    /// The interrupt lines enabled (IRQMASK) and routed to the host
+    /// (IRQDEST bit n set, bit n + 16 clear).
+    fn host_lines(&self) -> u32 {
+        let dest = self.irqdest & !(self.irqdest >> 16) & 0xffff;
+        self.irqmask & dest
+    }
+
+    /// Tells GSP-RM whether SWGEN0 reaches the host, so that a message it
+    /// sends later asserts the interrupt.
     fn push_irq_routing(&self) {
         if let Some(rm) = &self.gsp_rm {
-            gsprm::lock(rm).set_swgen0_routed(self.irqmask & self.irqdest & IRQ_SWGEN0 != 0);
+            gsprm::lock(rm).set_swgen0_routed(self.host_lines() & IRQ_SWGEN0 != 0);
         }
     }
 
@@ -543,6 +563,9 @@ impl Bar0Model for Falcon {
 
     fn write32(&mut self, bus: &mut Bus<'_>, offset: u32, value: u32) -> bool {
         self.tick(bus);
+        // What GSP-RM raised before this write is in IRQSTAT before it
+        // applies (an IRQSCLR clears a SWGEN0 the driver has not read).
+        self.sync_rm(bus);
         let handled = self.write_reg(bus, offset, value);
         if self.gsp_rm.is_some() {
             self.push_mailbox();

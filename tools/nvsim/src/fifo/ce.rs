@@ -37,13 +37,17 @@
 //! payload as 64 bits (upper word 0 unless TWO_WORD) and the 64-bit
 //! timestamp (16 bytes), at the semaphore VA. Then the interrupt:
 //! counted in the channel's state (BLOCKING as a stall interrupt,
-//! NON_BLOCKING as a non-stall one); the interrupt tree is not modelled
-//! yet. A fault stops the channel (MMU fault); a method the class does
+//! NON_BLOCKING as a non-stall one); a NON_BLOCKING one also makes the
+//! copy engine's non-stall vector pending in the CPU interrupt tree
+//! ([`crate::intr`]). A BLOCKING (stall) interrupt stays a counter: on a
+//! GSP system an engine's stall interrupts are GSP-RM's to service, and
+//! nvsim does not model what GSP-RM does with one. A fault stops the
+//! channel (MMU fault); a method the class does
 //! not have, a block-linear layout, a physical target 3, a conditional
 //! semaphore or a semaphore reduction are copy-engine errors (the last
 //! three: not modelled by nvsim, logged as such).
 
-use super::pbdma::{Ctx, Space, Step};
+use super::pbdma::{nonstall_interrupt, Ctx, Space, Step};
 use super::rc::ChannelError;
 use super::timestamp;
 use crate::fault::FaultKind;
@@ -352,7 +356,16 @@ fn launch(
     }
     match intr {
         1 => ch.exec.stall += 1,
-        2 => ch.exec.nonstall += 1,
+        2 => {
+            ch.exec.nonstall += 1;
+            cx.trace.trace(|| {
+                format!(
+                    "fifo: chid {} COPY{n} non-blocking interrupt {}",
+                    ch.chid, ch.exec.nonstall
+                )
+            });
+            nonstall_interrupt(ch, cx);
+        }
         _ => {}
     }
     Ok(())

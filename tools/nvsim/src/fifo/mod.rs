@@ -4,6 +4,9 @@
 //! * [`usermode`]: the usermode window at BAR0 0xbb0000 (VFN 0xb80000 +
 //!   0x30000) and its `NOTIFY_CHANNEL_PENDING` doorbell (+0x90) that takes
 //!   a work-submit token;
+//! * [`engine`]: the engine thread the doorbell wakes, which runs the
+//!   channels (each GPFIFO entry taking the `engine` duration) and retries
+//!   those waiting at a semaphore acquire;
 //! * [`pbdma`]: the host's reading of a channel: USERD `GP_PUT`, the
 //!   GPFIFO ring through the channel's VA space, push-buffer method
 //!   headers, the host methods (SET_OBJECT, semaphores,
@@ -16,13 +19,17 @@
 //!
 //! The channels themselves are GSP-RM objects
 //! ([`crate::gsprm::rm::channel`]); a channel's execution state
-//! ([`Exec`]) lives there with it. Work runs inside the doorbell write
-//! (the host is synchronous in nvsim): by the time the write returns,
-//! `GP_GET` has moved as far as the work allows. A semaphore acquire that
-//! is not yet satisfied leaves the channel waiting at that method; the
-//! next doorbell retries it.
+//! ([`Exec`]) lives there with it. Work does not run inside the doorbell
+//! write: the write marks the channel pending and returns, and the engine
+//! thread runs it, so a driver sees its work complete after its
+//! submission (later still with `--delay engine=TIME`). A semaphore
+//! acquire that is not yet satisfied leaves the channel waiting at that
+//! method; the engine thread retries it on every doorbell and every
+//! millisecond. The engines' non-stall interrupts go to the CPU interrupt
+//! tree ([`crate::intr`]).
 
 pub mod ce;
+pub mod engine;
 pub mod pbdma;
 pub mod rc;
 pub mod usermode;

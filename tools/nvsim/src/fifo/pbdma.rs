@@ -28,7 +28,9 @@
 //! * methods below 0x100 are the host's (any subchannel): SET_OBJECT 0x00
 //!   (NVCLASS 15:0: binds the subchannel to the channel's engine object),
 //!   ILLEGAL 0x04 (host error), NOP 0x08, SEMAPHOREA..D 0x10..0x1c,
-//!   NON_STALL_INTERRUPT 0x20, FB_FLUSH 0x24, MEM_OP_A..D 0x28..0x34
+//!   NON_STALL_INTERRUPT 0x20 (the channel's engine's non-stall
+//!   interrupt: its vector becomes pending in the CPU interrupt tree,
+//!   [`crate::intr`]), FB_FLUSH 0x24, MEM_OP_A..D 0x28..0x34
 //!   (MEM_OP_D OPERATION 31:27: MMU_TLB_INVALIDATE 9 drops the TLB
 //!   entries of the channel's page directory, or all with
 //!   MEM_OP_C PDB 0:0 ALL; MEMBAR 5 and the L2 operations have nothing to
@@ -49,11 +51,15 @@
 //! * the host reads the ring and the push buffers through the channel's
 //!   VA space (the instance block's PAGE_DIR_BASE), with the channel's
 //!   privilege; a fault stops the channel ([`super::rc`]).
+//!
+//! [`run`] takes a limit on the GPFIFO entries it starts, so that the
+//! engine thread ([`super::engine`]) can give each entry its duration.
 
 use super::rc::ChannelError;
 use super::{ce, timestamp, Header, HeaderKind, Segment};
 use crate::chip::Arch;
 use crate::gsprm::rm::channel::{self, engine_name, Channel, ENGINE_COPY0};
+use crate::intr::{self, IntrTree};
 use crate::mmu::{AccessError, Gmmu, PageDir, PhysAddr};
 use crate::trace::Trace;
 
@@ -74,9 +80,11 @@ pub struct Ctx<'a> {
     pub ce_class: u32,
     /// Fault injection (`mmu-fault`, `ce-hang`).
     pub faults: &'a crate::fault::Faults,
+    /// The CPU interrupt tree the non-stall interrupts go to.
+    pub intr: &'a IntrTree,
 }
 
-/// How far a doorbell took the channel.
+/// How far a run took the channel.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Progress {
     /// GPFIFO entries completed.
@@ -85,13 +93,41 @@ pub struct Progress {
     pub methods: u64,
     /// The channel waits (a semaphore acquire), why.
     pub waiting: Option<String>,
+    /// Entries are left that the limit kept from starting.
+    pub more: bool,
+}
+
+impl Progress {
+    /// Where the run left the channel.
+    pub fn ran(&self) -> Ran {
+        if self.waiting.is_some() {
+            Ran::Waiting
+        } else if self.more {
+            Ran::More
+        } else {
+            Ran::Idle
+        }
+    }
+}
+
+/// Where a run left a channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ran {
+    /// GP_GET reached GP_PUT.
+    Idle,
+    /// Entries are left to start.
+    More,
+    /// It waits in an entry (a semaphore acquire).
+    Waiting,
+    /// It does not run: stopped by an error, or no such channel.
+    Stopped,
 }
 
 /// A method's outcome: go on, or wait here.
 pub enum Step {
     /// Executed.
     Next,
-    /// Not yet (a semaphore acquire); retry on the next doorbell.
+    /// Not yet (a semaphore acquire); retried when memory may have changed.
     Wait(String),
 }
 
@@ -118,8 +154,9 @@ fn read_u32(mmu: &Gmmu, pa: PhysAddr) -> Result<u32, String> {
         .map_err(|e| format!("{pa}: {e}"))
 }
 
-/// Runs `ch` from GP_GET to the driver's GP_PUT.
-pub fn run(ch: &mut Channel, cx: &Ctx<'_>) -> Result<Progress, ChannelError> {
+/// Runs `ch` from GP_GET towards the driver's GP_PUT: the entry in
+/// progress, then at most `limit` more (`u32::MAX`: all of them).
+pub fn run(ch: &mut Channel, cx: &Ctx<'_>, limit: u32) -> Result<Progress, ChannelError> {
     let mut progress = Progress::default();
     let mmu = cx.mmu;
     let gp_put = read_u32(mmu, ch.userd.offset(USERD_GP_PUT))
@@ -138,11 +175,17 @@ pub fn run(ch: &mut Channel, cx: &Ctx<'_>) -> Result<Progress, ChannelError> {
         pd: ib.page_dir,
         privileged: ch.privileged(),
     };
+    let mut started = 0u32;
     loop {
         if ch.exec.segment.is_none() {
             if ch.exec.gp_get == gp_put {
                 break;
             }
+            if started >= limit {
+                progress.more = true;
+                break;
+            }
+            started += 1;
             let at = gp_base + u64::from(ch.exec.gp_get) * 8;
             let mut e = [0u8; 8];
             mmu.read_virt(&space.pd, at, &mut e, space.privileged)
@@ -223,7 +266,7 @@ fn run_segment(
                     ch.exec.segment = Some(Segment { pos, ..seg });
                     return Ok(Some(why));
                 }
-                Step::Next => {}
+                Step::Next => ch.exec.waiting = None,
             }
             progress.methods += 1;
             let next = Header {
@@ -265,6 +308,7 @@ fn run_segment(
                     ch.exec.segment = Some(Segment { pos, ..seg });
                     return Ok(Some(why));
                 }
+                ch.exec.waiting = None;
                 progress.methods += 1;
             }
             7 => {
@@ -304,12 +348,15 @@ fn method(
     data: u32,
 ) -> Result<Step, ChannelError> {
     ch.exec.methods += 1;
-    cx.trace.trace(|| {
-        format!(
-            "fifo: chid {} subch {subch} method {mthd:#06x} data {data:#010x}",
-            ch.chid
-        )
-    });
+    // A retry of the method the channel waits at is not traced again.
+    if ch.exec.waiting.is_none() {
+        cx.trace.trace(|| {
+            format!(
+                "fifo: chid {} subch {subch} method {mthd:#06x} data {data:#010x}",
+                ch.chid
+            )
+        });
+    }
     if mthd >= 0x100 {
         let class = ch.exec.subch[subch as usize];
         if class == 0 {
@@ -367,6 +414,7 @@ fn method(
                     ch.chid, ch.exec.nonstall
                 )
             });
+            nonstall_interrupt(ch, cx);
         }
         0x28 | 0x2c | 0x30 => host.mem_op[((mthd - 0x28) / 4) as usize] = data,
         0x34 => {
@@ -401,6 +449,19 @@ fn method(
         }
     }
     Ok(Step::Next)
+}
+
+/// The channel's engine raises its non-stall interrupt: its vector becomes
+/// pending in the CPU interrupt tree.
+pub fn nonstall_interrupt(ch: &Channel, cx: &Ctx<'_>) {
+    match intr::nonstall_vector(ch.engine_type) {
+        Some(v) => cx.intr.pulse(v),
+        None => cx.trace.log(format!(
+            "fifo: chid {}: {} has no non-stall vector; the interrupt is lost",
+            ch.chid,
+            engine_name(ch.engine_type)
+        )),
+    }
 }
 
 fn read_sem(cx: &Ctx<'_>, space: &Space, va: u64, wide: bool) -> Result<u64, ChannelError> {

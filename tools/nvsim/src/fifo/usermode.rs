@@ -8,8 +8,9 @@
 //! (open-gpu-kernel-modules `class/clc361.h`); the driver writes a
 //! channel's work-submit token there after updating GP_PUT in its USERD
 //! (nouveau `tu102_chan_start`: `nvkm_wr32(device, vfn->addr.user + 0x90,
-//! doorbell_handle)`). nvsim runs the channel the token names
-//! ([`crate::gsprm::GspRm::notify_channel`]) inside the write.
+//! doorbell_handle)`). The write only marks the channel the token names
+//! pending and wakes the engine thread ([`super::engine`]), which runs it
+//! ([`crate::gsprm::GspRm::run_channel`]); the write returns at once.
 //!
 //! This model owns 0xbb0000..0xbc0000 only: the VFN registers below it
 //! (the `MMU_INVALIDATE` registers at 0xb830a0..0xb830b3, the BAR block
@@ -18,9 +19,9 @@
 
 use std::ops::Range;
 
+use super::engine::Doorbell;
 use crate::bar0::{Bar0Model, Bus};
 use crate::gsprm::{self, Shared};
-use crate::mmu::Gmmu;
 
 /// BAR0 offset of the usermode window.
 pub const USERMODE_BASE: u32 = 0x00bb_0000;
@@ -32,13 +33,13 @@ pub const NOTIFY_CHANNEL_PENDING: u32 = 0x90;
 /// The usermode window.
 pub struct Usermode {
     rm: Shared,
-    mmu: Gmmu,
+    doorbell: Doorbell,
 }
 
 impl Usermode {
-    /// The window whose doorbell runs `rm`'s channels through `mmu`.
-    pub fn new(rm: Shared, mmu: Gmmu) -> Self {
-        Self { rm, mmu }
+    /// The window whose doorbell rings `doorbell` for `rm`'s channels.
+    pub fn new(rm: Shared, doorbell: Doorbell) -> Self {
+        Self { rm, doorbell }
     }
 }
 
@@ -62,7 +63,11 @@ impl Bar0Model for Usermode {
         }
         bus.trace
             .trace(|| format!("fifo: doorbell NOTIFY_CHANNEL_PENDING token {value:#x}"));
-        gsprm::lock(&self.rm).notify_channel(value, &self.mmu, bus);
+        // GSP-RM's lock is released before the engine's queue is taken.
+        let accepted = gsprm::lock(&self.rm).doorbell_accepted(value, bus);
+        if accepted {
+            self.doorbell.ring(value);
+        }
         true
     }
 

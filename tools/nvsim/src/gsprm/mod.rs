@@ -52,13 +52,19 @@
 //! Other RPCs are answered with `rpc_result` NV_ERR_NOT_SUPPORTED (0x56)
 //! and their payload echoed, and logged. Every message GSP-RM sends sets
 //! SWGEN0 (bit 6) in the GSP falcon's IRQSTAT; if the driver unmasked it
-//! (IRQMASK) and routed it to the host (IRQDEST bit 6), the PCI interrupt
-//! (MSI or INTx) is raised.
+//! (IRQMASK) and routed it to the host (IRQDEST bit 6), the GSP's level
+//! source in the CPU interrupt tree is asserted ([`crate::intr`]), which
+//! interrupts the CPU if the driver enabled the GSP's vector there.
 //!
 //! Timing (`timing.rs`): with the `fast` profile every message is in the
 //! status queue before the register write that caused it returns. With
 //! other durations, a message is written when its time has come by a
 //! background thread ([`spawn_ticker`]), which also raises the interrupt.
+//!
+//! Channels run on the engine thread ([`crate::fifo::engine`]): the
+//! doorbell ([`GspRm::doorbell_accepted`]) only checks that GSP-RM runs,
+//! and the thread runs the channel through [`GspRm::run_channel`], under
+//! this model's lock, one step at a time.
 
 pub mod bar1;
 pub mod libos;
@@ -78,7 +84,7 @@ use crate::dma::DmaSpace;
 use crate::falcon::hs::{Outcome, Program};
 use crate::falcon::{Cpu, Engine};
 use crate::fault::{FaultKind, Faults, Step};
-use crate::irq::IrqLine;
+use crate::intr::{self, IntrTree};
 use crate::timing::{Step as TimingStep, Timing};
 use crate::trace::Trace;
 use queue::{Queue, Shm, PAGE};
@@ -165,17 +171,16 @@ pub struct GspRm {
     suspend_at: Option<Instant>,
     gsp_mailbox: [u32; 2],
     mailbox0_bits: u32,
-    /// A message went into the status queue since the last look.
+    /// A message went into the status queue since the GSP falcon last
+    /// looked (it sets SWGEN0 in IRQSTAT then).
     irq: bool,
-    /// ... and the background thread already raised the interrupt.
-    irq_raised: bool,
     /// The GSP falcon routes SWGEN0 to the host.
     swgen0_routed: bool,
+    /// The CPU interrupt tree, whose GSP level source a message asserts.
+    intr: IntrTree,
     /// Wakes the background thread ([`spawn_ticker`]) when a message is
     /// queued for later.
     wake: Option<Arc<Condvar>>,
-    /// Doorbells whose channel the host runs later (`engine` duration).
-    doorbells: VecDeque<(Instant, u32)>,
     /// Start of the firmware-reserved framebuffer (gspFwRsvdStart).
     rsvd_start: u64,
     /// The client maps BAR1 straight onto VRAM (`--bar1-mmap`): BAR1 stays
@@ -187,13 +192,14 @@ pub struct GspRm {
 impl GspRm {
     /// GSP-RM of `chip` whose usable framebuffer ends at `fb_end`, PCI
     /// config mirror at `mirror_base`, with `faults`, taking the time
-    /// `timing` gives each step.
+    /// `timing` gives each step, interrupting through `intr`.
     pub fn new(
         chip: &'static Chip,
         fb_end: u64,
         mirror_base: u32,
         faults: Faults,
         timing: Timing,
+        intr: IntrTree,
     ) -> Self {
         Self {
             chip,
@@ -208,10 +214,9 @@ impl GspRm {
             gsp_mailbox: [0; 2],
             mailbox0_bits: 0,
             irq: false,
-            irq_raised: false,
             swgen0_routed: false,
+            intr,
             wake: None,
-            doorbells: VecDeque::new(),
             rsvd_start: fb_end,
             bar1_mmap: false,
             session: None,
@@ -225,6 +230,7 @@ impl GspRm {
         mirror_base: u32,
         faults: Faults,
         timing: Timing,
+        intr: IntrTree,
     ) -> Shared {
         Arc::new(Mutex::new(Self::new(
             chip,
@@ -232,6 +238,7 @@ impl GspRm {
             mirror_base,
             faults,
             timing,
+            intr,
         )))
     }
 
@@ -299,13 +306,9 @@ impl GspRm {
         std::mem::take(&mut self.mailbox0_bits)
     }
 
-    /// Whether GSP-RM raised SWGEN0 since the last call, and whether the
-    /// background thread already raised the PCI interrupt for it.
-    pub fn take_irq(&mut self) -> (bool, bool) {
-        (
-            std::mem::take(&mut self.irq),
-            std::mem::take(&mut self.irq_raised),
-        )
+    /// Whether GSP-RM raised SWGEN0 since the last call.
+    pub fn take_irq(&mut self) -> bool {
+        std::mem::take(&mut self.irq)
     }
 
     /// Suspends GSP-RM if UNLOADING_GUEST_DRIVER's time has come.
@@ -406,9 +409,7 @@ impl GspRm {
         self.gsp_mailbox = [0; 2];
         self.mailbox0_bits = 0;
         self.irq = false;
-        self.irq_raised = false;
         self.swgen0_routed = false;
-        self.doorbells.clear();
     }
 
     /// `booter_unload` ran: GSP-RM is gone, the next boot starts afresh.
@@ -1016,91 +1017,52 @@ impl GspRm {
     }
 
     /// The driver rang a channel's doorbell with `token`
-    /// ([`crate::fifo::usermode`]): the host runs the channel the token
-    /// names through `mmu`. A channel error stops the channel and GSP-RM
-    /// sends the driver MMU_FAULT_QUEUED (for an MMU fault) and
-    /// RC_TRIGGERED ([`crate::fifo::rc`]), raising SWGEN0 as for any
-    /// message.
-    pub fn notify_channel(&mut self, token: u32, mmu: &crate::mmu::Gmmu, bus: &mut Bus<'_>) {
+    /// ([`crate::fifo::usermode`]). Returns whether the host takes it
+    /// (GSP-RM runs and the device is still there, `remove-at=doorbell`);
+    /// the engine thread then runs the channel ([`crate::fifo::engine`]).
+    pub fn doorbell_accepted(&mut self, token: u32, bus: &Bus<'_>) -> bool {
         if self.state != State::Running {
             bus.trace.log(format!(
                 "fifo: doorbell token {token:#x} while GSP-RM is {:?}: no channel runs",
                 self.state
             ));
-            return;
+            return false;
         }
-        if self.remove_at(bus, Step::Doorbell) {
-            return;
-        }
-        let after = self.timing.get(TimingStep::Engine);
-        if after.is_zero() {
-            self.run_channel(token, mmu, bus.dma, bus.irq, bus.trace);
-        } else {
-            bus.trace.trace(|| {
-                format!("fifo: doorbell token {token:#x}: the host runs it in {after:?}")
-            });
-            self.doorbells.push_back((Instant::now() + after, token));
-            self.notify();
-        }
+        !self.remove_at(bus, Step::Doorbell)
     }
 
-    /// Runs the doorbells whose time has come and re-polls the channels
-    /// waiting on a semaphore acquire (the background thread, with an
-    /// `engine` duration); returns when it has something to do next.
-    pub fn run_due_channels(
-        &mut self,
-        mmu: &crate::mmu::Gmmu,
-        dma: &DmaSpace,
-        irq: &IrqLine,
-        trace: &Trace,
-    ) -> Option<Instant> {
-        let now = Instant::now();
-        while self.doorbells.front().is_some_and(|(t, _)| *t <= now) {
-            if let Some((_, token)) = self.doorbells.pop_front() {
-                self.run_channel(token, mmu, dma, irq, trace);
-            }
-        }
-        if self.state != State::Running {
-            return None;
-        }
-        let arch = self.chip.arch;
-        let waiting: Vec<u32> = self
-            .session
-            .as_ref()
-            .map(|s| s.rm.waiting_channels().map(|c| c.token(arch)).collect())
-            .unwrap_or_default();
-        for token in &waiting {
-            self.run_channel(*token, mmu, dma, irq, trace);
-        }
-        let poll = (!waiting.is_empty()).then(|| now + Duration::from_millis(1));
-        match (self.doorbells.front().map(|(t, _)| *t), poll) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
-
-    /// The host runs the channel whose work-submit token is `token`.
-    fn run_channel(
+    /// The host runs the channel whose work-submit token is `token`
+    /// through `mmu`, starting at most `limit` GPFIFO entries besides the
+    /// one in progress (the engine thread, [`crate::fifo::engine`]). A
+    /// channel error stops the channel and GSP-RM sends the driver
+    /// MMU_FAULT_QUEUED (for an MMU fault) and RC_TRIGGERED
+    /// ([`crate::fifo::rc`]), raising SWGEN0 as for any message.
+    pub fn run_channel(
         &mut self,
         token: u32,
+        limit: u32,
         mmu: &crate::mmu::Gmmu,
         dma: &DmaSpace,
-        irq: &IrqLine,
         trace: &Trace,
-    ) {
-        use crate::fifo::{pbdma, rc};
+    ) -> crate::fifo::pbdma::Ran {
+        use crate::fifo::pbdma::{self, Ran};
+        use crate::fifo::rc;
         if self.state != State::Running {
-            return;
+            trace.log(format!(
+                "fifo: token {token:#x}: GSP-RM is {:?}, the host does not run the channel",
+                self.state
+            ));
+            return Ran::Stopped;
         }
         let arch = self.chip.arch;
         let Some(s) = self.session.as_mut() else {
-            return;
+            return Ran::Stopped;
         };
         let Some((client, handle, ch)) = s.rm.channel_by_token(token) else {
             trace.log(format!(
                 "fifo: doorbell token {token:#x} names no channel; nothing runs"
             ));
-            return;
+            return Ran::Stopped;
         };
         if let Some(e) = &ch.exec.stopped {
             trace.log(format!(
@@ -1109,7 +1071,7 @@ impl GspRm {
                 ch.chid,
                 e.type_name()
             ));
-            return;
+            return Ran::Stopped;
         }
         if !ch.scheduled {
             trace.log(format!(
@@ -1117,7 +1079,7 @@ impl GspRm {
                  is not scheduled (NVA06F_CTRL_CMD_GPFIFO_SCHEDULE): the host does not run it",
                 ch.chid
             ));
-            return;
+            return Ran::Stopped;
         }
         let cx = pbdma::Ctx {
             mmu,
@@ -1125,22 +1087,28 @@ impl GspRm {
             arch,
             ce_class: rm::abi::class::for_arch(arch).ce,
             faults: &self.faults,
+            intr: &self.intr,
         };
-        let err = match pbdma::run(ch, &cx) {
+        let retry = ch.exec.waiting.is_some();
+        let err = match pbdma::run(ch, &cx, limit) {
             Ok(p) => {
-                trace.trace(|| {
-                    format!(
-                        "fifo: chid {}: {} GPFIFO entries, {} methods, GP_GET {}{}",
-                        ch.chid,
-                        p.entries,
-                        p.methods,
-                        ch.exec.gp_get,
-                        p.waiting
-                            .map(|w| format!("; waits: {w}"))
-                            .unwrap_or_default()
-                    )
-                });
-                return;
+                if !retry || p.methods > 1 || p.waiting.is_none() {
+                    trace.trace(|| {
+                        format!(
+                            "fifo: chid {}: {} GPFIFO entries, {} methods, GP_GET {}{}{}",
+                            ch.chid,
+                            p.entries,
+                            p.methods,
+                            ch.exec.gp_get,
+                            if p.more { "; more to run" } else { "" },
+                            p.waiting
+                                .as_ref()
+                                .map(|w| format!("; waits: {w}"))
+                                .unwrap_or_default()
+                        )
+                    });
+                }
+                return p.ran();
             }
             Err(e) => e,
         };
@@ -1177,10 +1145,7 @@ impl GspRm {
             Duration::ZERO,
         );
         self.flush(dma, trace);
-        if self.irq && self.swgen0_routed && !self.irq_raised {
-            self.irq_raised = true;
-            irq.raise();
-        }
+        Ran::Stopped
     }
 
     /// Queues a message for the status queue, to go once `after` has
@@ -1302,17 +1267,19 @@ impl GspRm {
         }
         if sent {
             self.irq = true;
+            if self.swgen0_routed {
+                self.intr.set_level(intr::GSP_STALL, true);
+            }
         }
         sent
     }
 }
 
 /// Starts the thread that writes GSP-RM's delayed messages when their time
-/// comes, applies a delayed suspension and raises the interrupt for them,
-/// and runs channels whose doorbell's time has come through `mmu` (only
-/// needed when `timing.rs` gives a step a duration). It ends once `rm` is
-/// dropped.
-pub fn spawn_ticker(rm: &Shared, dma: DmaSpace, irq: IrqLine, trace: Trace, mmu: crate::mmu::Gmmu) {
+/// comes (asserting the GSP's interrupt for them) and applies a delayed
+/// suspension (only needed when `timing.rs` gives a step a duration). It
+/// ends once `rm` is dropped.
+pub fn spawn_ticker(rm: &Shared, dma: DmaSpace, trace: Trace) {
     let wake = Arc::new(Condvar::new());
     lock(rm).wake = Some(wake.clone());
     let weak: Weak<Mutex<GspRm>> = Arc::downgrade(rm);
@@ -1324,16 +1291,7 @@ pub fn spawn_ticker(rm: &Shared, dma: DmaSpace, irq: IrqLine, trace: Trace, mmu:
                 return;
             };
             let mut g = lock(&rm);
-            let work = g.run_due_channels(&mmu, &dma, &irq, &trace);
-            let (wrote, next) = g.tick(&dma, &trace);
-            let next = match (next, work) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            if wrote && g.swgen0_routed && !g.irq_raised {
-                g.irq_raised = true;
-                irq.raise();
-            }
+            let (_, next) = g.tick(&dma, &trace);
             let idle = Duration::from_millis(100);
             let wait = next.map_or(idle, |t| {
                 t.saturating_duration_since(Instant::now()).min(idle)

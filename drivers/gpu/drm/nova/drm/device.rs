@@ -21,6 +21,7 @@ use kernel::{
 
 use crate::{
     chip::Chip,
+    drm::exec,
     drm::file::File,
     drm::gem::NovaObject,
     drm::params,
@@ -86,6 +87,8 @@ pub(crate) struct GpuRuntime<'bound> {
     pub(crate) gpcs: u32,
     /// Enabled TPCs over all GPCs.
     pub(crate) tpcs: u32,
+    /// Channels, interrupts and fences.
+    pub(crate) fifo: crate::fifo::Fifo,
 }
 
 impl<'bound> NovaRegistrationData<'bound> {
@@ -124,6 +127,8 @@ impl drm::Driver for NovaDrmDriver {
 
     const INFO: drm::DriverInfo = INFO;
     const FEAT_RENDER: bool = true;
+    const FEAT_SYNCOBJ: bool = true;
+    const FEAT_SYNCOBJ_TIMELINE: bool = true;
 
     // Every ioctl is safe on the render node: none of them reaches another
     // client's objects or changes global state.
@@ -138,6 +143,11 @@ impl drm::Driver for NovaDrmDriver {
         (NOVA_DEVICE_INFO, drm_nova_device_info, ioctl::RENDER_ALLOW, params::device_info),
         (NOVA_VM_INIT, drm_nova_vm_init, ioctl::AUTH | ioctl::RENDER_ALLOW, vm::vm_init),
         (NOVA_VM_BIND, drm_nova_vm_bind, ioctl::AUTH | ioctl::RENDER_ALLOW, vm::vm_bind),
+        (NOVA_CHANNEL_CREATE, drm_nova_channel_create, ioctl::AUTH | ioctl::RENDER_ALLOW,
+         exec::channel_create),
+        (NOVA_CHANNEL_DESTROY, drm_nova_channel_destroy, ioctl::AUTH | ioctl::RENDER_ALLOW,
+         exec::channel_destroy),
+        (NOVA_EXEC, drm_nova_exec, ioctl::AUTH | ioctl::RENDER_ALLOW, exec::exec),
     }
 
     fn show_fdinfo(printer: &mut drm::fdinfo::Printer, file: &drm::File<File>) {
@@ -149,5 +159,8 @@ impl drm::Driver for NovaDrmDriver {
             .vram_bytes
             .load(core::sync::atomic::Ordering::Relaxed);
         printer.region_stats(c"vram", vram, 0, vram);
+        let busy = file.inner().channels.lock().busy_ns();
+        // fdinfo is best effort: a failed allocation drops the line.
+        let _ = printer.engine_stats(c"copy", busy);
     }
 }

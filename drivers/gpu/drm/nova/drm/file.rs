@@ -18,7 +18,10 @@ use kernel::{
     },
     new_mutex,
     prelude::*,
-    sync::Mutex,
+    sync::{
+        Arc,
+        Mutex, //
+    },
     uapi, //
 };
 
@@ -33,18 +36,47 @@ use crate::{
         Bo, //
     },
     drm::params,
-    mmu::vaspace::Vm,
+    fifo::channel::Channel,
+    mmu::bind_queue::{
+        BindQueue,
+        SharedVm, //
+    },
 };
 
 /// Per-client state: the VA space (objects live in the DRM core's handle
 /// table).
 #[pin_data]
 pub(crate) struct File {
-    /// The VA space, once VM_INIT made it.
+    /// The VA space, once VM_INIT made it (shared with the bind queue).
+    pub(crate) vm: SharedVm,
+    /// The queue of asynchronous binds, once the first one came.
     #[pin]
-    pub(crate) vm: Mutex<Option<Vm>>,
+    pub(crate) bind_queue: Mutex<Option<Arc<BindQueue>>>,
     /// Bytes of VRAM of the objects this file has handles to, for fdinfo.
     pub(crate) vram_bytes: AtomicU64,
+    /// The file's channels, with the last handle given out.
+    #[pin]
+    pub(crate) channels: Mutex<Channels>,
+}
+
+/// The channels of a file.
+#[derive(Default)]
+pub(crate) struct Channels {
+    /// Live channels.
+    pub(crate) list: KVec<Arc<Channel>>,
+    /// The last handle given out (handles are never reused).
+    pub(crate) last: u32,
+    /// Copy-engine time of the channels already destroyed, in ns.
+    pub(crate) busy_ns_destroyed: u64,
+}
+
+impl Channels {
+    /// Copy-engine time of all the file's channels, in ns.
+    pub(crate) fn busy_ns(&self) -> u64 {
+        self.list
+            .iter()
+            .fold(self.busy_ns_destroyed, |t, c| t.saturating_add(c.busy_ns()))
+    }
 }
 
 /// A nova DRM file.
@@ -56,14 +88,37 @@ impl drm::file::DriverFile for File {
     fn open(_dev: &NovaDevice) -> Result<Pin<KBox<Self>>> {
         KBox::try_pin_init(
             try_pin_init!(Self {
-                vm <- new_mutex!(None),
+                vm: Arc::pin_init(new_mutex!(None), GFP_KERNEL)?,
+                bind_queue <- new_mutex!(None),
                 vram_bytes: AtomicU64::new(0),
+                channels <- new_mutex!(Channels::default()),
             }),
             GFP_KERNEL,
         )
     }
 
     fn close(self: Pin<&Self>, dev: &NovaDevice<Ioctl>) {
+        if let Some(q) = self.bind_queue.lock().take() {
+            q.close();
+        }
+        // Channels first: GSP-RM frees a VA space only once no channel
+        // runs in it.
+        let channels = core::mem::take(&mut self.channels.lock().list);
+        if !channels.is_empty() {
+            let mut vm = self.vm.lock();
+            match dev.registration_guard() {
+                Some(guard) => guard.registration_data_with(|reg| {
+                    for ch in channels.iter() {
+                        ch.destroy(Some(reg), (*vm).as_mut());
+                    }
+                }),
+                None => {
+                    for ch in channels.iter() {
+                        ch.destroy(None, None);
+                    }
+                }
+            }
+        }
         let Some(vm) = self.vm.lock().take() else {
             return;
         };

@@ -6,6 +6,7 @@
 
 pub(crate) mod debugfs;
 pub(crate) mod device;
+pub(crate) mod exec;
 pub(crate) mod file;
 pub(crate) mod gem;
 pub(crate) mod params;

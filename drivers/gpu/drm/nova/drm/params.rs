@@ -43,6 +43,10 @@ pub(crate) fn value(info: &GpuInfo, gsp: Option<&GspStaticInfo>, param: u64) -> 
         }
         uapi::NOVA_GETPARAM_GEM_SIZE_MAX => gem::SIZE_MAX,
         uapi::NOVA_GETPARAM_VRAM_SIZE => gsp.ok_or(ENODEV)?.vram_size,
+        uapi::NOVA_GETPARAM_EXEC_PUSH_MAX => crate::fifo::ring::PUSH_MAX.into(),
+        uapi::NOVA_GETPARAM_EXEC_TIMEOUT_MS => {
+            crate::fifo::ring::JOB_TIMEOUT.as_millis().unsigned_abs()
+        }
         _ => return Err(EINVAL),
     };
     Ok(value)

@@ -28,9 +28,11 @@ use crate::{
             NovaDevice,
             NovaRegistrationData, //
         },
+        exec,
         file::NovaFile,
         gem::Bo,
     },
+    mmu::bind_queue::BindQueue,
     mmu::vaspace::{
         BindOp,
         Op,
@@ -110,18 +112,18 @@ pub(crate) fn vm_init(
 
 /// `DRM_IOCTL_NOVA_VM_BIND`.
 pub(crate) fn vm_bind(
-    _dev: &NovaDevice<Registered>,
+    dev: &NovaDevice<Registered>,
     reg: &NovaRegistrationData<'_>,
     req: &mut uapi::drm_nova_vm_bind,
     file: &NovaFile,
 ) -> Result<u32> {
-    if req.flags != 0
-        || req.wait_count != 0
-        || req.sig_count != 0
-        || req.wait_ptr != 0
-        || req.sig_ptr != 0
-        || req.op_count > MAX_OPS
-    {
+    let run_async = match req.flags {
+        0 => false,
+        uapi::NOVA_VM_BIND_RUN_ASYNC => true,
+        _ => return Err(EINVAL),
+    };
+    let syncs = req.wait_count != 0 || req.sig_count != 0 || req.wait_ptr != 0 || req.sig_ptr != 0;
+    if req.op_count > MAX_OPS || (!run_async && syncs) {
         return Err(EINVAL);
     }
     if reg.gpu.is_none() {
@@ -145,6 +147,27 @@ pub(crate) fn vm_bind(
         ops.push(check_op(vm, file, &o.0)?, GFP_KERNEL)?;
     }
     vm.check(&ops)?;
+    if run_async {
+        let waits = exec::read_waits(file, req.wait_ptr, req.wait_count)?;
+        let signals = exec::read_signals(file, req.sig_ptr, req.sig_count)?;
+        drop(slot);
+        let queue = {
+            let mut q = inner.bind_queue.lock();
+            match &*q {
+                Some(q) => q.clone(),
+                None => {
+                    let new = BindQueue::new(dev.to_ioctl_ref(), inner.vm.clone())?;
+                    *q = Some(new.clone());
+                    new
+                }
+            }
+        };
+        let fence = queue.queue(ops, waits)?;
+        for s in signals {
+            s.install(&fence);
+        }
+        return Ok(0);
+    }
     let (done, res) = vm.bind(reg, &ops);
     if res.is_err() {
         // `done` <= MAX_OPS.

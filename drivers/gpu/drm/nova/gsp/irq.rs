@@ -46,6 +46,11 @@ use super::cmdq::{
 };
 use crate::{
     falcon::Falcon,
+    fifo::intr::{
+        Engines,
+        Tree,
+        Vectors, //
+    },
     gpu::Bar0, //
 };
 
@@ -82,14 +87,26 @@ impl RxWake {
 struct Handler<'a> {
     bar: Arc<Bar0<'a>>,
     wake: Arc<RxWake>,
+    engines: Arc<Engines>,
 }
 
 impl irq::ThreadedHandler for Handler<'_> {
     fn handle(&self) -> ThreadedIrqReturn {
-        if Falcon::gsp(&self.bar).swgen0_ack() {
+        // The GSP's interrupt is a level source of its leaf: acknowledge it
+        // in the falcon first, so that clearing the leaf sticks.
+        let gsp = Falcon::gsp(&self.bar).swgen0_ack();
+        let pending = Tree(&self.bar).take();
+        if !pending.is_empty() {
+            // A nonstall vector (or one nova cannot tell apart): look for
+            // finished jobs. Never allocates or sleeps.
+            self.engines.retire_all();
+        }
+        if gsp {
             let mut irqs = self.wake.irqs.lock();
             *irqs = irqs.wrapping_add(1);
             ThreadedIrqReturn::WakeThread
+        } else if !pending.is_empty() {
+            ThreadedIrqReturn::Handled
         } else {
             ThreadedIrqReturn::None
         }
@@ -108,15 +125,15 @@ impl irq::ThreadedHandler for Handler<'_> {
 /// # Invariants
 ///
 /// `0` comes from [`KBox::into_raw`] and is freed only by [`Drop`].
-struct Vectors<'a>(NonNull<IrqVectorRegistration<'a>>);
+struct IrqVectors<'a>(NonNull<IrqVectorRegistration<'a>>);
 
-// SAFETY: `Vectors` owns the allocation like a `KBox` does, and
+// SAFETY: `IrqVectors` owns the allocation like a `KBox` does, and
 // `IrqVectorRegistration` (a device reference and a count) is `Send`.
-unsafe impl Send for Vectors<'_> {}
-// SAFETY: `Vectors` gives out no access to the allocation after `GspIrq::new`.
-unsafe impl Sync for Vectors<'_> {}
+unsafe impl Send for IrqVectors<'_> {}
+// SAFETY: `IrqVectors` gives out no access to the allocation after `GspIrq::new`.
+unsafe impl Sync for IrqVectors<'_> {}
 
-impl Drop for Vectors<'_> {
+impl Drop for IrqVectors<'_> {
     fn drop(&mut self) {
         // SAFETY: by the type invariant the pointer came from `KBox::into_raw` and is freed
         // only here, once.
@@ -129,7 +146,7 @@ impl Drop for Vectors<'_> {
 /// `irq::Registration` borrows the vector allocation
 /// (`IrqVector<'a>` holds `&'a IrqVectorRegistration<'a>`), and both must
 /// live in the per-device data. The allocation is therefore kept behind a
-/// raw pointer in [`Vectors`] and the registration is made against a
+/// raw pointer in [`IrqVectors`] and the registration is made against a
 /// reference to it.
 ///
 /// # Invariants
@@ -141,8 +158,9 @@ impl Drop for Vectors<'_> {
 pub(crate) struct GspIrq<'a> {
     reg: Pin<KBox<irq::ThreadedRegistration<'a, Handler<'a>>>>,
     /// Only kept to be freed after `reg`.
-    _vectors: Vectors<'a>,
+    _vectors: IrqVectors<'a>,
     wake: Arc<RxWake>,
+    engines: Arc<Engines>,
 }
 
 impl<'a> GspIrq<'a> {
@@ -151,6 +169,7 @@ impl<'a> GspIrq<'a> {
     /// [`Falcon::swgen0_enable`].
     pub(crate) fn new(pdev: &'a pci::Device<Bound>, bar: &Arc<Bar0<'a>>) -> Result<Self> {
         let wake = Arc::pin_init(RxWake::new(), GFP_KERNEL)?;
+        let engines = Arc::pin_init(Engines::new()?, GFP_KERNEL)?;
         let vecs = pdev
             .alloc_irq_vectors(
                 1,
@@ -160,7 +179,7 @@ impl<'a> GspIrq<'a> {
             .inspect_err(|e| dev_err!(pdev, "GSP interrupt: allocate a vector: {:?}\n", e))?;
         let ptr = KBox::into_raw(KBox::new(vecs, GFP_KERNEL)?);
         // SAFETY: `KBox::into_raw` never returns null.
-        let vectors = Vectors(unsafe { NonNull::new_unchecked(ptr) });
+        let vectors = IrqVectors(unsafe { NonNull::new_unchecked(ptr) });
         // SAFETY: the allocation stays valid and unmoved until `vectors` is dropped, and it is
         // only read through shared references. The reference is used here only to resolve
         // vector 0; the resulting `IrqRequest` (an interrupt number) goes into the
@@ -176,6 +195,7 @@ impl<'a> GspIrq<'a> {
         let handler = Ok::<_, Error>(Handler {
             bar: bar.clone(),
             wake: wake.clone(),
+            engines: engines.clone(),
         });
         // SAFETY: the registration is stored in `GspIrq` and dropped with it, never forgotten.
         let init = unsafe {
@@ -184,10 +204,16 @@ impl<'a> GspIrq<'a> {
         let reg = KBox::pin_init(init, GFP_KERNEL)
             .inspect_err(|e| dev_err!(pdev, "GSP interrupt: request IRQ {}: {:?}\n", irq, e))?;
         dev_dbg!(pdev, "GSP interrupt: IRQ {} ({:?})\n", irq, kind);
+        // Until GSP-RM names its vectors, every one may interrupt (see
+        // `crate::fifo::intr`).
+        let tree = Tree(bar);
+        tree.allow_only(&Vectors::ALL);
+        tree.arm(true);
         Ok(Self {
             reg,
             _vectors: vectors,
             wake,
+            engines,
         })
     }
 
@@ -207,6 +233,11 @@ impl<'a> GspIrq<'a> {
         }
         self.reg.synchronize();
         drop(queues);
+    }
+
+    /// The channels the handler serves.
+    pub(crate) fn engines(&self) -> &Arc<Engines> {
+        &self.engines
     }
 
     /// The number of SWGEN0 interrupts taken so far.

@@ -108,6 +108,21 @@ impl Pramin {
         Ok(())
     }
 
+    /// Writes the 32-bit `value` at VRAM `addr` (4-byte aligned), e.g. a
+    /// channel's USERD `GP_PUT`.
+    pub(crate) fn write_u32(&self, bar: &Bar0<'_>, addr: u64, value: u32) -> Result {
+        if addr % 4 != 0 {
+            return Err(EINVAL);
+        }
+        let mut cur = self.base.lock();
+        let idx = self.aim(bar, &mut cur, addr)?;
+        bar.write(
+            NV_PRAMIN::try_at(idx).ok_or(EINVAL)?,
+            NV_PRAMIN::from_raw(value),
+        );
+        Ok(())
+    }
+
     /// Writes `count` zero 64-bit words from `addr` (8-byte aligned).
     pub(crate) fn zero(&self, bar: &Bar0<'_>, addr: u64, count: usize) -> Result {
         if addr % 8 != 0 {

@@ -5,6 +5,7 @@
 //! invalidation ([`tlb`]) and the VA spaces userspace binds into
 //! ([`vaspace`]).
 
+pub(crate) mod bind_queue;
 pub(crate) mod format;
 pub(crate) mod pt;
 pub(crate) mod regs;

@@ -67,6 +67,13 @@ use crate::{
 /// Page size of bind addresses, offsets and ranges.
 pub(crate) const PAGE: u64 = SZ_4K as u64;
 
+/// Size of a channel's slot of the kernel-managed range
+/// (`NOVA_CHANNEL_KERNEL_VA`).
+pub(crate) const KSLOT_SIZE: u64 = kernel::uapi::NOVA_CHANNEL_KERNEL_VA as u64;
+/// Slots end below this VA: the host fetches with 40-bit addresses
+/// (`NOVA_EXEC_VA_LIMIT`).
+pub(crate) const KSLOT_LIMIT: u64 = kernel::uapi::NOVA_EXEC_VA_LIMIT;
+
 /// The sparse regions of a VA space, sorted and disjoint.
 #[derive(Default)]
 struct Sparse(KVec<Range<u64>>);
@@ -295,6 +302,8 @@ pub(crate) struct Vm {
     range: Range<u64>,
     /// The kernel-managed range.
     kernel: Range<u64>,
+    /// Channel slots of the kernel-managed range in use, a bit each.
+    kslots: u64,
     /// Keeps the GPUVM's reservation object alive.
     _resv: ARef<Bo>,
 }
@@ -352,6 +361,7 @@ impl Vm {
             vas: Some(vas),
             range,
             kernel: kstart..kend,
+            kslots: 0,
             _resv: resv,
         })
     }
@@ -364,6 +374,84 @@ impl Vm {
     /// The kernel-managed range, where binds are refused.
     pub(crate) fn kernel(&self) -> Range<u64> {
         self.kernel.clone()
+    }
+
+    /// The VA space's RM object.
+    pub(crate) fn rm_object(&self) -> Option<&VaSpaceObj> {
+        self.vas.as_ref()
+    }
+
+    /// Takes a free channel slot of the kernel-managed range: its VA,
+    /// [`KSLOT_SIZE`] bytes below [`KSLOT_LIMIT`]. `ENOSPC` when none is
+    /// left.
+    pub(crate) fn kslot_alloc(&mut self) -> Result<u64> {
+        let first = self.kernel.start.div_ceil(KSLOT_SIZE);
+        let end = self.kernel.end.min(KSLOT_LIMIT) / KSLOT_SIZE;
+        (first..end)
+            .take(64)
+            .enumerate()
+            .find(|(i, _)| self.kslots & (1 << i) == 0)
+            .map(|(i, slot)| {
+                self.kslots |= 1 << i;
+                slot * KSLOT_SIZE
+            })
+            .ok_or(ENOSPC)
+    }
+
+    /// Returns the slot at `va` ([`Vm::kslot_alloc`]).
+    pub(crate) fn kslot_free(&mut self, va: u64) {
+        let first = self.kernel.start.div_ceil(KSLOT_SIZE);
+        if let Some(i) = (va / KSLOT_SIZE).checked_sub(first).filter(|i| *i < 64) {
+            self.kslots &= !(1 << i);
+        }
+    }
+
+    /// Maps `chunks` at `va` of the kernel-managed range for nova's own use
+    /// (GPUVM does not see it), then invalidates the TLB.
+    pub(crate) fn map_kernel(
+        &mut self,
+        reg: &NovaRegistrationData<'_>,
+        va: u64,
+        chunks: &[Chunk],
+    ) -> Result {
+        let len: u64 = chunks.iter().map(|c| c.size).sum();
+        let end = va.checked_add(len).ok_or(EINVAL)?;
+        if va < self.kernel.start || end > self.kernel.end {
+            return Err(EINVAL);
+        }
+        self.kernel_pt(reg, |pt, c| pt.map(c, va, chunks, PteAttrs::default()))
+    }
+
+    /// Unmaps `range` of the kernel-managed range, then invalidates the TLB.
+    pub(crate) fn unmap_kernel(
+        &mut self,
+        reg: &NovaRegistrationData<'_>,
+        range: Range<u64>,
+    ) -> Result {
+        if range.start < self.kernel.start || range.end > self.kernel.end {
+            return Err(EINVAL);
+        }
+        self.kernel_pt(reg, |pt, c| pt.unmap(c, range))
+    }
+
+    fn kernel_pt(
+        &mut self,
+        reg: &NovaRegistrationData<'_>,
+        f: impl FnOnce(&mut PageTables, &mut Ctx<'_>) -> Result,
+    ) -> Result {
+        let gpu = reg.gpu.as_ref().ok_or(ENODEV)?;
+        let mut ctx = BindCtx {
+            hw: Some(Hw {
+                gpu,
+                pramin: &reg.pramin,
+            }),
+            garbage: Garbage::new(),
+            vas: KVec::new(),
+        };
+        let res = with_pt(self.gpuvm.data(), &mut ctx, f);
+        let inv = reg.tlb.invalidate(&gpu.bar, self.root());
+        drop(ctx);
+        res.and(inv)
     }
 
     /// Checks the operations against the sparse regions as each leaves

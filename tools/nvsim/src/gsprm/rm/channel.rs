@@ -610,16 +610,21 @@ pub const NO_VECTOR: u32 = 0xffff_ffff;
 /// internal subdevice; nouveau `r535_gsp_intr_get_table`, used by its
 /// r570 code, keeps the entries whose `MC_ENGINE_IDX_*` it knows: GSP,
 /// CEn, GR0, ...): (engineIdx, vectorStall, vectorNonStall). The vectors
-/// are nvsim's (real ones depend on the board's interrupt tree, which
-/// nvsim does not model yet): the GSP's stall vector 0x17 (no non-stall
-/// one), GR0 0x40/0x80, COPYn 0x41+n/0x81+n.
+/// are those of nvsim's interrupt tree ([`crate::intr`]: the GSP's stall
+/// vector 0x17, no non-stall one; GR0 0x40/0x80; COPYn 0x41+n/0x81+n),
+/// defined there once.
 pub fn intr_table() -> Vec<(u16, u32, u32)> {
-    let mut t = vec![
-        (MC_ENGINE_IDX_GSP, 0x17, NO_VECTOR),
-        (MC_ENGINE_IDX_GR0, 0x40, 0x80),
-    ];
-    for n in 0..COPY_ENGINES {
-        t.push((MC_ENGINE_IDX_CE0 + n as u16, 0x41 + n, 0x81 + n));
+    use crate::intr::{nonstall_vector, stall_vector, GSP_STALL};
+    let mut t = vec![(MC_ENGINE_IDX_GSP, GSP_STALL, NO_VECTOR)];
+    let engines = [(MC_ENGINE_IDX_GR0, ENGINE_GR0)]
+        .into_iter()
+        .chain((0..COPY_ENGINES).map(|n| (MC_ENGINE_IDX_CE0 + n as u16, ENGINE_COPY0 + n)));
+    for (idx, engine) in engines {
+        t.push((
+            idx,
+            stall_vector(engine).unwrap_or(NO_VECTOR),
+            nonstall_vector(engine).unwrap_or(NO_VECTOR),
+        ));
     }
     t
 }
@@ -651,5 +656,15 @@ mod tests {
         assert_eq!(ctrl::INTR_TABLE_SIZE, 0x814);
         assert_eq!(runlist_of(ENGINE_COPY0 + 2), Some(3));
         assert_eq!(runlist_of(ENGINE_COPY0 + 3), None);
+        assert_eq!(
+            intr_table(),
+            [
+                (MC_ENGINE_IDX_GSP, 0x17, NO_VECTOR),
+                (MC_ENGINE_IDX_GR0, 0x40, 0x80),
+                (MC_ENGINE_IDX_CE0, 0x41, 0x81),
+                (MC_ENGINE_IDX_CE0 + 1, 0x42, 0x82),
+                (MC_ENGINE_IDX_CE0 + 2, 0x43, 0x83),
+            ]
+        );
     }
 }

@@ -10,6 +10,7 @@
 //! before GSP-RM is stopped). Objects under it are handles ([`VaSpaceObj`])
 //! that [`RmRoot`] frees.
 
+pub(crate) mod channel;
 mod rpc;
 pub(crate) mod status;
 

@@ -17,6 +17,7 @@
     reason = "firmware ABI declared whole; nova uses part of it"
 )]
 
+mod fifo;
 mod libos;
 mod queue;
 mod registry;
@@ -28,6 +29,7 @@ mod system_info;
 mod unload;
 mod wpr_meta;
 
+pub(crate) use fifo::*;
 pub(crate) use libos::*;
 pub(crate) use queue::*;
 pub(crate) use registry::*;
