@@ -11,7 +11,11 @@
 #       then the wait) against DRM syncobj reset+signal+wait round trips on
 #       the same file (igt-tests/bench/exec_rate.c);
 #   P7  copy-engine throughput (16 MiB copies, one job each, VRAM to VRAM
-#       and system memory to system memory) against the CPU's memcpy.
+#       and system memory to system memory) against the CPU's memcpy;
+#   P8  CPU access to VRAM through BAR1 (8-byte stores into and loads
+#       from a mapped VRAM object, each about 1 s) against the CPU's
+#       memcpy between two system-memory buffers
+#       (igt-tests/bench/bar1_rate.c).
 # Results: $NOVA_CACHE/results/bench.txt.
 #
 # Environment: CHIP (default ga102), BENCH_ROUNDS (default 3).
@@ -53,13 +57,18 @@ awk -v chip="$chip" '
 	$1 == "p7-memcpy" { mcp[++nmcp] = $2 }
 	$1 == "p7-copy-vram" { cv[++ncv] = $2 }
 	$1 == "p7-copy-sysmem" { cs[++ncs] = $2 }
+	$1 == "p8-memcpy" { m8[++nm8] = $2 }
+	$1 == "p8-bar1-write" { w8[++nw8] = $2 }
+	$1 == "p8-bar1-read" { r8[++nr8] = $2 }
 	END {
 		if (!nn || !nc || !ng || !nv || !nz || !nb4 || !nb2 || !nvc) { print "bench: no samples"; exit 1 }
 		if (!nso || !nex || !nmcp || !ncv || !ncs) { print "bench: no EXEC samples (P6, P7)"; exit 1 }
+		if (!nm8 || !nw8 || !nr8) { print "bench: no BAR1 samples (P8)"; exit 1 }
 		mn = median(n, nn); mc = median(c, nc); mg = median(g, ng); mv = median(v, nv)
 		mz = median(z, nz); m4 = median(b4, nb4); m2 = median(b2, nb2); mvc = median(vc, nvc)
 		mso = median(so, nso); mex = median(ex, nex)
 		mmcp = median(mcp, nmcp); mcv = median(cv, ncv); mcs = median(cs, ncs)
+		mm8 = median(m8, nm8); mw8 = median(w8, nw8); mr8 = median(r8, nr8)
 		mib = 1048576
 		printf "bench (%s, TCG), medians of %d rounds, spread min-max:\n", chip, nn
 		printf "P1 modprobe to GSP-RM static info: nova %.3f s (%.3f-%.3f), nova-core %.3f s (%.3f-%.3f): ratio nova/nova-core %.2f\n", mn, n[1], n[nn], mc, c[1], c[nc], mn / mc
@@ -68,4 +77,5 @@ awk -v chip="$chip" '
 		printf "P5 VRAM GEM create+close pairs per second (64 KiB): %.0f (%.0f-%.0f): ratio to DRM_IOCTL_VERSION %.4f\n", mvc, vc[1], vc[nvc], mvc / mz
 		printf "P6 round trips per second: EXEC of an empty job + syncobj wait %.0f (%.0f-%.0f), DRM syncobj reset+signal+wait %.0f (%.0f-%.0f): ratio EXEC/syncobj %.4f\n", mex, ex[1], ex[nex], mso, so[1], so[nso], mex / mso
 		printf "P7 copy engine, 16 MiB copies: VRAM to VRAM %.0f MiB/s (%.0f-%.0f), system memory %.0f MiB/s (%.0f-%.0f), CPU memcpy %.0f MiB/s (%.0f-%.0f): ratios VRAM/memcpy %.4f, sysmem/memcpy %.4f\n", mcv / mib, cv[1] / mib, cv[ncv] / mib, mcs / mib, cs[1] / mib, cs[ncs] / mib, mmcp / mib, mcp[1] / mib, mcp[nmcp] / mib, mcv / mmcp, mcs / mmcp
+		printf "P8 CPU access to VRAM through BAR1, 8-byte accesses: write %.3f MiB/s (%.3f-%.3f, %.1f us per access), read %.3f MiB/s (%.3f-%.3f, %.1f us per access), CPU memcpy %.0f MiB/s (%.0f-%.0f): ratios write/memcpy %.6f, read/memcpy %.6f\n", mw8 / mib, w8[1] / mib, w8[nw8] / mib, 8e6 / mw8, mr8 / mib, r8[1] / mib, r8[nr8] / mib, 8e6 / mr8, mm8 / mib, m8[1] / mib, m8[nm8] / mib, mw8 / mm8, mr8 / mm8
 	}' "$out/bench.txt" | tee "$results/bench.txt"

@@ -4,8 +4,8 @@
 # each logs once GSP_INIT_DONE came and GET_GSP_STATIC_INFO was answered),
 # against the same nvsim in the same VM, alternating, several rounds each.
 # Writes one line a sample to $out/bench.txt: "DRIVER SECONDS" (P1), then
-# the ioctl rates of P3, P4 and P5 and the EXEC figures of P6 and P7 (see
-# ioctl_rates).
+# the ioctl rates of P3, P4 and P5, the EXEC figures of P6 and P7 and the
+# BAR1 figures of P8 (see ioctl_rates).
 set -uo pipefail
 out=${1:-/run/nova-out}
 rounds=$(sed -n 's/.*\bnovatest.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -50,7 +50,10 @@ sample() {
 # P6 and P7: EXEC round trips of an empty job against DRM syncobj
 # signal+wait round trips, and copy-engine bytes per second against the
 # CPU's memcpy ("p6-syncobj", "p6-exec", "p7-memcpy", "p7-copy-vram",
-# "p7-copy-sysmem", see igt-tests/bench/exec_rate.c).
+# "p7-copy-sysmem", see igt-tests/bench/exec_rate.c); P8: bytes per second
+# of 8-byte CPU stores into and loads from a VRAM object mapped through
+# BAR1, against the CPU's memcpy ("p8-memcpy", "p8-bar1-write",
+# "p8-bar1-read", see igt-tests/bench/bar1_rate.c).
 ioctl_rates() {
 	modprobe nova || { echo "bench: modprobe nova failed"; return 1; }
 	udevadm settle 2>/dev/null || sleep 1
@@ -58,6 +61,7 @@ ioctl_rates() {
 	/cache/igt/bench/ioctl_rate "$rounds" >>"$out/bench.txt" || rc=1
 	/cache/igt/bench/vm_rate "$rounds" >>"$out/bench.txt" || { echo "bench: vm_rate failed"; rc=1; }
 	/cache/igt/bench/exec_rate "$rounds" >>"$out/bench.txt" || { echo "bench: exec_rate failed"; rc=1; }
+	/cache/igt/bench/bar1_rate "$rounds" >>"$out/bench.txt" || { echo "bench: bar1_rate failed"; rc=1; }
 	modprobe -r nova || echo "bench: modprobe -r nova failed"
 	return $rc
 }

@@ -248,7 +248,7 @@ vm_test() { # vm_test CHIP: full in-VM test run
 	# KUnit: every test case of nova's suites and of the kernel-crate
 	# additions nova brings (KTAP, indented "ok N name").
 	read -r p f s < <(awk '
-		/# Subtest: (nova_|rust_kernel_dma_fence|rust_kernel_drm_syncobj)/ {in_suite=1; next}
+		/# Subtest: (nova_|rust_kernel_dma_fence|rust_kernel_drm_syncobj|rust_kernel_drm_job_queue)/ {in_suite=1; next}
 		in_suite && /^[[:space:]]*(\[[ 0-9.]+\][[:space:]]*)?[[:space:]]+(not )?ok [0-9]+ / {
 			if ($0 ~ /# SKIP/) s++; else if ($0 ~ /not ok/) f++; else p++; next }
 		in_suite && /^[[:space:]]*(\[[ 0-9.]+\][[:space:]]*)?(not )?ok [0-9]+ (nova_|rust_kernel_)/ {in_suite=0}

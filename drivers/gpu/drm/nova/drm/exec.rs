@@ -12,6 +12,7 @@
 use kernel::{
     dma_fence::Fence,
     drm::{
+        job_queue::Dependency,
         syncobj::{
             ChainNode,
             SyncObj, //
@@ -41,10 +42,7 @@ use crate::{
             Channel,
             NewChannel, //
         },
-        job::{
-            PushBuf,
-            Wait, //
-        },
+        job::PushBuf,
         push::MAX_LEN_DWORDS,
         ring::PUSH_MAX,
     },
@@ -115,7 +113,7 @@ fn lookup_sync(file: &NovaFile, s: &uapi::drm_nova_sync) -> Result<(SyncObj, u64
 }
 
 /// Reads and looks up the syncobjs to wait for.
-pub(crate) fn read_waits(file: &NovaFile, ptr: u64, count: u32) -> Result<KVec<Wait>> {
+pub(crate) fn read_waits(file: &NovaFile, ptr: u64, count: u32) -> Result<KVec<Dependency>> {
     if count > SYNC_MAX {
         return Err(EINVAL);
     }
@@ -126,8 +124,8 @@ pub(crate) fn read_waits(file: &NovaFile, ptr: u64, count: u32) -> Result<KVec<W
         let wait = match point {
             // A binary syncobj without a fence has nothing submitted to
             // wait for (as `drm_syncobj_find_fence` without WAIT_FOR_SUBMIT).
-            0 => Wait::Fence(obj.fence().ok_or(EINVAL)?),
-            point => Wait::Point { obj, point },
+            0 => Dependency::Fence(obj.fence().ok_or(EINVAL)?),
+            point => Dependency::Point { obj, point },
         };
         out.push(wait, GFP_KERNEL)?;
     }

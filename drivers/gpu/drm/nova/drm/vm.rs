@@ -32,7 +32,7 @@ use crate::{
         file::NovaFile,
         gem::Bo,
     },
-    mmu::bind_queue::BindQueue,
+    mmu::bind_queue,
     mmu::vaspace::{
         BindOp,
         Op,
@@ -156,13 +156,15 @@ pub(crate) fn vm_bind(
             match &*q {
                 Some(q) => q.clone(),
                 None => {
-                    let new = BindQueue::new(dev.to_ioctl_ref(), inner.vm.clone())?;
+                    let new = bind_queue::new_queue(dev.to_ioctl_ref(), inner.vm.clone())?;
                     *q = Some(new.clone());
                     new
                 }
             }
         };
-        let fence = queue.queue(ops, waits)?;
+        let fence = queue
+            .push(ops, waits)
+            .map_err(|e| if e == ESHUTDOWN { ENOENT } else { e })?;
         for s in signals {
             s.install(&fence);
         }

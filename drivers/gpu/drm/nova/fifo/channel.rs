@@ -8,14 +8,14 @@
 //! pushes and the semaphore in system memory ([`Ring`]), mapped at a slot
 //! of the file's kernel-managed VA range.
 //!
-//! Submission: EXEC appends a [`Job`] to the queue and returns; the
-//! channel's worker (a work item on the unbound system workqueue) takes
-//! the jobs in order, waits for their dependencies, waits for room in the
-//! ring, writes the GPFIFO entries of the job's push buffers and of a
-//! fence push (semaphore release of the job's seqno with WFI, then a
-//! nonstall interrupt), moves USERD `GP_PUT` and rings the doorbell, all
-//! inside the device's enter/exit guard. The interrupt handler signals the
-//! fence ([`Ring::retire`]).
+//! Submission: EXEC pushes the job's push buffers to the channel's
+//! [`JobQueue`] and returns; the queue's worker waits for the job's
+//! dependencies and hands it to the channel's [`Submitter`], which waits
+//! for room in the ring, writes the GPFIFO entries of the job's push
+//! buffers and of a fence push (semaphore release of the job's seqno with
+//! WFI, then a nonstall interrupt), moves USERD `GP_PUT` and rings the
+//! doorbell, inside the device's enter/exit guard. The interrupt handler
+//! signals the fence ([`Ring::retire`]).
 //!
 //! Destruction ([`Channel::destroy`]): the queue is cancelled, the
 //! submitter lock taken (so no submission is half done), the channel taken
@@ -29,14 +29,20 @@ use core::sync::atomic::{
 
 use kernel::{
     dma_fence::{
+        DriverFence,
         Fence,
-        FenceContext,
         FenceNames, //
     },
-    drm::device::IoctlRef,
-    impl_has_work,
+    drm::{
+        device::IoctlRef,
+        job_queue::{
+            Dependency,
+            JobQueue,
+            JobRunner, //
+        },
+    },
     io::Io,
-    new_mutex, new_work,
+    new_mutex,
     prelude::*,
     ptr::Alignment,
     sizes::SZ_4K,
@@ -52,19 +58,10 @@ use kernel::{
         },
         Delta,
     },
-    workqueue::{
-        self,
-        Work,
-        WorkItem, //
-    },
 };
 
 use super::{
-    job::{
-        Job,
-        PushBuf,
-        Wait, //
-    },
+    job::PushBuf,
     push,
     regs::NV_USERMODE_NOTIFY_CHANNEL_PENDING,
     ring::{
@@ -112,40 +109,31 @@ struct Submit {
     rm: Option<ChannelObj>,
 }
 
-/// A channel of a file.
+/// What writes a channel's jobs to the GPU: the queue's [`JobRunner`].
 #[pin_data]
-pub(crate) struct Channel {
+pub(crate) struct Submitter {
     handle: u32,
     dev: IoctlRef<NovaDrmDriver>,
     ring: Arc<Ring>,
-    fctx: FenceContext,
     /// The slot of the file's kernel-managed range the ring is mapped at.
     kva: u64,
     vram: VramAlloc,
     token: u32,
-    /// The class userspace binds to a subchannel.
-    class: u32,
     closed: AtomicBool,
     #[pin]
-    queue: Mutex<KVec<Job>>,
-    #[pin]
     submit: Mutex<Submit>,
+}
+
+/// A channel of a file.
+#[pin_data]
+pub(crate) struct Channel {
+    handle: u32,
+    /// The class userspace binds to a subchannel.
+    class: u32,
+    ring: Arc<Ring>,
+    queue: Arc<JobQueue<Submitter>>,
     #[pin]
     watchdog: Mutex<Option<ArcHrTimerHandle<Ring>>>,
-    #[pin]
-    work: Work<Channel>,
-}
-
-impl_has_work! {
-    impl HasWork<Self> for Channel { self.work }
-}
-
-impl WorkItem for Channel {
-    type Pointer = Arc<Channel>;
-
-    fn run(this: Arc<Channel>) {
-        this.pump();
-    }
 }
 
 /// What creating a channel needs of its file: the VA space and the
@@ -230,32 +218,34 @@ impl Channel {
             unmap(vm);
             return Err(e);
         }
-        let token = obj.token;
-        let ring_for_init = ring.clone();
-        let ch = Arc::pin_init(
-            try_pin_init!(Self {
-                handle,
-                dev,
-                ring: ring_for_init,
-                fctx: FenceContext::new(&FENCE_NAMES),
-                kva,
-                vram,
-                token,
-                class: classes.copy,
-                closed: AtomicBool::new(false),
-                queue <- new_mutex!(KVec::new()),
-                submit <- new_mutex!(Submit { put: 0, rm: Some(obj) }),
-                watchdog <- new_mutex!(None),
-                work <- new_work!("nova_channel"),
-            }),
-            GFP_KERNEL,
-        );
+        let (ring_sub, ring_ch) = (ring.clone(), ring.clone());
+        let submitter = try_pin_init!(Submitter {
+            handle,
+            dev,
+            ring: ring_sub,
+            kva,
+            vram,
+            token: obj.token,
+            closed: AtomicBool::new(false),
+            submit <- new_mutex!(Submit { put: 0, rm: Some(obj) }),
+        });
+        let ch = JobQueue::new(submitter, &FENCE_NAMES).and_then(|queue| {
+            Arc::pin_init(
+                try_pin_init!(Self {
+                    handle,
+                    class: classes.copy,
+                    ring: ring_ch,
+                    queue,
+                    watchdog <- new_mutex!(None),
+                }),
+                GFP_KERNEL,
+            )
+        });
         let ch = match ch {
             Ok(ch) => ch,
             Err(e) => {
-                let ring = ring;
-                // The RM object went with the failed initialiser's `Submit`:
-                // GSP-RM frees it with nova's client.
+                // The RM object went with the failed initialiser: GSP-RM
+                // frees it with nova's client.
                 fifo.engines.remove(&ring);
                 unmap(vm);
                 return Err(e);
@@ -282,43 +272,52 @@ impl Channel {
 
     /// Why the channel cannot take jobs, if it cannot.
     pub(crate) fn unusable(&self) -> Option<Error> {
-        if self.closed.load(Ordering::Acquire) {
+        if self.queue.is_closed() {
             return Some(ENOENT);
         }
         self.ring.dead().map(|_| ENODEV)
     }
 
-    /// Queues a job of `pushes` waiting for `waits` and returns its fence.
+    /// Queues a job of `pushes` waiting for `deps` and returns its fence.
     /// The worker runs it later; this never waits for the GPU.
-    pub(crate) fn queue_job(
-        self: &Arc<Self>,
-        pushes: KVec<PushBuf>,
-        waits: KVec<Wait>,
-    ) -> Result<Fence> {
-        let fence = {
-            let mut q = self.queue.lock();
-            if let Some(e) = self.unusable() {
-                return Err(e);
-            }
-            q.reserve(1, GFP_KERNEL)?;
-            // Seqnos in queue order: taken under the queue lock.
-            let job = Job {
-                pushes,
-                waits,
-                fence: self.fctx.new_fence()?,
-            };
-            let fence = job.fence.fence();
-            q.push_within_capacity(job).map_err(|_| ENOMEM)?;
-            fence
-        };
-        // Already queued is fine: it will see the job.
-        let _ = workqueue::system_unbound().enqueue(self.clone());
-        Ok(fence)
+    pub(crate) fn queue_job(&self, pushes: KVec<PushBuf>, deps: KVec<Dependency>) -> Result<Fence> {
+        self.queue
+            .push(pushes, deps)
+            .map_err(|e| if e == ESHUTDOWN { ENOENT } else { e })
     }
 
-    /// Why queued jobs cannot run: `ECANCELED` when the channel is
-    /// destroyed or the device removed, `ENODEV` when the channel died of
-    /// an error.
+    /// Destroys the channel: cancels its queue, frees it in GSP-RM (when
+    /// the device is still there, `reg`), fails its jobs in flight and
+    /// unmaps its ring from `vm` (when the file's VA space still exists).
+    pub(crate) fn destroy(&self, reg: Option<&NovaRegistrationData<'_>>, vm: Option<&mut Vm>) {
+        self.queue.close();
+        let sub = self.queue.runner();
+        sub.closed.store(true, Ordering::Release);
+        {
+            let mut s = sub.submit.lock();
+            if let Some(obj) = s.rm.take() {
+                if let Some(gpu) = reg.and_then(|r| r.gpu.as_ref()) {
+                    let _ = gpu.rm.schedule(&obj, false);
+                    let _ = gpu.rm.free_channel(obj);
+                    gpu.fifo.engines.remove(&self.ring);
+                }
+            }
+        }
+        self.ring.fail(ECANCELED);
+        // Stops the watchdog, waiting for a running one.
+        drop(self.watchdog.lock().take());
+        if let (Some(reg), Some(vm)) = (reg, vm) {
+            let _ = vm.unmap_kernel(reg, sub.kva..sub.kva + SYS_SIZE as u64);
+            vm.kslot_free(sub.kva);
+        }
+    }
+}
+
+impl JobRunner for Submitter {
+    type Job = KVec<PushBuf>;
+
+    /// `ECANCELED` when the channel is destroyed or the device removed,
+    /// `ENODEV` when the channel died of an error.
     fn stopped(&self) -> Option<Error> {
         if self.closed.load(Ordering::Acquire) {
             return Some(ECANCELED);
@@ -328,36 +327,17 @@ impl Channel {
             .map(|e| if e == ECANCELED { ECANCELED } else { ENODEV })
     }
 
-    /// The worker: runs the queued jobs in order.
-    fn pump(&self) {
-        loop {
-            let job = {
-                let mut q = self.queue.lock();
-                if q.is_empty() {
-                    return;
-                }
-                match q.remove(0) {
-                    Ok(j) => j,
-                    Err(_) => return,
-                }
-            };
-            if let Err(e) = job.wait_deps(|| self.stopped().is_some()) {
-                let e = self.stopped().unwrap_or(e);
-                job.fence.signal(Err(e));
-                continue;
-            }
-            if let Err((fence, e)) = self.run(job) {
-                fence.signal(Err(e));
-            }
-        }
-    }
-
-    /// Writes `job` to the ring and rings the doorbell, once there is room.
-    fn run(&self, job: Job) -> core::result::Result<(), (kernel::dma_fence::DriverFence, Error)> {
-        let need = job.pushes.len() as u32 + 1;
+    /// Writes the job to the ring and rings the doorbell, once there is
+    /// room.
+    fn run(
+        &self,
+        pushes: KVec<PushBuf>,
+        fence: DriverFence,
+    ) -> core::result::Result<(), (DriverFence, Error)> {
+        let need = pushes.len() as u32 + 1;
         loop {
             if let Some(e) = self.stopped() {
-                return Err((job.fence, e));
+                return Err((fence, e));
             }
             let put = self.submit.lock().put;
             self.ring.retire();
@@ -368,17 +348,19 @@ impl Channel {
             fsleep(Delta::from_micros(200));
         }
         let Some(guard) = self.dev.registration_guard() else {
-            return Err((job.fence, ECANCELED));
+            return Err((fence, ECANCELED));
         };
-        guard.registration_data_with(|reg| self.submit(reg, job))
+        guard.registration_data_with(|reg| self.submit(reg, &pushes, fence))
     }
+}
 
+impl Submitter {
     fn submit(
         &self,
         reg: &NovaRegistrationData<'_>,
-        job: Job,
-    ) -> core::result::Result<(), (kernel::dma_fence::DriverFence, Error)> {
-        let Job { pushes, fence, .. } = job;
+        pushes: &[PushBuf],
+        fence: DriverFence,
+    ) -> core::result::Result<(), (DriverFence, Error)> {
         let Some(gpu) = reg.gpu.as_ref() else {
             return Err((fence, ENODEV));
         };
@@ -421,32 +403,5 @@ impl Channel {
         gpu.bar
             .write_reg(NV_USERMODE_NOTIFY_CHANNEL_PENDING::zeroed().with_token(self.token));
         Ok(())
-    }
-
-    /// Destroys the channel: cancels its queue, frees it in GSP-RM (when
-    /// the device is still there, `reg`), fails its jobs in flight and
-    /// unmaps its ring from `vm` (when the file's VA space still exists).
-    pub(crate) fn destroy(&self, reg: Option<&NovaRegistrationData<'_>>, vm: Option<&mut Vm>) {
-        self.closed.store(true, Ordering::Release);
-        let queued = core::mem::take(&mut *self.queue.lock());
-        // Dropped unsignalled: -ECANCELED.
-        drop(queued);
-        {
-            let mut s = self.submit.lock();
-            if let Some(obj) = s.rm.take() {
-                if let Some(gpu) = reg.and_then(|r| r.gpu.as_ref()) {
-                    let _ = gpu.rm.schedule(&obj, false);
-                    let _ = gpu.rm.free_channel(obj);
-                    gpu.fifo.engines.remove(&self.ring);
-                }
-            }
-        }
-        self.ring.fail(ECANCELED);
-        // Stops the watchdog, waiting for a running one.
-        drop(self.watchdog.lock().take());
-        if let (Some(reg), Some(vm)) = (reg, vm) {
-            let _ = vm.unmap_kernel(reg, self.kva..self.kva + SYS_SIZE as u64);
-            vm.kslot_free(self.kva);
-        }
     }
 }

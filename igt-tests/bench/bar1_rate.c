@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bar1_rate: how fast the CPU reaches VRAM through BAR1, for `make bench`
+ * (P8), against a reference measured in the same run by the same process,
+ * so that the ratios say what the path costs whatever the machine's speed:
+ *
+ *   P8  bytes per second of sequential 8-byte stores into a 16 MiB VRAM
+ *       object mapped with GEM_MMAP_OFFSET (nova maps VRAM objects through
+ *       BAR1, write-combined) and of sequential 8-byte loads out of it;
+ *       against the CPU's memcpy() between two system-memory buffers of
+ *       16 MiB.
+ *
+ * The BAR1 copies are loops of volatile 64-bit accesses, not memcpy():
+ * which instructions memcpy() picks (rep movsb, vector moves) depends on
+ * the CPU, and a device sees each as a different number of accesses (on
+ * nvsim one vfio-user message each, of at most 8 bytes); the loops make
+ * it one 8-byte access per 8 bytes on any CPU.
+ *
+ * Each figure is timed over about SECONDS: an untimed calibration copies
+ * 64 KiB, doubling until a copy takes 50 ms, and the timed copies are
+ * scaled from its rate (in passes over the 16 MiB buffers when that is
+ * more). The calibration also pays the first faults of the mappings.
+ *
+ * Usage: bar1_rate [ROUNDS [SECONDS]] (5 and 1 by default); prints once
+ * per round "p8-memcpy RATE", "p8-bar1-write RATE" and "p8-bar1-read
+ * RATE" (bytes per second). Exits non-zero if a call fails or what was
+ * written through BAR1 does not read back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <drm.h>
+
+#include "nova_drm.h"
+
+#define OBJ_SIZE	(16ull << 20)
+#define CAL_START	(64ull << 10)
+#define CAL_MIN_TIME	0.05
+
+enum kind { MEMCPY, BAR1_WRITE, BAR1_READ };
+
+/* The BAR1 mapping, what is written to it, what is read from it. */
+static volatile uint64_t *bar;
+static uint64_t *src, *dst;
+/* The memcpy() reference's buffers. */
+static void *m1, *m2;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void xioctl(int fd, unsigned long cmd, void *arg, const char *what)
+{
+	if (ioctl(fd, cmd, arg)) {
+		fprintf(stderr, "bar1_rate: %s: %s\n", what, strerror(errno));
+		exit(1);
+	}
+}
+
+/* Opens the first render node whose driver is nova, or exits. */
+static int open_nova(void)
+{
+	char path[64], name[16];
+
+	for (int i = 128; i < 192; i++) {
+		struct drm_version v;
+		int fd;
+
+		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		memset(&v, 0, sizeof(v));
+		memset(name, 0, sizeof(name));
+		v.name = name;
+		v.name_len = sizeof(name) - 1;
+		if (ioctl(fd, DRM_IOCTL_VERSION, &v) == 0 && !strcmp(name, "nova"))
+			return fd;
+		close(fd);
+	}
+	fprintf(stderr, "bar1_rate: no nova render node\n");
+	exit(1);
+}
+
+/* A VRAM object of OBJ_SIZE, mapped read-write (through BAR1). */
+static volatile uint64_t *vram_map(int fd)
+{
+	struct drm_nova_gem_create c = {
+		.size = OBJ_SIZE, .flags = NOVA_GEM_DOMAIN_VRAM,
+	};
+	struct drm_nova_gem_mmap_offset mo = { 0 };
+	void *p;
+
+	xioctl(fd, DRM_IOCTL_NOVA_GEM_CREATE, &c, "GEM_CREATE (VRAM)");
+	mo.handle = c.handle;
+	xioctl(fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &mo, "GEM_MMAP_OFFSET");
+	p = mmap(NULL, OBJ_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 mo.offset);
+	if (p == MAP_FAILED) {
+		perror("bar1_rate: mmap");
+		exit(1);
+	}
+	return p;
+}
+
+/* One pass of @n bytes (a multiple of 8, at most OBJ_SIZE) from offset 0. */
+static void pass(enum kind k, uint64_t n)
+{
+	switch (k) {
+	case MEMCPY:
+		memcpy(m2, m1, n);
+		/* Keep the copies from being merged or dropped. */
+		__asm__ volatile("" : : "r"(m2) : "memory");
+		break;
+	case BAR1_WRITE:
+		for (uint64_t i = 0; i < n / 8; i++)
+			bar[i] = src[i];
+		break;
+	case BAR1_READ:
+		for (uint64_t i = 0; i < n / 8; i++)
+			dst[i] = bar[i];
+		__asm__ volatile("" : : "r"(dst) : "memory");
+		break;
+	}
+}
+
+/* Copies @bytes in passes of at most OBJ_SIZE; returns bytes per second. */
+static double rate(enum kind k, uint64_t bytes)
+{
+	double t0 = now();
+
+	for (uint64_t left = bytes; left; ) {
+		uint64_t n = left < OBJ_SIZE ? left : OBJ_SIZE;
+
+		pass(k, n);
+		left -= n;
+	}
+	return bytes / (now() - t0);
+}
+
+/*
+ * How many bytes of @k take about @seconds (a multiple of 4 KiB); the
+ * bytes the last calibration copy covered go to @done.
+ */
+static uint64_t calibrate(enum kind k, double seconds, uint64_t *done)
+{
+	uint64_t bytes = CAL_START;
+
+	for (;;) {
+		double t0 = now(), t;
+
+		rate(k, bytes);
+		t = now() - t0;
+		if (t >= CAL_MIN_TIME || bytes >= (1ull << 40)) {
+			uint64_t want = (uint64_t)(bytes / t * seconds);
+
+			*done = bytes;
+			want = (want + 4095) & ~4095ull;
+			return want ? want : 4096;
+		}
+		bytes *= 2;
+	}
+}
+
+static uint64_t min(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* The first @n bytes read through BAR1 must be those written. */
+static void check(uint64_t n)
+{
+	if (n > OBJ_SIZE)
+		n = OBJ_SIZE;
+	if (memcmp(dst, src, n)) {
+		fprintf(stderr, "bar1_rate: what was written through BAR1 "
+			"does not read back\n");
+		exit(1);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int rounds = argc > 1 ? atoi(argv[1]) : 5;
+	double seconds = argc > 2 ? atof(argv[2]) : 1.0;
+	uint64_t n_memcpy, n_write, n_read, done, done_write, done_read;
+	int fd = open_nova();
+
+	bar = vram_map(fd);
+	src = malloc(OBJ_SIZE);
+	dst = malloc(OBJ_SIZE);
+	m1 = malloc(OBJ_SIZE);
+	m2 = malloc(OBJ_SIZE);
+	if (!src || !dst || !m1 || !m2) {
+		fprintf(stderr, "bar1_rate: out of memory\n");
+		return 1;
+	}
+	for (uint64_t i = 0; i < OBJ_SIZE / 8; i++)
+		src[i] = (i + 1) * 0x9e3779b97f4a7c15ull;
+	memset(dst, 0, OBJ_SIZE);
+	memset(m1, 0x5a, OBJ_SIZE);
+	memset(m2, 0, OBJ_SIZE);
+
+	/* Untimed: sizes for about @seconds each, mappings faulted in. */
+	n_memcpy = calibrate(MEMCPY, seconds, &done);
+	n_write = calibrate(BAR1_WRITE, seconds, &done_write);
+	n_read = calibrate(BAR1_READ, seconds, &done_read);
+	check(min(done_write, done_read));
+	memset(dst, 0, OBJ_SIZE);
+
+	for (int r = 0; r < rounds; r++) {
+		printf("p8-memcpy %.0f\n", rate(MEMCPY, n_memcpy));
+		printf("p8-bar1-write %.0f\n", rate(BAR1_WRITE, n_write));
+		printf("p8-bar1-read %.0f\n", rate(BAR1_READ, n_read));
+		check(min(n_write, n_read));
+		fflush(stdout);
+	}
+	free(src);
+	free(dst);
+	free(m1);
+	free(m2);
+	close(fd);
+	return 0;
+}
