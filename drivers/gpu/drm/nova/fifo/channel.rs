@@ -105,6 +105,8 @@ static FENCE_NAMES: FenceNames = FenceNames {
 struct Submit {
     /// The ring position after the last entry written.
     put: u32,
+    /// Jobs submitted so far.
+    submitted: u64,
     /// The channel in GSP-RM, until it is freed.
     rm: Option<ChannelObj>,
 }
@@ -227,7 +229,11 @@ impl Channel {
             vram,
             token: obj.token,
             closed: AtomicBool::new(false),
-            submit <- new_mutex!(Submit { put: 0, rm: Some(obj) }),
+            submit <- new_mutex!(Submit {
+                put: 0,
+                submitted: 0,
+                rm: Some(obj),
+            }),
         });
         let ch = JobQueue::new(submitter, &FENCE_NAMES).and_then(|queue| {
             Arc::pin_init(
@@ -370,7 +376,7 @@ impl Submitter {
         }
         let seq = fence.seqno();
         let sem_va = self.kva + Ring::sem_offset() as u64;
-        let push_off = Ring::fence_push_offset(seq);
+        let push_off = Ring::fence_push_offset(s.submitted);
         let mut put = s.put;
         let mut write = || -> Result {
             self.ring.write(push_off, &push::fence_push(sem_va, seq))?;
@@ -400,6 +406,7 @@ impl Submitter {
             return Ok(());
         }
         s.put = put;
+        s.submitted += 1;
         gpu.bar
             .write_reg(NV_USERMODE_NOTIFY_CHANNEL_PENDING::zeroed().with_token(self.token));
         Ok(())

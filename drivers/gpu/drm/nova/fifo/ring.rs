@@ -204,9 +204,12 @@ impl Ring {
         self.handle
     }
 
-    /// Byte offset of the fence push of `seqno` in the memory.
-    pub(crate) fn fence_push_offset(seqno: u64) -> usize {
-        FENCE_PUSH_OFFSET + (seqno % MAX_INFLIGHT as u64) as usize * FENCE_PUSH_SLOT
+    /// Byte offset of the fence push of the `n`th job submitted on the
+    /// channel. At most [`MAX_INFLIGHT`] jobs are in flight and they are
+    /// the last ones submitted, so their slots differ. (Seqnos would not
+    /// do: jobs that fail before they run take seqnos but no slot.)
+    pub(crate) fn fence_push_offset(n: u64) -> usize {
+        FENCE_PUSH_OFFSET + (n % MAX_INFLIGHT as u64) as usize * FENCE_PUSH_SLOT
     }
 
     /// Byte offset of the semaphore.
