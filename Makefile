@@ -73,6 +73,12 @@ fuzz-vm: kernel tools igt
 		grep -q '^IGT: [0-9]* passed, 0 failed' \$$NOVA_OUT/fuzz.txt" \
 	$(INROOT) /src/scripts/vm.sh cmd fuzz-$(CHIP)
 
+# The test kernel booted BOOTS times (default 50) with QEMU's -cpu CPU
+# (default vm.sh's model) and no root filesystem, each boot's log checked
+# for kernel reports as in `make test` (scripts/boot-loop.sh).
+boot-loop: kernel
+	@$(INROOT) /src/scripts/boot-loop.sh $${BOOTS:-50} $(CPU)
+
 # Build outputs only; the build root and the unpacked kernel are kept.
 clean:
 	rm -rf target igt-tests/build

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -115,6 +116,89 @@ static void test_create_too_large(int fd)
 
 	expect_create_error(fd, size_max + 1, -ENOMEM);
 	expect_create_error(fd, round_up_page(size_max) + page_size, -ENOMEM);
+}
+
+/* Half the machine's RAM in whole pages: the largest system-memory object. */
+static uint64_t sysmem_limit(void)
+{
+	uint64_t pages = sysconf(_SC_PHYS_PAGES);
+
+	return pages / 2 * page_size;
+}
+
+static void test_sysmem_size_limit(int fd)
+{
+	const uint64_t half = sysmem_limit();
+	uint64_t vram = 0, want;
+	struct drm_nova_gem_create create = {
+		.size = half,
+		.flags = NOVA_GEM_DOMAIN_GART,
+	};
+
+	/*
+	 * GEM_SIZE_MAX: the larger of half the RAM and the usable VRAM
+	 * (nova_drm.h); _SC_PHYS_PAGES is the kernel's totalram_pages().
+	 */
+	if (__nova_getparam(fd, NOVA_GETPARAM_VRAM_SIZE, &vram))
+		vram = 0;
+	want = half > vram ? half : vram;
+	igt_info("RAM %" PRIu64 " MiB, VRAM %" PRIu64 " MiB, GEM_SIZE_MAX %"
+		 PRIu64 " MiB\n", 2 * half >> 20, vram >> 20, size_max >> 20);
+	igt_assert_eq_u64(size_max, want);
+
+	/* Half the RAM is accepted: creating allocates no page yet. */
+	igt_assert_eq(__nova_gem_create(fd, &create), 0);
+	igt_assert_eq_u64(create.size, half);
+	gem_close(fd, create.handle);
+
+	/* One page more in system memory is ENOMEM, whatever VRAM has. */
+	memset(&create, 0, sizeof(create));
+	create.size = half + page_size;
+	create.flags = NOVA_GEM_DOMAIN_GART;
+	igt_assert_eq(__nova_gem_create(fd, &create), -ENOMEM);
+	memset(&create, 0, sizeof(create));
+	create.size = half + page_size;
+	igt_assert_eq(__nova_gem_create(fd, &create), -ENOMEM);
+}
+
+/* Shmem of /proc/meminfo, in bytes. */
+static uint64_t meminfo_shmem(void)
+{
+	char line[128];
+	uint64_t kib = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	igt_assert(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Shmem: %" SCNu64 " kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib << 10;
+}
+
+static void test_close_returns_pages(void)
+{
+	const uint64_t size = 64 * SZ_1M, slack = 8 * SZ_1M;
+	uint64_t before, touched, after;
+	uint32_t handle, *ptr;
+	int fd = nova_open_render();
+
+	before = meminfo_shmem();
+	handle = create_checked(fd, size);
+	ptr = nova_gem_mmap(fd, handle, size, PROT_READ | PROT_WRITE);
+	fill(ptr, size, 0xfeed);
+	touched = meminfo_shmem();
+	igt_info("Shmem: %" PRIu64 " MiB before, %" PRIu64 " MiB with the "
+		 "object touched\n", before >> 20, touched >> 20);
+	igt_assert_lte_u64(before + size - slack, touched);
+
+	/* The mapping and the handle go, then the file. */
+	igt_assert_eq(munmap(ptr, size), 0);
+	gem_close(fd, handle);
+	close(fd);
+	after = meminfo_shmem();
+	igt_info("Shmem: %" PRIu64 " MiB after close\n", after >> 20);
+	igt_assert_lte_u64(after, before + slack);
 }
 
 static void test_create_overflow(int fd)
@@ -523,6 +607,18 @@ igt_main
 	igt_describe("Sizes above GEM_SIZE_MAX fail with ENOMEM.");
 	igt_subtest("create-too-large")
 		test_create_too_large(drm_fd);
+
+	igt_describe("GEM_SIZE_MAX is the larger of half the RAM and the "
+		     "VRAM; a system-memory object of half the RAM is "
+		     "accepted, one page more is ENOMEM.");
+	igt_subtest("sysmem-size-limit")
+		test_sysmem_size_limit(drm_fd);
+
+	igt_describe("Every page of a touched 64 MiB object returns to the "
+		     "system (Shmem) when its mapping, handle and file are "
+		     "closed.");
+	igt_subtest("close-returns-pages")
+		test_close_returns_pages();
 
 	igt_describe("Sizes whose page rounding overflows 64 bits fail with "
 		     "ENOMEM instead of wrapping around.");

@@ -3,6 +3,8 @@
 # reference measured in the same run (medians of the rounds, with spread):
 #   P1  modprobe to GSP-RM ready (GSP_INIT_DONE, then the static info),
 #       nova against upstream nova-core (below 1: nova is faster);
+#   P2  GEM create+mmap+touch+close cycles per second of a 64 KiB
+#       system-memory object, nova against vgem (igt-tests/bench/gem_rate.c);
 #   P3  GETPARAM per second against DRM_IOCTL_VERSION per second;
 #   P4  VM_BIND map+unmap pairs per second, 4 KiB and 2 MiB pages, against
 #       DRM_IOCTL_VERSION per second (igt-tests/bench/vm_rate.c);
@@ -46,6 +48,8 @@ awk -v chip="$chip" '
 	}
 	$1 == "nova" { n[++nn] = $2 }
 	$1 == "nova-core" { c[++nc] = $2 }
+	$1 == "p2-nova" { gn[++ngn] = $2 }
+	$1 == "p2-vgem" { gv[++ngv] = $2 }
 	$1 == "p3-getparam" { g[++ng] = $2 }
 	$1 == "p3-version" { v[++nv] = $2 }
 	$1 == "p4-null" { z[++nz] = $2 }
@@ -62,9 +66,11 @@ awk -v chip="$chip" '
 	$1 == "p8-bar1-read" { r8[++nr8] = $2 }
 	END {
 		if (!nn || !nc || !ng || !nv || !nz || !nb4 || !nb2 || !nvc) { print "bench: no samples"; exit 1 }
+		if (!ngn || !ngv) { print "bench: no GEM samples (P2)"; exit 1 }
 		if (!nso || !nex || !nmcp || !ncv || !ncs) { print "bench: no EXEC samples (P6, P7)"; exit 1 }
 		if (!nm8 || !nw8 || !nr8) { print "bench: no BAR1 samples (P8)"; exit 1 }
 		mn = median(n, nn); mc = median(c, nc); mg = median(g, ng); mv = median(v, nv)
+		mgn = median(gn, ngn); mgv = median(gv, ngv)
 		mz = median(z, nz); m4 = median(b4, nb4); m2 = median(b2, nb2); mvc = median(vc, nvc)
 		mso = median(so, nso); mex = median(ex, nex)
 		mmcp = median(mcp, nmcp); mcv = median(cv, ncv); mcs = median(cs, ncs)
@@ -72,6 +78,7 @@ awk -v chip="$chip" '
 		mib = 1048576
 		printf "bench (%s, TCG), medians of %d rounds, spread min-max:\n", chip, nn
 		printf "P1 modprobe to GSP-RM static info: nova %.3f s (%.3f-%.3f), nova-core %.3f s (%.3f-%.3f): ratio nova/nova-core %.2f\n", mn, n[1], n[nn], mc, c[1], c[nc], mn / mc
+		printf "P2 GEM create+mmap+touch+close (64 KiB, system memory): nova %.0f/s (%.0f-%.0f), vgem %.0f/s (%.0f-%.0f): ratio nova/vgem %.2f\n", mgn, gn[1], gn[ngn], mgv, gv[1], gv[ngv], mgn / mgv
 		printf "P3 ioctls per second: GETPARAM %.0f (%.0f-%.0f), DRM_IOCTL_VERSION %.0f (%.0f-%.0f): ratio GETPARAM/VERSION %.2f\n", mg, g[1], g[ng], mv, v[1], v[nv], mg / mv
 		printf "P4 VM_BIND map+unmap pairs per second: 4 KiB %.0f (%.0f-%.0f), 2 MiB %.0f (%.0f-%.0f), DRM_IOCTL_VERSION %.0f (%.0f-%.0f): ratios 4K/VERSION %.4f, 2M/VERSION %.4f\n", m4, b4[1], b4[nb4], m2, b2[1], b2[nb2], mz, z[1], z[nz], m4 / mz, m2 / mz
 		printf "P5 VRAM GEM create+close pairs per second (64 KiB): %.0f (%.0f-%.0f): ratio to DRM_IOCTL_VERSION %.4f\n", mvc, vc[1], vc[nvc], mvc / mz

@@ -4,8 +4,8 @@
 # each logs once GSP_INIT_DONE came and GET_GSP_STATIC_INFO was answered),
 # against the same nvsim in the same VM, alternating, several rounds each.
 # Writes one line a sample to $out/bench.txt: "DRIVER SECONDS" (P1), then
-# the ioctl rates of P3, P4 and P5, the EXEC figures of P6 and P7 and the
-# BAR1 figures of P8 (see ioctl_rates).
+# the GEM figures of P2, the ioctl rates of P3, P4 and P5, the EXEC figures
+# of P6 and P7 and the BAR1 figures of P8 (see ioctl_rates).
 set -uo pipefail
 out=${1:-/run/nova-out}
 rounds=$(sed -n 's/.*\bnovatest.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -42,6 +42,9 @@ sample() {
 	awk -v d="$drv" -v a="$t0" -v b="$t1" 'BEGIN {printf "%s %.3f\n", d, b - a}' | tee -a "$out/bench.txt"
 }
 
+# P2: GEM create+mmap+touch+close cycles of a 64 KiB system-memory object,
+# nova against vgem (loaded for it alone), one line a round and driver
+# ("p2-vgem RATE", "p2-nova RATE", see igt-tests/bench/gem_rate.c);
 # P3: GETPARAM against DRM_IOCTL_VERSION on one nova render node, one
 # line a round and ioctl ("p3-getparam RATE", "p3-version RATE"); P4 and
 # P5: VM_BIND map+unmap pairs (4 KiB and 2 MiB pages) and VRAM GEM
@@ -58,6 +61,14 @@ ioctl_rates() {
 	modprobe nova || { echo "bench: modprobe nova failed"; return 1; }
 	udevadm settle 2>/dev/null || sleep 1
 	local rc=0
+	if modprobe vgem; then
+		udevadm settle 2>/dev/null || sleep 1
+		/cache/igt/bench/gem_rate "$rounds" >>"$out/bench.txt" || { echo "bench: gem_rate failed"; rc=1; }
+		modprobe -r vgem || echo "bench: modprobe -r vgem failed"
+	else
+		echo "bench: modprobe vgem failed"
+		rc=1
+	fi
 	/cache/igt/bench/ioctl_rate "$rounds" >>"$out/bench.txt" || rc=1
 	/cache/igt/bench/vm_rate "$rounds" >>"$out/bench.txt" || { echo "bench: vm_rate failed"; rc=1; }
 	/cache/igt/bench/exec_rate "$rounds" >>"$out/bench.txt" || { echo "bench: exec_rate failed"; rc=1; }

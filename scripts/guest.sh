@@ -75,13 +75,21 @@ test)
 	section "IGT"
 	expect
 	/src/igt-tests/run.sh "$out/igt" 2>&1
+	section "kmemleak after IGT"
+	/src/scripts/guest-kmemleak.sh check "after IGT"
 	section "unload"
 	modprobe -r "$driver" || echo "modprobe -r $driver failed"
+	section "kmemleak after unload"
+	/src/scripts/guest-kmemleak.sh check "after unload"
 	;;
 bench | fault)
 	# Their own scripts: scripts/guest-bench.sh, scripts/guest-fault.sh.
 	"/src/scripts/guest-$mode.sh" "$out"
 	echo "$?" >"$out/$mode.rc"
+	if [ "$mode" = fault ]; then
+		section "kmemleak after the fault run"
+		/src/scripts/guest-kmemleak.sh check "after the fault run"
+	fi
 	;;
 cmd)
 	# `make vm CMD='...'`: the command vm.sh wrote to $out/cmd.sh, run by
@@ -90,6 +98,8 @@ cmd)
 	(cd /src && NOVA_OUT=$out bash "$out/cmd.sh")
 	status=$?
 	section "exit status $status"
+	section "kmemleak after the command"
+	/src/scripts/guest-kmemleak.sh check "after the command"
 	;;
 esac
 dmesg >"$out/dmesg.txt"

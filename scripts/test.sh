@@ -144,8 +144,9 @@ step "host tools build (nvsim, nvfw)"
 cargo build --release -q --workspace --bins || { record tools:build fail; finish 1; }
 
 # --- VM ----------------------------------------------------------------------
-# Kernel reports that fail a run wherever they appear in a guest log.
-bad_re='WARNING:|BUG:|Oops|general protection|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN:|UBSAN:|refcount_t:|ODEBUG:|list_add corruption|list_del corruption|sleeping function called from invalid context|kernel BUG'
+# Kernel reports that fail a run wherever they appear in a guest log (a
+# kmemleak suspect starts with "unreferenced object 0x": guest-kmemleak.sh).
+bad_re='WARNING:|BUG:|Oops|general protection|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN:|UBSAN:|refcount_t:|ODEBUG:|list_add corruption|list_del corruption|sleeping function called from invalid context|kernel BUG|unreferenced object 0x'
 
 check_log() { # check_log NAME FILE
 	if grep -qE "$bad_re" "$2"; then

@@ -21,7 +21,7 @@
 # Environment: CHIP (default ga102), DRIVER (nova or nova-core), VRAM,
 # VM_OUT (output name, see above), VM_CMD (cmd's command),
 # NVSIM_ARGS (extra simulator flags), VM_ARGS (extra kernel arguments),
-# VM_TIMEOUT (seconds), VM_MEM (MiB), NVSIM (simulator binary, default
+# VM_TIMEOUT (seconds), VM_MEM (MiB), VM_CPU (QEMU -cpu model), NVSIM (simulator binary, default
 # /src/target/release/nvsim).
 set -euo pipefail
 mode=${1:-run}
@@ -29,6 +29,7 @@ chip=${CHIP:-ga102}
 driver=${DRIVER:-nova}
 timeout_s=${VM_TIMEOUT:-1500}
 mem=${VM_MEM:-2048}
+cpu_model=${VM_CPU:-max}
 nvsim=${NVSIM:-/src/target/release/nvsim}
 kbuild=/cache/kbuild
 name=${2:-${VM_OUT:-}}
@@ -98,7 +99,7 @@ append="console=ttyS0 loglevel=5 log_buf_len=8M panic=-1 rw root=rootfs rootfsty
 append+=" rootflags=trans=virtio,version=9p2000.L,access=any,cache=loose,msize=512000"
 append+=" init=/src/scripts/guest-init.sh novatest.mode=$mode novatest.chip=$chip novatest.driver=$driver"
 append+=" modprobe.blacklist=nova,nova_core${fw_path:+ firmware_class.path=$fw_path}${VM_ARGS:+ $VM_ARGS}"
-qemu=(qemu-system-x86_64 -machine q35,accel=tcg,memory-backend=mem -cpu max -smp 2 -m "$mem"
+qemu=(qemu-system-x86_64 -machine q35,accel=tcg,memory-backend=mem -cpu "$cpu_model" -smp 2 -m "$mem"
 	-object "memory-backend-memfd,id=mem,size=${mem}M,share=on"
 	-kernel "$kbuild/arch/x86/boot/bzImage" -append "$append"
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap

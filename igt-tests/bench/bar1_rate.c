@@ -26,20 +26,19 @@
  * RATE" (bytes per second). Exits non-zero if a call fails or what was
  * written through BAR1 does not read back.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <drm.h>
 
 #include "nova_drm.h"
+
+#define BENCH_NAME	"bar1_rate"
+#include "bench.h"
 
 #define OBJ_SIZE	(16ull << 20)
 #define CAL_START	(64ull << 10)
@@ -52,47 +51,6 @@ static volatile uint64_t *bar;
 static uint64_t *src, *dst;
 /* The memcpy() reference's buffers. */
 static void *m1, *m2;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void xioctl(int fd, unsigned long cmd, void *arg, const char *what)
-{
-	if (ioctl(fd, cmd, arg)) {
-		fprintf(stderr, "bar1_rate: %s: %s\n", what, strerror(errno));
-		exit(1);
-	}
-}
-
-/* Opens the first render node whose driver is nova, or exits. */
-static int open_nova(void)
-{
-	char path[64], name[16];
-
-	for (int i = 128; i < 192; i++) {
-		struct drm_version v;
-		int fd;
-
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		memset(&v, 0, sizeof(v));
-		memset(name, 0, sizeof(name));
-		v.name = name;
-		v.name_len = sizeof(name) - 1;
-		if (ioctl(fd, DRM_IOCTL_VERSION, &v) == 0 && !strcmp(name, "nova"))
-			return fd;
-		close(fd);
-	}
-	fprintf(stderr, "bar1_rate: no nova render node\n");
-	exit(1);
-}
 
 /* A VRAM object of OBJ_SIZE, mapped read-write (through BAR1). */
 static volatile uint64_t *vram_map(int fd)
@@ -196,7 +154,7 @@ int main(int argc, char **argv)
 	int rounds = argc > 1 ? atoi(argv[1]) : 5;
 	double seconds = argc > 2 ? atof(argv[2]) : 1.0;
 	uint64_t n_memcpy, n_write, n_read, done, done_write, done_read;
-	int fd = open_nova();
+	int fd = open_drm_node("nova", true);
 
 	bar = vram_map(fd);
 	src = malloc(OBJ_SIZE);

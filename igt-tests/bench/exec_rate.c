@@ -20,14 +20,11 @@
  * per second). Exits non-zero if a call fails or a fence signals with an
  * error.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <linux/sync_file.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +34,9 @@
 #include "nova_drm.h"
 #include "nova_push.h"
 
+#define BENCH_NAME	"exec_rate"
+#include "bench.h"
+
 #define SZ_2M		(2ull << 20)
 #define COPY_SIZE	(16ull << 20)
 #define PB_SIZE		(64ull << 10)
@@ -44,58 +44,12 @@
 #define KM_SIZE		(16ull << 20)
 #define VA_BASE		(1ull << 32)
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int64_t deadline_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (ts.tv_sec + 60) * 1000000000ll + ts.tv_nsec;
-}
-
-static void xioctl(int fd, unsigned long cmd, void *arg, const char *what)
-{
-	int ret;
-
-	do {
-		ret = ioctl(fd, cmd, arg);
-	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
-	if (ret) {
-		fprintf(stderr, "exec_rate: %s: %s\n", what, strerror(errno));
-		exit(1);
-	}
-}
-
-/* Opens the first render node whose driver is nova, or exits. */
-static int open_nova(void)
-{
-	char path[64], name[16];
-
-	for (int i = 128; i < 192; i++) {
-		struct drm_version v;
-		int fd;
-
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		memset(&v, 0, sizeof(v));
-		memset(name, 0, sizeof(name));
-		v.name = name;
-		v.name_len = sizeof(name) - 1;
-		if (ioctl(fd, DRM_IOCTL_VERSION, &v) == 0 && !strcmp(name, "nova"))
-			return fd;
-		close(fd);
-	}
-	fprintf(stderr, "exec_rate: no nova render node\n");
-	exit(1);
 }
 
 static uint64_t next_va = VA_BASE;
@@ -108,16 +62,17 @@ static uint64_t bo_new(int fd, uint64_t size, uint32_t domain, void **map)
 	struct drm_nova_vm_bind b = { .op_count = 1, .op_ptr = (uintptr_t)&op };
 	uint64_t va = next_va;
 
-	xioctl(fd, DRM_IOCTL_NOVA_GEM_CREATE, &c, "GEM_CREATE");
+	xioctl_restart(fd, DRM_IOCTL_NOVA_GEM_CREATE, &c, "GEM_CREATE");
 	op.handle = c.handle;
 	op.addr = va;
 	op.range = c.size;
-	xioctl(fd, DRM_IOCTL_NOVA_VM_BIND, &b, "VM_BIND");
+	xioctl_restart(fd, DRM_IOCTL_NOVA_VM_BIND, &b, "VM_BIND");
 	next_va += (c.size + SZ_2M - 1) & ~(SZ_2M - 1);
 	if (map) {
 		struct drm_nova_gem_mmap_offset mo = { .handle = c.handle };
 
-		xioctl(fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &mo, "GEM_MMAP_OFFSET");
+		xioctl_restart(fd, DRM_IOCTL_NOVA_GEM_MMAP_OFFSET, &mo,
+			       "GEM_MMAP_OFFSET");
 		*map = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			    fd, mo.offset);
 		if (*map == MAP_FAILED) {
@@ -135,7 +90,7 @@ static void syncobj_wait1(int fd, uint32_t handle)
 		.timeout_nsec = deadline_ns(),
 	};
 
-	xioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w, "SYNCOBJ_WAIT");
+	xioctl_restart(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w, "SYNCOBJ_WAIT");
 }
 
 /* The fence of binary syncobj @handle must have signalled without error. */
@@ -147,9 +102,10 @@ static void check_fence(int fd, uint32_t handle, const char *what)
 	};
 	struct sync_file_info info = { .status = 0 };
 
-	xioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h, "SYNCOBJ_HANDLE_TO_FD");
+	xioctl_restart(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h,
+		       "SYNCOBJ_HANDLE_TO_FD");
 	/* The sync_file's status: 1 signalled, a negative errno on error. */
-	xioctl(h.fd, SYNC_IOC_FILE_INFO, &info, "SYNC_IOC_FILE_INFO");
+	xioctl_restart(h.fd, SYNC_IOC_FILE_INFO, &info, "SYNC_IOC_FILE_INFO");
 	close(h.fd);
 	if (info.status != 1) {
 		fprintf(stderr, "exec_rate: %s: fence status %d\n", what,
@@ -167,8 +123,8 @@ static double syncobj_rate(int fd, uint32_t handle, long trips)
 	double t0 = now();
 
 	for (long i = 0; i < trips; i++) {
-		xioctl(fd, DRM_IOCTL_SYNCOBJ_RESET, &a, "SYNCOBJ_RESET");
-		xioctl(fd, DRM_IOCTL_SYNCOBJ_SIGNAL, &a, "SYNCOBJ_SIGNAL");
+		xioctl_restart(fd, DRM_IOCTL_SYNCOBJ_RESET, &a, "SYNCOBJ_RESET");
+		xioctl_restart(fd, DRM_IOCTL_SYNCOBJ_SIGNAL, &a, "SYNCOBJ_SIGNAL");
 		syncobj_wait1(fd, handle);
 	}
 	return trips / (now() - t0);
@@ -190,7 +146,7 @@ static double exec_rate(int fd, uint32_t channel,
 	double t0 = now();
 
 	for (long i = 0; i < trips; i++) {
-		xioctl(fd, DRM_IOCTL_NOVA_EXEC, &e, "EXEC");
+		xioctl_restart(fd, DRM_IOCTL_NOVA_EXEC, &e, "EXEC");
 		syncobj_wait1(fd, handle);
 	}
 	return trips / (now() - t0);
@@ -224,13 +180,13 @@ int main(int argc, char **argv)
 	uint64_t pb_va, v1, v2, g1, g2;
 	void *pb, *g1_map, *g2_map, *m1, *m2;
 	struct nv_push p;
-	int fd = open_nova();
+	int fd = open_drm_node("nova", true);
 
-	xioctl(fd, DRM_IOCTL_NOVA_DEVICE_INFO, &info, "DEVICE_INFO");
-	xioctl(fd, DRM_IOCTL_NOVA_VM_INIT, &init, "VM_INIT");
-	xioctl(fd, DRM_IOCTL_NOVA_CHANNEL_CREATE, &cc, "CHANNEL_CREATE");
-	xioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &s1, "SYNCOBJ_CREATE");
-	xioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &s2, "SYNCOBJ_CREATE");
+	xioctl_restart(fd, DRM_IOCTL_NOVA_DEVICE_INFO, &info, "DEVICE_INFO");
+	xioctl_restart(fd, DRM_IOCTL_NOVA_VM_INIT, &init, "VM_INIT");
+	xioctl_restart(fd, DRM_IOCTL_NOVA_CHANNEL_CREATE, &cc, "CHANNEL_CREATE");
+	xioctl_restart(fd, DRM_IOCTL_SYNCOBJ_CREATE, &s1, "SYNCOBJ_CREATE");
+	xioctl_restart(fd, DRM_IOCTL_SYNCOBJ_CREATE, &s2, "SYNCOBJ_CREATE");
 
 	pb_va = bo_new(fd, PB_SIZE, NOVA_GEM_DOMAIN_GART, &pb);
 	v1 = bo_new(fd, COPY_SIZE, NOVA_GEM_DOMAIN_VRAM, NULL);

@@ -19,65 +19,23 @@
  * "p5-vram-create RATE" (pairs per second). Exits non-zero if a call
  * fails.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <drm.h>
 
 #include "nova_drm.h"
 
+#define BENCH_NAME	"vm_rate"
+#include "bench.h"
+
 #define VA		(1ull << 33)
 #define SZ_4K		(4ull << 10)
 #define SZ_64K		(64ull << 10)
 #define SZ_2M		(2ull << 20)
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void xioctl(int fd, unsigned long cmd, void *arg, const char *what)
-{
-	if (ioctl(fd, cmd, arg)) {
-		fprintf(stderr, "vm_rate: %s: %s\n", what, strerror(errno));
-		exit(1);
-	}
-}
-
-/* Opens the first render node whose driver is nova, or exits. */
-static int open_nova(void)
-{
-	char path[64], name[16];
-
-	for (int i = 128; i < 192; i++) {
-		struct drm_version v;
-		int fd;
-
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		memset(&v, 0, sizeof(v));
-		memset(name, 0, sizeof(name));
-		v.name = name;
-		v.name_len = sizeof(name) - 1;
-		if (ioctl(fd, DRM_IOCTL_VERSION, &v) == 0 && !strcmp(name, "nova"))
-			return fd;
-		close(fd);
-	}
-	fprintf(stderr, "vm_rate: no nova render node\n");
-	exit(1);
-}
 
 static uint32_t vram_object(int fd, uint64_t size)
 {
@@ -147,7 +105,7 @@ int main(int argc, char **argv)
 		.kernel_managed_addr = 1ull << 40,
 		.kernel_managed_size = 1ull << 32,
 	};
-	int fd = open_nova();
+	int fd = open_drm_node("nova", true);
 	uint32_t small, large;
 
 	xioctl(fd, DRM_IOCTL_NOVA_VM_INIT, &init, "VM_INIT");

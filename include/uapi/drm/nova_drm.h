@@ -53,7 +53,9 @@ extern "C" {
  * %NOVA_GETPARAM_PCI_SUBSYSTEM: PCI subsystem, as
  * (subsystem vendor ID << 16) | subsystem device ID.
  *
- * %NOVA_GETPARAM_GEM_SIZE_MAX: largest size a GEM object may have.
+ * %NOVA_GETPARAM_GEM_SIZE_MAX: largest size a GEM object may have: the
+ * larger of half the machine's RAM (the largest object in system memory)
+ * and the usable video memory (%NOVA_GETPARAM_VRAM_SIZE).
  *
  * %NOVA_GETPARAM_VRAM_SIZE: usable video memory in bytes, as GSP-RM reports
  * it (the sum of the framebuffer regions it lets clients allocate from).
@@ -187,7 +189,8 @@ struct drm_nova_getparam_string {
  * The size is rounded up to a whole number of pages. A size of zero fails
  * with -EINVAL; a size above %NOVA_GETPARAM_GEM_SIZE_MAX fails with -ENOMEM;
  * a size the kernel cannot back (in any of the requested domains) fails
- * with -ENOMEM. An undefined flag fails with -EINVAL.
+ * with -ENOMEM, and so does an object that would be in system memory and is
+ * larger than half the machine's RAM. An undefined flag fails with -EINVAL.
  */
 struct drm_nova_gem_create {
 	/**

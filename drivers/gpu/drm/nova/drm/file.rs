@@ -154,7 +154,8 @@ impl File {
         req: &mut uapi::drm_nova_gem_create,
         file: &NovaFile,
     ) -> Result<u32> {
-        let size = gem::object_size(req.size)?;
+        let vram_size = reg.gsp.as_ref().map(|g| g.vram_size);
+        let size = gem::object_size(req.size, gem::size_max(vram_size))?;
         let vram = reg.gpu.as_ref().map(|g| &g.vram);
         let bo = gem::create(dev, size, req.flags, vram)?;
         req.handle = bo.create_handle(file)?;

@@ -46,8 +46,19 @@ use kernel::{
     sync::Mutex, //
 };
 
-/// Largest GEM object size nova accepts (`NOVA_GETPARAM_GEM_SIZE_MAX`).
-pub(crate) const SIZE_MAX: u64 = 4 << 30;
+/// Largest system-memory object: half of the machine's RAM, so that one
+/// object can never ask for more memory than the machine has.
+pub(crate) fn sysmem_size_max() -> u64 {
+    let pages = u64::try_from(page::total_ram_pages()).unwrap_or(u64::MAX);
+    (pages / 2).saturating_mul(page::PAGE_SIZE as u64)
+}
+
+/// Largest GEM object nova accepts (`NOVA_GETPARAM_GEM_SIZE_MAX`): the
+/// larger of [`sysmem_size_max`] and the usable VRAM, `vram_size`, if
+/// nova booted GSP-RM.
+pub(crate) fn size_max(vram_size: Option<u64>) -> u64 {
+    sysmem_size_max().max(vram_size.unwrap_or(0))
+}
 
 /// The flags GEM_CREATE accepts.
 const CREATE_FLAGS: u32 =
@@ -156,13 +167,13 @@ impl gem::DriverObject for NovaObject {
 
 /// Checks a size userspace asked for and rounds it up to whole pages.
 ///
-/// Zero is `EINVAL`; anything above [`SIZE_MAX`] is `ENOMEM`, as the uAPI
-/// header documents.
-pub(crate) fn object_size(requested: u64) -> Result<usize> {
+/// Zero is `EINVAL`; anything above `max` (see [`size_max`]) is `ENOMEM`,
+/// as the uAPI header documents.
+pub(crate) fn object_size(requested: u64, max: u64) -> Result<usize> {
     if requested == 0 {
         return Err(EINVAL);
     }
-    if requested > SIZE_MAX {
+    if requested > max {
         return Err(ENOMEM);
     }
     let size = usize::try_from(requested).map_err(|_| ENOMEM)?;
@@ -172,7 +183,8 @@ pub(crate) fn object_size(requested: u64) -> Result<usize> {
 /// Creates an object of `size` bytes (already checked by [`object_size`])
 /// where GEM_CREATE's `flags` ask; `vram` is the GPU's VRAM, if nova booted
 /// GSP-RM. VRAM alone without GSP-RM is `ENODEV`, VRAM exhausted `ENOMEM`;
-/// with system memory allowed too, both fall back to it.
+/// with system memory allowed too, both fall back to it. A system-memory
+/// object above [`sysmem_size_max`] is `ENOMEM`.
 pub(crate) fn create(
     dev: &NovaDevice,
     size: usize,
@@ -199,6 +211,9 @@ pub(crate) fn create(
         (true, None) if !allow_gart => return Err(ENODEV),
         _ => {}
     }
+    if backing.is_none() && size as u64 > sysmem_size_max() {
+        return Err(ENOMEM);
+    }
     Bo::new(
         dev,
         size,
@@ -217,16 +232,32 @@ mod tests {
 
     #[test]
     fn sizes() {
-        assert_eq!(object_size(0).err(), Some(EINVAL));
-        assert_eq!(object_size(1).ok(), Some(PAGE_SIZE));
-        assert_eq!(object_size(PAGE_SIZE as u64).ok(), Some(PAGE_SIZE));
-        assert_eq!(object_size(PAGE_SIZE as u64 + 1).ok(), Some(2 * PAGE_SIZE));
-        assert_eq!(object_size(SIZE_MAX).ok(), usize::try_from(SIZE_MAX).ok());
-        assert_eq!(object_size(SIZE_MAX + 1).err(), Some(ENOMEM));
-        assert_eq!(object_size(u64::MAX).err(), Some(ENOMEM));
+        const MAX: u64 = 4 << 30;
+        assert_eq!(object_size(0, MAX).err(), Some(EINVAL));
+        assert_eq!(object_size(1, MAX).ok(), Some(PAGE_SIZE));
+        assert_eq!(object_size(PAGE_SIZE as u64, MAX).ok(), Some(PAGE_SIZE));
         assert_eq!(
-            object_size(u64::MAX - PAGE_SIZE as u64 + 2).err(),
+            object_size(PAGE_SIZE as u64 + 1, MAX).ok(),
+            Some(2 * PAGE_SIZE)
+        );
+        assert_eq!(object_size(MAX, MAX).ok(), usize::try_from(MAX).ok());
+        assert_eq!(object_size(MAX + 1, MAX).err(), Some(ENOMEM));
+        assert_eq!(object_size(u64::MAX, u64::MAX).err(), Some(ENOMEM));
+        assert_eq!(
+            object_size(u64::MAX - PAGE_SIZE as u64 + 2, u64::MAX).err(),
             Some(ENOMEM)
         );
+    }
+
+    #[test]
+    fn limits() {
+        let sysmem = sysmem_size_max();
+        // Half of RAM, whole pages, and something on any machine.
+        assert!(sysmem >= PAGE_SIZE as u64);
+        assert_eq!(sysmem % PAGE_SIZE as u64, 0);
+        assert!(sysmem <= (page::total_ram_pages() as u64) * PAGE_SIZE as u64 / 2);
+        assert_eq!(size_max(None), sysmem);
+        assert_eq!(size_max(Some(0)), sysmem);
+        assert_eq!(size_max(Some(sysmem + 1)), sysmem + 1);
     }
 }

@@ -41,7 +41,7 @@ pub(crate) fn value(info: &GpuInfo, gsp: Option<&GspStaticInfo>, param: u64) -> 
         uapi::NOVA_GETPARAM_PCI_SUBSYSTEM => {
             (u64::from(info.subsystem_vendor_id) << 16) | u64::from(info.subsystem_device_id)
         }
-        uapi::NOVA_GETPARAM_GEM_SIZE_MAX => gem::SIZE_MAX,
+        uapi::NOVA_GETPARAM_GEM_SIZE_MAX => gem::size_max(gsp.map(|g| g.vram_size)),
         uapi::NOVA_GETPARAM_VRAM_SIZE => gsp.ok_or(ENODEV)?.vram_size,
         uapi::NOVA_GETPARAM_EXEC_PUSH_MAX => crate::fifo::ring::PUSH_MAX.into(),
         uapi::NOVA_GETPARAM_EXEC_TIMEOUT_MS => {
@@ -187,7 +187,10 @@ mod tests {
         assert_eq!(get(uapi::NOVA_GETPARAM_REVISION), Some(0xa1));
         assert_eq!(get(uapi::NOVA_GETPARAM_PCI_REVISION), Some(0xa1));
         assert_eq!(get(uapi::NOVA_GETPARAM_PCI_SUBSYSTEM), Some(0x10de_1454));
-        assert_eq!(get(uapi::NOVA_GETPARAM_GEM_SIZE_MAX), Some(gem::SIZE_MAX));
+        assert_eq!(
+            get(uapi::NOVA_GETPARAM_GEM_SIZE_MAX),
+            Some(gem::sysmem_size_max())
+        );
     }
 
     #[test]
