@@ -176,6 +176,67 @@ static uint64_t meminfo_shmem(void)
 	return kib << 10;
 }
 
+/* RssShmem of /proc/self/status, in bytes: this process's mapped shmem. */
+static uint64_t rss_shmem(void)
+{
+	char line[128];
+	uint64_t kib = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	igt_assert(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "RssShmem: %" SCNu64 " kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib << 10;
+}
+
+static void test_mmap_pages_on_demand(int fd)
+{
+	const uint64_t touched = 64 * SZ_1M, slack = 8 * SZ_1M;
+	uint64_t size = 512 * SZ_1M, shmem0, rss0, shmem1, rss1, shmem2, rss2;
+	uint32_t handle;
+	uint8_t *ptr;
+
+	/* A quarter of the RAM at most, so that the test fits any guest. */
+	if (size > sysmem_limit() / 2)
+		size = sysmem_limit() / 2 / SZ_1M * SZ_1M;
+	igt_require(size > touched + slack);
+
+	shmem0 = meminfo_shmem();
+	rss0 = rss_shmem();
+	handle = create_checked(fd, size);
+	ptr = nova_gem_mmap(fd, handle, size, PROT_READ | PROT_WRITE);
+
+	/* Mapping allocates nothing; one page touched is one page. */
+	ptr[size / 2] = 0x5a;
+	shmem1 = meminfo_shmem();
+	rss1 = rss_shmem();
+	igt_info("%" PRIu64 " MiB object, one page touched: Shmem +%" PRId64
+		 " KiB, RssShmem +%" PRId64 " KiB\n", size >> 20,
+		 (int64_t)(shmem1 - shmem0) >> 10, (int64_t)(rss1 - rss0) >> 10);
+	igt_assert_lte_u64(shmem1, shmem0 + slack);
+	igt_assert_lte_u64(rss0 + page_size, rss1);
+	igt_assert_lte_u64(rss1, rss0 + slack);
+
+	/* What the process touches is its own RSS: the OOM killer sees it. */
+	for (uint64_t off = 0; off < touched; off += page_size)
+		ptr[off] = 1;
+	shmem2 = meminfo_shmem();
+	rss2 = rss_shmem();
+	igt_info("%" PRIu64 " MiB touched: Shmem +%" PRId64 " MiB, RssShmem +%"
+		 PRId64 " MiB\n", touched >> 20,
+		 (int64_t)(shmem2 - shmem0) >> 20, (int64_t)(rss2 - rss0) >> 20);
+	igt_assert_lte_u64(rss0 + touched, rss2);
+	igt_assert_lte_u64(shmem0 + touched - slack, shmem2);
+	igt_assert_lte_u64(shmem2, shmem0 + touched + slack);
+	igt_assert_eq(ptr[size / 2], 0x5a);
+
+	igt_assert_eq(munmap(ptr, size), 0);
+	gem_close(fd, handle);
+	igt_assert_lte_u64(meminfo_shmem(), shmem0 + slack);
+}
+
 static void test_close_returns_pages(void)
 {
 	const uint64_t size = 64 * SZ_1M, slack = 8 * SZ_1M;
@@ -613,6 +674,12 @@ igt_main
 		     "accepted, one page more is ENOMEM.");
 	igt_subtest("sysmem-size-limit")
 		test_sysmem_size_limit(drm_fd);
+
+	igt_describe("Mapping a large object allocates none of its pages: "
+		     "touching one takes one page, and the pages a process "
+		     "touches count in its RssShmem.");
+	igt_subtest("mmap-pages-on-demand")
+		test_mmap_pages_on_demand(drm_fd);
 
 	igt_describe("Every page of a touched 64 MiB object returns to the "
 		     "system (Shmem) when its mapping, handle and file are "

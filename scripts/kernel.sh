@@ -7,11 +7,21 @@
 #   kernel.sh prepare   unpack, patch, overlay, configure
 #   kernel.sh build     prepare + build bzImage and modules (CLIPPY=1)
 #   kernel.sh module    rebuild nova.ko alone and fail on any warning in it
+#
+# KERNEL_FLAVOR: "test" (default: configs/debug.config and
+# configs/memcheck.config, KASAN and kmemleak, in $WORK/kbuild) or "plain"
+# (debug.config alone, in $WORK/kbuild-plain: `make bench`, whose figures
+# KASAN would distort). Both build the same patched tree.
 set -euo pipefail
 src=/src
 cache=/cache
 ksrc=$cache/linux-source-7.3
-kbuild=$cache/kbuild
+flavor=${KERNEL_FLAVOR:-test}
+case "$flavor" in
+test) kbuild=$cache/kbuild frag_list="nova.config debug.config memcheck.config" ;;
+plain) kbuild=$cache/kbuild-plain frag_list="nova.config debug.config" ;;
+*) printf '[nova] error: KERNEL_FLAVOR is test or plain, not %s\n' "$flavor" >&2; exit 1 ;;
+esac
 tarball=/usr/src/linux-source-7.3.tar.xz
 log() { printf '[nova] %s\n' "$*" >&2; }
 die() { printf '[nova] error: %s\n' "$*" >&2; exit 1; }
@@ -53,13 +63,14 @@ overlay() {
 
 configure() {
 	local frags want
-	frags="$ksrc/kernel/configs/kvm_guest.config $src/configs/nova.config $src/configs/debug.config"
+	frags="$ksrc/kernel/configs/kvm_guest.config"
+	for f in $frag_list; do frags+=" $src/configs/$f"; done
 	# shellcheck disable=SC2086
 	want=$(cat $frags "$src/drivers/gpu/drm/nova/Kconfig" "$ksrc/.nova-stamp" | sha256sum | cut -d' ' -f1)
 	if [ -f "$kbuild/.config" ] && [ "$(cat "$kbuild/.nova-config-stamp" 2>/dev/null)" = "$want" ]; then
 		return
 	fi
-	log "configuring: tinyconfig + kvm_guest.config + configs/nova.config + configs/debug.config"
+	log "configuring ($flavor): tinyconfig + kvm_guest.config + configs/{${frag_list// /,}}"
 	mkdir -p "$kbuild"
 	make -C "$ksrc" O="$kbuild" LLVM=1 tinyconfig >/dev/null
 	# shellcheck disable=SC2086
@@ -73,7 +84,7 @@ configure() {
 	while read -r line; do
 		case "$line" in CONFIG_*=y | CONFIG_*=m) ;; *) continue ;; esac
 		grep -qx "$line" "$kbuild/.config" || { log "config: $line did not take"; missing=1; }
-	done < <(cat "$src/configs/nova.config" "$src/configs/debug.config")
+	done < <(for f in $frag_list; do cat "$src/configs/$f"; done)
 	[ "$missing" = 0 ] || die "kernel config incomplete"
 	echo "$want" >"$kbuild/.nova-config-stamp"
 }

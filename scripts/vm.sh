@@ -21,7 +21,9 @@
 # Environment: CHIP (default ga102), DRIVER (nova or nova-core), VRAM,
 # VM_OUT (output name, see above), VM_CMD (cmd's command),
 # NVSIM_ARGS (extra simulator flags), VM_ARGS (extra kernel arguments),
-# VM_TIMEOUT (seconds), VM_MEM (MiB), VM_CPU (QEMU -cpu model), NVSIM (simulator binary, default
+# VM_TIMEOUT (seconds), VM_MEM (MiB), VM_CPU (QEMU -cpu model),
+# KERNEL_FLAVOR (plain: the kernel without KASAN and kmemleak, see
+# kernel.sh), NVSIM (simulator binary, default
 # /src/target/release/nvsim).
 set -euo pipefail
 mode=${1:-run}
@@ -32,6 +34,7 @@ mem=${VM_MEM:-2048}
 cpu_model=${VM_CPU:-max}
 nvsim=${NVSIM:-/src/target/release/nvsim}
 kbuild=/cache/kbuild
+[ "${KERNEL_FLAVOR:-test}" = plain ] && kbuild=/cache/kbuild-plain
 name=${2:-${VM_OUT:-}}
 if [ -z "$name" ]; then
 	name=$mode-$chip

@@ -123,6 +123,11 @@ impl gem::DriverObject for NovaObject {
     type Driver = NovaDrmDriver;
     type Args = NewObject;
 
+    /// System-memory objects are mapped as their shmem file: pages come
+    /// when touched and count in the mapping process's RSS and memory
+    /// cgroup, instead of the whole object being pinned by one mapping.
+    const SHMEM_FILE_MAPPINGS: bool = true;
+
     fn new(_dev: &NovaDevice, _size: usize, args: NewObject) -> impl PinInit<Self, Error> {
         try_pin_init!(NovaObject {
             vram: args.vram,
