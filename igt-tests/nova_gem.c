@@ -161,34 +161,33 @@ static void test_sysmem_size_limit(int fd)
 	igt_assert_eq(__nova_gem_create(fd, &create), -ENOMEM);
 }
 
-/* Shmem of /proc/meminfo, in bytes. */
-static uint64_t meminfo_shmem(void)
+/* The "KEY: N kB" line of a /proc file, in bytes. */
+static uint64_t proc_kib(const char *path, const char *key)
 {
 	char line[128];
 	uint64_t kib = 0;
-	FILE *f = fopen("/proc/meminfo", "r");
+	size_t len = strlen(key);
+	FILE *f = fopen(path, "r");
 
 	igt_assert(f);
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Shmem: %" SCNu64 " kB", &kib) == 1)
+		if (!strncmp(line, key, len) && line[len] == ':' &&
+		    sscanf(line + len + 1, "%" SCNu64, &kib) == 1)
 			break;
 	fclose(f);
 	return kib << 10;
 }
 
-/* RssShmem of /proc/self/status, in bytes: this process's mapped shmem. */
+/* Shmem of /proc/meminfo: every shmem page of the machine. */
+static uint64_t meminfo_shmem(void)
+{
+	return proc_kib("/proc/meminfo", "Shmem");
+}
+
+/* RssShmem of /proc/self/status: this process's mapped shmem. */
 static uint64_t rss_shmem(void)
 {
-	char line[128];
-	uint64_t kib = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	igt_assert(f);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "RssShmem: %" SCNu64 " kB", &kib) == 1)
-			break;
-	fclose(f);
-	return kib << 10;
+	return proc_kib("/proc/self/status", "RssShmem");
 }
 
 static void test_mmap_pages_on_demand(int fd)

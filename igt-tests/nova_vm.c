@@ -1768,7 +1768,7 @@ static void test_handle_closed_while_bound(void)
 	bind_ok(fd, op_unmap(VA_BASE + SZ_1G, SZ_64K));
 	igt_assert_lte_u64(vram_used(fd), used - SZ_2M);
 	bind_ok(fd, op_unmap(VA_BASE + SZ_2M, SZ_64K));
-	/* The CPU mapping keeps the system memory object alive. */
+	/* The CPU mapping keeps the system memory object's pages. */
 	check(p, SZ_64K, 0xb0b);
 	igt_assert_eq(munmap(p, SZ_64K), 0);
 	igt_assert_eq(close(fd), 0);

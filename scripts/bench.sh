@@ -2,7 +2,9 @@
 # `make bench`, in one VM run against one nvsim, each figure a ratio to a
 # reference measured in the same run (medians of the rounds, with spread):
 #   P1  modprobe to GSP-RM ready (GSP_INIT_DONE, then the static info),
-#       nova against upstream nova-core (below 1: nova is faster);
+#       nova against upstream nova-core (below 1: nova is faster), and
+#       where nova's time goes, step by step, from its own log's
+#       timestamps (scripts/guest-bench.sh);
 #   P2  GEM create+mmap+touch+close cycles per second of a 64 KiB
 #       system-memory object, nova against vgem (igt-tests/bench/gem_rate.c);
 #   P3  GETPARAM per second against DRM_IOCTL_VERSION per second;
@@ -30,15 +32,9 @@ out=$WORK/vm/$name
 results=$NOVA_CACHE/results
 mkdir -p "$results"
 
-# The kernel without KASAN and kmemleak (KERNEL_FLAVOR=plain, its own build
-# directory): the memory checkers slow C, Rust and the guest's userspace
-# calls unevenly, so the ratios would measure them.
-KERNEL_FLAVOR=plain "$here/inroot.sh" /src/scripts/kernel.sh build ||
-	die "building the bench kernel failed (see $WORK/kbuild.log)"
-
 # nvsim's real-hardware timing profile, so that neither driver gains from
 # the simulator answering faster than a GPU (NVSIM_ARGS overrides).
-KERNEL_FLAVOR=plain DRIVER=nova CHIP=$chip VM_ARGS="novatest.rounds=${BENCH_ROUNDS:-3}" NVSIM_ARGS=${NVSIM_ARGS:---timing real} \
+DRIVER=nova CHIP=$chip VM_ARGS="novatest.rounds=${BENCH_ROUNDS:-3}" NVSIM_ARGS=${NVSIM_ARGS:---timing real} \
 	"$here/inroot.sh" /src/scripts/vm.sh bench "$name" >"$results/bench-vm.log" 2>&1 ||
 	{ tail -30 "$results/bench-vm.log" >&2; die "the bench VM failed (see $results/bench-vm.log)"; }
 [ "$(cat "$out/bench.rc" 2>/dev/null)" = 0 ] ||
@@ -53,6 +49,7 @@ awk -v chip="$chip" '
 		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 	}
 	$1 == "nova" { n[++nn] = $2 }
+	$1 == "p1-step" { if (!($2 in sn)) order[++nso1] = $2; st[$2, ++sn[$2]] = $3 }
 	$1 == "nova-core" { c[++nc] = $2 }
 	$1 == "p2-nova" { gn[++ngn] = $2 }
 	$1 == "p2-vgem" { gv[++ngv] = $2 }
@@ -84,6 +81,13 @@ awk -v chip="$chip" '
 		mib = 1048576
 		printf "bench (%s, TCG), medians of %d rounds, spread min-max:\n", chip, nn
 		printf "P1 modprobe to GSP-RM static info: nova %.3f s (%.3f-%.3f), nova-core %.3f s (%.3f-%.3f): ratio nova/nova-core %.2f\n", mn, n[1], n[nn], mc, c[1], c[nc], mn / mc
+		line = ""
+		for (i = 1; i <= nso1; i++) {
+			k = order[i]; delete tmp
+			for (j = 1; j <= sn[k]; j++) tmp[j] = st[k, j]
+			line = line sprintf("%s%s %.3f s", i > 1 ? ", " : "", k, median(tmp, sn[k]))
+		}
+		if (nso1) printf "P1 nova by step (medians, each since the previous): %s\n", line
 		printf "P2 GEM create+mmap+touch+close (64 KiB, system memory): nova %.0f/s (%.0f-%.0f), vgem %.0f/s (%.0f-%.0f): ratio nova/vgem %.2f\n", mgn, gn[1], gn[ngn], mgv, gv[1], gv[ngv], mgn / mgv
 		printf "P3 ioctls per second: GETPARAM %.0f (%.0f-%.0f), DRM_IOCTL_VERSION %.0f (%.0f-%.0f): ratio GETPARAM/VERSION %.2f\n", mg, g[1], g[ng], mv, v[1], v[nv], mg / mv
 		printf "P4 VM_BIND map+unmap pairs per second: 4 KiB %.0f (%.0f-%.0f), 2 MiB %.0f (%.0f-%.0f), DRM_IOCTL_VERSION %.0f (%.0f-%.0f): ratios 4K/VERSION %.4f, 2M/VERSION %.4f\n", m4, b4[1], b4[nb4], m2, b2[1], b2[nb2], mz, z[1], z[nz], m4 / mz, m2 / mz

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Boots the test kernel N times under TCG, without a root filesystem (each
+# Boots the kernel N times under TCG (KERNEL_FLAVOR=memcheck: the one with
+# KASAN, as `make boot-loop` does), without a root filesystem (each
 # boot ends at the "VFS: Unable to mount root fs" panic, after every CPU
 # is up and every built-in initcall ran), and counts the boots whose log
 # has a kernel report (test.sh's list; KUnit off: make test runs it). The evidence behind the VM's
@@ -13,6 +14,7 @@ set -uo pipefail
 n=${1:-50}
 cpu=${2:-$(sed -n 's/^cpu_model=\${VM_CPU:-\(.*\)}$/\1/p' /src/scripts/vm.sh)}
 kbuild=/cache/kbuild
+[ "${KERNEL_FLAVOR:-test}" = memcheck ] && kbuild=/cache/kbuild-memcheck
 out=/cache/vm/boot-loop
 bad_re='WARNING:|BUG:|Oops|general protection|Kernel panic - not syncing: [^V]|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN:|UBSAN:|refcount_t:|ODEBUG:|list_add corruption|list_del corruption|sleeping function called from invalid context|kernel BUG'
 [ -f "$kbuild/arch/x86/boot/bzImage" ] || { echo "no kernel in $kbuild (make kernel)" >&2; exit 1; }

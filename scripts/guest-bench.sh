@@ -40,6 +40,32 @@ sample() {
 		return 1
 	fi
 	awk -v d="$drv" -v a="$t0" -v b="$t1" 'BEGIN {printf "%s %.3f\n", d, b - a}' | tee -a "$out/bench.txt"
+	[ "$drv" = nova ] && steps "$tag" "$t0"
+	return 0
+}
+
+# steps TAG T0: where nova's P1 time goes, from the timestamps of the lines
+# it logs at each boot step after TAG: one "p1-step NAME SECONDS" line a
+# step (the time since the previous step; a step it did not log is left
+# out, its time going to the next).
+steps() {
+	local prev=$2 name re t
+	while read -r name re; do
+		t=$(dmesg | sed -n "/$1/,\$p" | grep -E "^\\[ *[0-9.]+\\] nova [0-9a-f:.]+: $re" |
+			head -1 | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
+		[ -n "$t" ] || continue
+		awk -v n="$name" -v a="$prev" -v b="$t" 'BEGIN {printf "p1-step %s %.3f\n", n, b - a}' >>"$out/bench.txt"
+		prev=$t
+	done <<'EOS'
+identify NVIDIA .*revision
+gfw GFW boot complete
+vbios VBIOS:
+firmware GSP-RM [0-9]+ KiB mapped
+fwsec-frts FWSEC-FRTS done
+booter booter_load done
+gsp-init GSP-RM: CPU sequencer done
+static-info GSP-RM: GPU name:
+EOS
 }
 
 # P2: GEM create+mmap+touch+close cycles of a 64 KiB system-memory object,

@@ -8,19 +8,19 @@
 #   kernel.sh build     prepare + build bzImage and modules (CLIPPY=1)
 #   kernel.sh module    rebuild nova.ko alone and fail on any warning in it
 #
-# KERNEL_FLAVOR: "test" (default: configs/debug.config and
-# configs/memcheck.config, KASAN and kmemleak, in $WORK/kbuild) or "plain"
-# (debug.config alone, in $WORK/kbuild-plain: `make bench`, whose figures
-# KASAN would distort). Both build the same patched tree.
+# KERNEL_FLAVOR: "test" (default: configs/debug.config, in $WORK/kbuild;
+# `make run`, `make test`, `make bench`) or "memcheck" (debug.config and
+# configs/memcheck.config, KASAN and kmemleak, in $WORK/kbuild-memcheck;
+# `make test-memcheck`). Both build the same patched tree.
 set -euo pipefail
 src=/src
 cache=/cache
 ksrc=$cache/linux-source-7.3
 flavor=${KERNEL_FLAVOR:-test}
 case "$flavor" in
-test) kbuild=$cache/kbuild frag_list="nova.config debug.config memcheck.config" ;;
-plain) kbuild=$cache/kbuild-plain frag_list="nova.config debug.config" ;;
-*) printf '[nova] error: KERNEL_FLAVOR is test or plain, not %s\n' "$flavor" >&2; exit 1 ;;
+test) kbuild=$cache/kbuild frag_list="nova.config debug.config" ;;
+memcheck) kbuild=$cache/kbuild-memcheck frag_list="nova.config debug.config memcheck.config" ;;
+*) printf '[nova] error: KERNEL_FLAVOR is test or memcheck, not %s\n' "$flavor" >&2; exit 1 ;;
 esac
 tarball=/usr/src/linux-source-7.3.tar.xz
 log() { printf '[nova] %s\n' "$*" >&2; }

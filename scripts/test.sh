@@ -11,6 +11,8 @@
 #    under nvsim's ce-hang fault and nova_exec@unbind-in-flight with an
 #    engine delay on GA102; nvsim's MMU audit of every VM run that binds
 #    (no audit error, some pages mapped).
+# KERNEL_FLAVOR=memcheck (`make test-memcheck`) builds the kernel with KASAN
+# and kmemleak and runs only the GA102 IGT run and four fault runs on it.
 #
 # Counting: every test binary runs (--no-fail-fast); one that crashed or
 # never ran is one failure; a host test that printed "SKIP: <test>: <why>"
@@ -54,7 +56,15 @@ finish() {
 step "build root"
 scripts/buildroot.sh || { record setup:buildroot fail; finish 1; }
 
+# KERNEL_FLAVOR=memcheck (`make test-memcheck`): the kernel with KASAN and
+# kmemleak, and only the VM runs that exercise nova's own paths (the full
+# IGT run on the default chip, the GSP fault runs); no host tests.
+memcheck=
+[ "${KERNEL_FLAVOR:-test}" = memcheck ] && memcheck=1
+export KERNEL_FLAVOR=${KERNEL_FLAVOR:-test}
+
 # --- host tests ------------------------------------------------------------
+if [ -z "$memcheck" ]; then
 step "host: cargo test"
 export NOVA_FW_DIR=${NOVA_FW_DIR:-$ROOTFS/usr/lib/firmware/nvidia}
 # --no-fail-fast: every test binary runs, also after one failed.
@@ -117,6 +127,7 @@ if [ -x tools/fwparse/fuzz.sh ]; then
 	if tools/fwparse/fuzz.sh "${FUZZ_RUNS:-2000}" >"$results/fuzz.log" 2>&1; then
 		record host:fuzz pass
 	else record host:fuzz fail "see $results/fuzz.log"; fi
+fi
 fi
 
 # --- kernel ----------------------------------------------------------------
@@ -399,6 +410,13 @@ vm_fault() { # vm_fault FAULT STEP-RE: nova's probe under an nvsim fault on ga10
 gsp_boot=("FWSEC-FRTS done, WPR2" "booter_load done, GSP RISC-V core active" "GSP-RM: GPU name: ")
 gsp_unload="GSP-RM stopped, WPR2 removed"
 vm_test ga102
+if [ -n "$memcheck" ]; then
+	for f in gsp-inactive:"RISC-V core is not active" no-init-done:"wait for GSP_INIT_DONE: ETIMEDOUT" \
+		bad-reply:"malformed GET_GSP_STATIC_INFO reply" remove-at=booter-load:"booter_load"; do
+		vm_fault "${f%%:*}" "${f#*:}"
+	done
+	finish 0
+fi
 for c in "ga102 GA102" "ad102 AD102" "tu102 TU102"; do
 	# shellcheck disable=SC2086
 	vm_reference $c

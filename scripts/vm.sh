@@ -22,7 +22,7 @@
 # VM_OUT (output name, see above), VM_CMD (cmd's command),
 # NVSIM_ARGS (extra simulator flags), VM_ARGS (extra kernel arguments),
 # VM_TIMEOUT (seconds), VM_MEM (MiB), VM_CPU (QEMU -cpu model),
-# KERNEL_FLAVOR (plain: the kernel without KASAN and kmemleak, see
+# KERNEL_FLAVOR (memcheck: the kernel with KASAN and kmemleak, see
 # kernel.sh), NVSIM (simulator binary, default
 # /src/target/release/nvsim).
 set -euo pipefail
@@ -34,7 +34,7 @@ mem=${VM_MEM:-2048}
 cpu_model=${VM_CPU:-max}
 nvsim=${NVSIM:-/src/target/release/nvsim}
 kbuild=/cache/kbuild
-[ "${KERNEL_FLAVOR:-test}" = plain ] && kbuild=/cache/kbuild-plain
+[ "${KERNEL_FLAVOR:-test}" = memcheck ] && kbuild=/cache/kbuild-memcheck
 name=${2:-${VM_OUT:-}}
 if [ -z "$name" ]; then
 	name=$mode-$chip
