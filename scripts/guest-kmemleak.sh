@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs inside the VM: kmemleak checkpoints (configs/debug.config turns
-# kmemleak on, with no scan thread).
+# Runs inside the VM: kmemleak checkpoints (configs/memcheck.config turns
+# kmemleak on, with no scan thread: `make test-memcheck`).
 #
 #   guest-kmemleak.sh baseline   scan, then forget what the scan found: the
 #                                boot's own suspects are not the run's

@@ -12,7 +12,7 @@
 #    engine delay on GA102; nvsim's MMU audit of every VM run that binds
 #    (no audit error, some pages mapped).
 # KERNEL_FLAVOR=memcheck (`make test-memcheck`) builds the kernel with KASAN
-# and kmemleak and runs only the GA102 IGT run and four fault runs on it.
+# and kmemleak and runs only the GA102 IGT run and the fault runs on it.
 #
 # Counting: every test binary runs (--no-fail-fast); one that crashed or
 # never ran is one failure; a host test that printed "SKIP: <test>: <why>"
@@ -157,7 +157,7 @@ cargo build --release -q --workspace --bins || { record tools:build fail; finish
 # --- VM ----------------------------------------------------------------------
 # Kernel reports that fail a run wherever they appear in a guest log (a
 # kmemleak suspect starts with "unreferenced object 0x": guest-kmemleak.sh).
-bad_re='WARNING:|BUG:|Oops|general protection|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN:|UBSAN:|refcount_t:|ODEBUG:|list_add corruption|list_del corruption|sleeping function called from invalid context|kernel BUG|unreferenced object 0x'
+bad_re=$(cat "$here/kernel-reports.re")
 
 check_log() { # check_log NAME FILE
 	if grep -qE "$bad_re" "$2"; then
@@ -410,11 +410,19 @@ vm_fault() { # vm_fault FAULT STEP-RE: nova's probe under an nvsim fault on ga10
 gsp_boot=("FWSEC-FRTS done, WPR2" "booter_load done, GSP RISC-V core active" "GSP-RM: GPU name: ")
 gsp_unload="GSP-RM stopped, WPR2 removed"
 vm_test ga102
+# nova's probe under each nvsim fault on GA102 (vm_fault).
+fault_runs() {
+	vm_fault gsp-inactive "RISC-V core is not active"
+	vm_fault no-init-done "wait for GSP_INIT_DONE: ETIMEDOUT"
+	vm_fault bad-reply "malformed GET_GSP_STATIC_INFO reply"
+	vm_fault bad-checksum "bad checksum"
+	vm_fault remove-at=fwsec "FWSEC-FRTS"
+	vm_fault remove-at=booter-load "booter_load"
+	vm_fault remove-at=init-done "GSP_INIT_DONE"
+	vm_fault remove-at=static-info "GET_GSP_STATIC_INFO"
+}
 if [ -n "$memcheck" ]; then
-	for f in gsp-inactive:"RISC-V core is not active" no-init-done:"wait for GSP_INIT_DONE: ETIMEDOUT" \
-		bad-reply:"malformed GET_GSP_STATIC_INFO reply" remove-at=booter-load:"booter_load"; do
-		vm_fault "${f%%:*}" "${f#*:}"
-	done
+	fault_runs
 	finish 0
 fi
 for c in "ga102 GA102" "ad102 AD102" "tu102 TU102"; do
@@ -463,13 +471,6 @@ vm_probe gh100 GH100 Hopper "$fsp"
 # fall back to it.
 vm_igt gh100 nova_gem domains-fallback
 vm_probe gb202 GB202 Blackwell "$fsp"
-vm_fault gsp-inactive "RISC-V core is not active"
-vm_fault no-init-done "wait for GSP_INIT_DONE: ETIMEDOUT"
-vm_fault bad-reply "malformed GET_GSP_STATIC_INFO reply"
-vm_fault bad-checksum "bad checksum"
-vm_fault remove-at=fwsec "FWSEC-FRTS"
-vm_fault remove-at=booter-load "booter_load"
-vm_fault remove-at=init-done "GSP_INIT_DONE"
-vm_fault remove-at=static-info "GET_GSP_STATIC_INFO"
+fault_runs
 
 finish 0

@@ -1,0 +1,1 @@
+WARNING:|BUG:|Oops|general protection|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN:|UBSAN:|refcount_t:|ODEBUG:|list_add corruption|list_del corruption|sleeping function called from invalid context|kernel BUG|unreferenced object 0x
