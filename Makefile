@@ -9,7 +9,7 @@
 
 CHIP ?= ga102
 DRIVER ?= nova
-export CHIP DRIVER NOVA_CACHE JOBS
+export CHIP CHIPS DRIVER NOVA_CACHE JOBS
 
 INROOT := scripts/inroot.sh
 CARGO ?= cargo

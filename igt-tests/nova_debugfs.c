@@ -6,9 +6,11 @@
  * each page, then the entries). The directory goes with unbind, also under
  * an open file, and comes back with bind.
  *
- * Where nova does not boot GSP-RM (Hopper and Blackwell for now) boot_step
- * says gsp-boot-skipped and there are no log files. Elsewhere a boot_step
- * other than gsp-rm-running skips the log subtests unless NOVA_EXPECT_GSP=1.
+ * Where nova does not boot GSP-RM by design (NOVA_EXPECT_GSP=0; without
+ * that variable, Hopper and Blackwell) boot_step says where it stopped
+ * (gsp-boot-skipped, or fwsec-frts-skipped on GA100) and there are no log
+ * files. Elsewhere a boot_step other than gsp-rm-running skips the log
+ * subtests unless NOVA_EXPECT_GSP=1.
  *
  * An open file of nova's debugfs directory keeps the nova module loaded:
  * the file's operations, which live in the module, name it as their owner,
@@ -107,6 +109,26 @@ static bool read_boot_step(char *buf, size_t len)
 }
 
 /*
+ * Whether nova leaves GSP-RM down on this GPU by design: NOVA_EXPECT_GSP=0,
+ * or without that variable, Hopper and Blackwell.
+ */
+static bool gsp_down_by_design(void)
+{
+	uint64_t expect_gsp;
+
+	if (nova_env_u64("NOVA_EXPECT_GSP", &expect_gsp))
+		return !expect_gsp;
+	return gsp_skipped_arch;
+}
+
+/* The steps where nova stops the GSP boot on purpose. */
+static bool stopped_on_purpose(const char *step)
+{
+	return !strcmp(step, "gsp-boot-skipped") ||
+	       !strcmp(step, "fwsec-frts-skipped");
+}
+
+/*
  * Whether GSP-RM is running by boot_step; skips when it is not and
  * NOVA_EXPECT_GSP does not ask for it.
  */
@@ -116,7 +138,7 @@ static void require_gsp_running(void)
 	char step[128];
 
 	igt_assert(read_boot_step(step, sizeof(step)));
-	igt_require_f(!gsp_skipped_arch, "nova does not boot GSP-RM here\n");
+	igt_require_f(!gsp_down_by_design(), "nova does not boot GSP-RM here\n");
 	if (strcmp(step, "gsp-rm-running")) {
 		nova_env_u64("NOVA_EXPECT_GSP", &expect_gsp);
 		igt_assert_f(!expect_gsp, "boot_step \"%s\", GSP-RM expected\n",
@@ -158,10 +180,10 @@ static void test_boot_step(void)
 	igt_assert_f(read_boot_step(step, sizeof(step)), "no boot_step in %s\n",
 		     dev_dir);
 	igt_info("boot_step: %s\n", step);
-	if (gsp_skipped_arch) {
-		igt_assert_f(!strcmp(step, "gsp-boot-skipped"),
-			     "boot_step \"%s\", expected gsp-boot-skipped\n",
-			     step);
+	if (gsp_down_by_design()) {
+		igt_assert_f(stopped_on_purpose(step),
+			     "boot_step \"%s\", expected gsp-boot-skipped or "
+			     "fwsec-frts-skipped\n", step);
 		return;
 	}
 	require_gsp_running();
@@ -170,8 +192,11 @@ static void test_boot_step(void)
 static void test_no_logs_without_gsp(void)
 {
 	char path[PATH_MAX + 32];
+	char step[128];
 
-	igt_require_f(gsp_skipped_arch, "nova boots GSP-RM here\n");
+	igt_assert(read_boot_step(step, sizeof(step)));
+	igt_require_f(stopped_on_purpose(step),
+		      "GSP-RM boots here (boot_step \"%s\")\n", step);
 	for (size_t i = 0; i < ARRAY_SIZE(logs); i++) {
 		file_path(path, sizeof(path), logs[i]);
 		igt_assert_f(access(path, F_OK) && errno == ENOENT,

@@ -53,20 +53,26 @@ static bool gsp_skipped_arch(int fd)
 
 /*
  * Checks the outcome @ret of a GSP-backed query: ENODEV where GSP-RM is
- * not booted by design; elsewhere success, or a skip when the environment
- * does not say GSP-RM must be up. Returns true when the query succeeded.
+ * not booted by design (NOVA_EXPECT_GSP=0, or without that variable on
+ * Hopper and Blackwell); success where NOVA_EXPECT_GSP=1 says GSP-RM is
+ * up; without the variable elsewhere, success or a skip. Returns true
+ * when the query succeeded.
  */
 static bool gsp_available(int fd, int ret)
 {
-	uint64_t expect_gsp = 0;
+	uint64_t expect_gsp;
 
-	if (gsp_skipped_arch(fd)) {
+	if (nova_env_u64("NOVA_EXPECT_GSP", &expect_gsp)) {
+		if (!expect_gsp) {
+			igt_assert_eq(ret, -ENODEV);
+			return false;
+		}
+	} else if (gsp_skipped_arch(fd)) {
 		igt_assert_eq(ret, -ENODEV);
 		return false;
-	}
-	nova_env_u64("NOVA_EXPECT_GSP", &expect_gsp);
-	if (ret == -ENODEV && !expect_gsp)
+	} else if (ret == -ENODEV) {
 		igt_skip("GSP-RM is not running on this GPU (ENODEV)\n");
+	}
 	igt_assert_eq(ret, 0);
 	return true;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs inside the VM guest: load the driver and show it (run), run the
-# in-VM tests (test), or run the command vm.sh was given (cmd). The guest's
+# in-VM tests (test), test several GPUs at once (multi), or run the
+# command vm.sh was given (cmd). The guest's
 # root filesystem is the build root, with the repository at /src and the
 # run's output directory given as $2 (guest-init.sh: /run/nova-out).
 # Exit status: the command's for cmd, else 0.
@@ -36,22 +37,10 @@ show() {
 	fi
 }
 
-# What the simulated chip must report (nvsim's chip table, tools/nvsim/src/chip.rs).
+# What the simulated GPU must report: nvsim's own description of it
+# (vm.sh wrote gpus.jsonl; scripts/guest-gpus.py).
 expect() {
-	# GPU names: the retail boards of these device IDs, as GSP-RM names them.
-	local dev cs gsp=1 name=
-	case "$chip" in
-	tu102) dev=0x1e07 cs=0x162 name="NVIDIA GeForce RTX 2080 Ti" ;;
-	ga102) dev=0x2204 cs=0x172 name="NVIDIA GeForce RTX 3090" ;;
-	ad102) dev=0x2684 cs=0x192 name="NVIDIA GeForce RTX 4090" ;;
-	gh100) dev=0x2331 cs=0x180 gsp=0 ;;
-	gb202) dev=0x2b85 cs=0x1b2 gsp=0 ;;
-	*) return ;;
-	esac
-	export NOVA_EXPECT_DEVICE_ID=$dev NOVA_EXPECT_CHIPSET=$cs NOVA_EXPECT_VRAM_BAR_SIZE=0x10000000
-	# GSP-RM runs (Turing to Ada; Hopper and Blackwell boot through the FSP, not yet).
-	export NOVA_EXPECT_GSP=$gsp
-	[ -n "$name" ] && export NOVA_EXPECT_GPU_NAME="$name"
+	eval "$(python3 /src/scripts/guest-gpus.py expect 0)"
 }
 
 # Unloads the driver and shows what it logged while doing so.
@@ -81,6 +70,12 @@ test)
 	modprobe -r "$driver" || echo "modprobe -r $driver failed"
 	section "kmemleak after unload"
 	/src/scripts/guest-kmemleak.sh check "after unload"
+	;;
+multi)
+	# Several GPUs (vm.sh CHIPS=...): scripts/guest-multi.sh.
+	/src/scripts/guest-multi.sh "$out"
+	section "kmemleak after the multi-GPU run"
+	/src/scripts/guest-kmemleak.sh check "after the multi-GPU run"
 	;;
 bench | fault)
 	# Their own scripts: scripts/guest-bench.sh, scripts/guest-fault.sh.

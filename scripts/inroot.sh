@@ -29,7 +29,7 @@ exec unshare --mount --propagation private --pid --fork --kill-child -- /bin/bas
 	# firmware/nova-core-tlv.sh (FW_SRC, FW_VERSION, NVFW),
 	# tools/nvsim/qemu-smoke.sh (NVSIM).
 	pass=()
-	for v in CI CHIP DRIVER VRAM NVSIM NVSIM_ARGS VM_ARGS VM_OUT VM_CMD VM_TIMEOUT VM_MEM VM_CPU BOOT_MEM KEEP_LOGS KERNEL_FLAVOR \
+	for v in CI CHIP CHIPS DRIVER VRAM NVSIM NVSIM_ARGS VM_ARGS VM_OUT VM_CMD VM_TIMEOUT VM_MEM VM_CPU BOOT_MEM KEEP_LOGS KERNEL_FLAVOR \
 		JOBS FW_SRC FW_VERSION NVFW; do
 		[ -n "${!v+x}" ] && pass+=("$v=${!v}")
 	done

@@ -295,87 +295,61 @@ vm_test() { # vm_test CHIP: full in-VM test run
 	check_mmu_audit "vm-$chip" "$dir/nvsim.log"
 }
 
-vm_probe() { # vm_probe CHIP NAME ARCH GSP-LINE...: nova binds, names the chip, logs each GSP step
-	local chip=$1 dir=$results/vm-$1
-	step "VM probe on simulated $chip"
+# vm_reference NAME CHIP...: upstream nova-core on nvsim, the simulator's
+# check, on every CHIP in one VM (vm.sh CHIPS=...); what each device must
+# be comes from nvsim's description of it (gpus.jsonl).
+vm_reference() {
+	local name=$1 dir=$results/$1 log pci chip gpu board n
+	shift
+	step "VM: upstream nova-core on $# simulated GPUs: $*"
 	mkdir -p "$dir"
-	if CHIP=$chip scripts/inroot.sh /src/scripts/vm.sh run "run-$chip" >"$dir/vm.log" 2>&1; then :; else
-		record "vm-$chip:boot" fail "see $dir/vm.log"
-	fi
-	vm_outputs "run-$chip" "$dir"
-	if grep -qE "nova [0-9a-f:.]+: NVIDIA $2 \\($3\\)" "$dir/vm.log"; then
-		record "vm-$chip:identified" pass
-	else
-		record "vm-$chip:identified" fail "no 'NVIDIA $2 ($3)' line"
-	fi
-	if grep -q 'renderD128' "$dir/vm.log"; then record "vm-$chip:render-node" pass; else
-		record "vm-$chip:render-node" fail "no renderD128"; fi
-	local line missing=
-	for line in "${@:4}"; do
-		grep -qa "$line" "$dir/vm.log" || missing="'$line'"
-	done
-	if [ -z "$missing" ]; then record "vm-$chip:gsp-steps" pass; else
-		record "vm-$chip:gsp-steps" fail "no $missing line"; fi
-	check_log "vm-$chip" "$dir/vm.log"
-}
-
-vm_reference() { # vm_reference CHIP NAME: upstream nova-core on nvsim, the simulator's check
-	local chip=$1 dir=$results/ref-$1
-	step "VM: upstream nova-core on simulated $chip"
-	mkdir -p "$dir"
-	DRIVER=nova-core CHIP=$chip scripts/inroot.sh /src/scripts/vm.sh run "ref-$chip" >"$dir/vm.log" 2>&1
-	vm_outputs "ref-$chip" "$dir"
+	DRIVER=nova-core CHIPS="$*" VM_TIMEOUT=1800 \
+		scripts/inroot.sh /src/scripts/vm.sh run "$name" >"$dir/vm.log" 2>&1
+	vm_outputs "$name" "$dir"
+	log=$dir/vm.log
+	n=0
+	dev() { grep -a "nova-core $pci: " "$log" | grep -qaE "$1"; }
 	# nova-core identifies the chip, passes its GFW-boot wait and parses the
 	# VBIOS (whose chain ends with FWSEC, or with NBSI as on a real TU117);
 	# FWSEC-FRTS sets up WPR2, booter_load on SEC2 starts GSP-RM (nvsim
 	# verifies the radix3-mapped image), the RPC conversation and the CPU
 	# sequencer run up to GSP_INIT_DONE, GET_GSP_STATIC_INFO names the
 	# board; modprobe -r unloads GSP-RM (UNLOADING_GUEST_DRIVER, FWSEC-SB,
-	# booter_unload).
-	local log=$dir/vm.log board
-	case "$chip" in
-	tu102) board="GeForce RTX 2080 Ti" ;;
-	ga102) board="GeForce RTX 3090" ;;
-	ad102) board="GeForce RTX 4090" ;;
-	*) board="" ;;
-	esac
-	if grep -qaE "nova-core [0-9a-f:.]+: NVIDIA \\(Chipset: $2," "$log" &&
-		grep -qa "type: Ok(FwSec), last: " "$log" &&
-		grep -qaE "Found BIOS image: size: 0x[0-9a-f]+, type: Ok\((FwSec|Nbsi)\), last: true" "$log" &&
-		! grep -qaiE "GFW boot did not complete|vbios.*(error|fail)|invalid.*vbios" "$log"; then
-		record "ref-$chip:nova-core-vbios" pass
-	else
-		record "ref-$chip:nova-core-vbios" fail "see $log"
-	fi
-	if grep -qaE "nova-core [0-9a-f:.]+: WPR2: 0x[0-9a-f]+-0x[0-9a-f]+" "$log"; then
-		record "ref-$chip:nova-core-fwsec-frts" pass
-	else
-		record "ref-$chip:nova-core-fwsec-frts" fail "no WPR2 line, see $log"
-	fi
-	if grep -qa "Using SEC2 to load and run the booter_load firmware" "$log" &&
-		grep -qaE "SEC2 MBOX0: 0x0, MBOX1: 0x0" "$log"; then
-		record "ref-$chip:nova-core-booter-load" pass
-	else
-		record "ref-$chip:nova-core-booter-load" fail "see $log"
-	fi
-	if grep -qa "RISC-V active? true" "$log" &&
-		grep -qa "CPU Sequencer commands completed successfully" "$log" &&
-		grep -qa "function=Ok(GspInitDone)" "$log"; then
-		record "ref-$chip:nova-core-gsp-init" pass
-	else
-		record "ref-$chip:nova-core-gsp-init" fail "no RISC-V/sequencer/GSP_INIT_DONE, see $log"
-	fi
-	if grep -qaE "nova-core [0-9a-f:.]+: GPU name: NVIDIA $board" "$log"; then
-		record "ref-$chip:nova-core-gpu-name" pass
-	else
-		record "ref-$chip:nova-core-gpu-name" fail "no 'GPU name: NVIDIA $board', see $log"
-	fi
-	if grep -qaE "nova-core [0-9a-f:.]+: GSP successfully unloaded" "$log"; then
-		record "ref-$chip:nova-core-unload" pass
-	else
-		record "ref-$chip:nova-core-unload" fail "no 'GSP successfully unloaded', see $log"
-	fi
-	check_log "ref-$chip" "$dir/vm.log"
+	# booter_unload). Each device's lines carry its PCI address.
+	while read -r pci chip board; do
+		n=$((n + 1))
+		gpu=ref-$chip
+		if dev "NVIDIA \\(Chipset: ${chip^^}," && dev "type: Ok\\(FwSec\\), last: " &&
+			dev "Found BIOS image: size: 0x[0-9a-f]+, type: Ok\\((FwSec|Nbsi)\\), last: true" &&
+			! grep -a "nova-core $pci: " "$log" | grep -qaiE "GFW boot did not complete|vbios.*(error|fail)|invalid.*vbios"; then
+			record "$gpu:nova-core-vbios" pass
+		else
+			record "$gpu:nova-core-vbios" fail "see $log"
+		fi
+		if dev "WPR2: 0x[0-9a-f]+-0x[0-9a-f]+"; then record "$gpu:nova-core-fwsec-frts" pass; else
+			record "$gpu:nova-core-fwsec-frts" fail "no WPR2 line, see $log"; fi
+		if dev "Using SEC2 to load and run the booter_load firmware" && dev "SEC2 MBOX0: 0x0, MBOX1: 0x0"; then
+			record "$gpu:nova-core-booter-load" pass
+		else
+			record "$gpu:nova-core-booter-load" fail "see $log"
+		fi
+		if dev "RISC-V active\\? true" && dev "CPU Sequencer commands completed successfully" &&
+			dev "function=Ok\\(GspInitDone\\)"; then
+			record "$gpu:nova-core-gsp-init" pass
+		else
+			record "$gpu:nova-core-gsp-init" fail "no RISC-V/sequencer/GSP_INIT_DONE, see $log"
+		fi
+		if dev "GPU name: $board"; then record "$gpu:nova-core-gpu-name" pass; else
+			record "$gpu:nova-core-gpu-name" fail "no 'GPU name: $board', see $log"; fi
+		if dev "GSP successfully unloaded"; then record "$gpu:nova-core-unload" pass; else
+			record "$gpu:nova-core-unload" fail "no 'GSP successfully unloaded', see $log"; fi
+	done < <(python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    g = json.loads(line)
+    print(g["pci"], g["chip"], g["gpu_name"])' "$dir/gpus.jsonl" 2>/dev/null)
+	[ "$n" = "$#" ] || record "$name:devices" fail "$n of $# devices described in $dir/gpus.jsonl"
+	check_log "$name" "$dir/vm.log"
 }
 
 vm_fault() { # vm_fault FAULT STEP-RE: nova's probe under an nvsim fault on ga102
@@ -405,6 +379,55 @@ vm_fault() { # vm_fault FAULT STEP-RE: nova's probe under an nvsim fault on ga10
 	check_log "$name" "$dir/dmesg.txt"
 }
 
+# vm_multi NAME CHIP...: nova on several GPUs in one VM (vm.sh multi,
+# scripts/guest-multi.sh): each bound, identified, with its render node and
+# boot step, its own IGT subtests against nvsim's description of it,
+# nova_multi across them, one unload stopping every GSP-RM; nvsim's MMU
+# audit of each device found no error. $VM_MEM and $NVSIM_ARGS apply.
+vm_multi() {
+	local name=$1 dir=$results/$1 res p f s
+	shift
+	step "VM: nova on $# simulated GPUs in one VM: $*"
+	mkdir -p "$dir"
+	CHIPS="$*" VM_TIMEOUT=${VM_TIMEOUT:-2400} \
+		scripts/inroot.sh /src/scripts/vm.sh multi "$name" >"$dir/vm.log" 2>&1 ||
+		record "$name:boot" fail "VM did not finish cleanly, see $dir/vm.log"
+	vm_outputs "$name" "$dir"
+	res=$dir/multi.txt
+	[ -s "$res" ] || record "$name:ran" fail "no $res"
+	while read -r verdict check why; do
+		case "$verdict" in
+		pass) record "$name:$check" pass ;;
+		fail) record "$name:$check" fail "${why:-see $res}" ;;
+		igt)
+			read -r p f s < <(echo "$why" | sed -E 's/IGT: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped/\1 \2 \3/')
+			count "$p" "$f" "$s" "IGT (${check%:}, $name)"
+			[ "$p" -gt 0 ] || record "$name:${check%:}:igt-passed" fail "no subtest passed"
+			;;
+		esac
+	done <"$res" 2>/dev/null
+	tr -d '\r' <"$dir/vm.log" | grep -E '^gpu[0-9]+-[a-z0-9]+: igt@|^multi: igt@' >>"$lines" || true
+	# With more RAM than 4 GiB, most of it above 4 GiB: each device's DMA
+	# memory (flush page, GSP-RM image, queues, libos) lands above 4 GiB,
+	# as on real machines, so a truncated or 32-bit address cannot pass.
+	if [ "${VM_MEM:-2048}" -gt 4096 ]; then
+		local pci
+		for pci in $(sed -n 's/.*"pci":"\([^"]*\)".*/\1/p' "$dir/gpus.jsonl" 2>/dev/null); do
+			if grep -qaE "nova $pci: sysmem flush page registered at 0x[1-9a-f][0-9a-f]{8,}" "$dir/dmesg.txt"; then
+				record "$name:$pci:dma-above-4g" pass
+			else
+				record "$name:$pci:dma-above-4g" fail "the flush page is not above 4 GiB, see $dir/dmesg.txt"
+			fi
+		done
+	fi
+	check_log "$name" "$dir/dmesg.txt"
+	if grep -aq '^nvsim: mmu audit error:' "$dir"/nvsim-*.log 2>/dev/null; then
+		record "$name:mmu-audit" fail "$(grep -a -m1 -h '^nvsim: mmu audit error:' "$dir"/nvsim-*.log | cut -c1-240)"
+	else
+		record "$name:mmu-audit" pass
+	fi
+}
+
 # The GSP boot's steps at probe (FWSEC-FRTS, booter_load + RISC-V, GSP-RM's
 # static info) and its undoing at unload (run mode unloads the driver too).
 gsp_boot=("FWSEC-FRTS done, WPR2" "booter_load done, GSP RISC-V core active" "GSP-RM: GPU name: ")
@@ -425,23 +448,23 @@ if [ -n "$memcheck" ]; then
 	fault_runs
 	finish 0
 fi
-for c in "ga102 GA102" "ad102 AD102" "tu102 TU102"; do
-	# shellcheck disable=SC2086
-	vm_reference $c
-done
-fsp="GSP boot through the FSP is not implemented yet"
-# nvsim's real-hardware timing profile (--timing real): nova's timeouts must
-# not depend on the simulator answering faster than a GPU.
-NVSIM_ARGS="--timing real" vm_probe tu102 TU102 Turing "${gsp_boot[@]}" "$gsp_unload"
-# 6 GiB of guest RAM, most of it above 4 GiB: nova's DMA memory (flush page,
-# GSP-RM image, queues, libos) lands above 4 GiB, as on real machines, so a
-# truncated or 32-bit address cannot pass.
-VM_MEM=6144 vm_probe ad102 AD102 Ada "${gsp_boot[@]}" "$gsp_unload"
-if grep -qE "nova [0-9a-f:.]+: sysmem flush page registered at 0x[1-9a-f][0-9a-f]{8,}" "$results/vm-ad102/vm.log"; then
-	record vm-ad102:dma-above-4g pass
-else
-	record vm-ad102:dma-above-4g fail "the flush page is not above 4 GiB, see $results/vm-ad102/vm.log"
-fi
+# Upstream nova-core on one chip of each firmware directory with GSP-RM
+# files of its own (TU102, TU116, GA102, AD102) and on GA104, the board of
+# the real boot logs nvsim follows; all in one VM. (It boots on every
+# Turing, GA10x and Ada chip nvsim simulates: CHIPS="..." DRIVER=nova-core
+# make run.)
+vm_reference ref tu102 tu116 ga102 ga104 ad102
+# Every chip nvsim simulates (nvsim --describe-all).
+mapfile -t all_chips < <(target/release/nvsim --describe-all | sed -n 's/.*"chip":"\([^"]*\)".*/\1/p')
+# nova on every chip nvsim simulates, all in one VM (vm_multi): each GPU
+# bound, identified, its boot steps logged, its own IGT subtests (on the
+# chips without GSP-RM, objects that allow system memory fall back to it:
+# nova_gem@domains-fallback), nova_multi across them, one unload for all.
+# nvsim's real-hardware timing profile (--timing real): nova's timeouts
+# must not depend on the simulator answering faster than a GPU. 6 GiB of
+# guest RAM, most of it above 4 GiB: each device's DMA memory lands above
+# 4 GiB, as on real machines, so a truncated or 32-bit address cannot pass.
+VM_MEM=6144 NVSIM_ARGS="--timing real" vm_multi multi "${all_chips[@]}"
 # Turing loads FWSEC through gen_bootloader: the unbind must not need it.
 vm_igt tu102 nova_firmware unbind-without-files
 # GPU VA spaces on the other page-table users of GMMU ver2: Turing's and
@@ -466,11 +489,6 @@ NVSIM_ARGS="--fault ce-hang" vm_igt_run igt-ga102-nova_exec-hang ga102 '^nova_ex
 # 20 ms after its doorbell): every fence signals, nothing hangs.
 NVSIM_ARGS="--delay engine=20ms" vm_igt_run igt-ga102-nova_exec-unbind ga102 \
 	'^nova_exec@unbind-in-flight$' NOVA_EXEC_UNBIND_IN_FLIGHT=1
-vm_probe gh100 GH100 Hopper "$fsp"
-# Without GSP-RM there is no VRAM: GEM objects that allow system memory
-# fall back to it.
-vm_igt gh100 nova_gem domains-fallback
-vm_probe gb202 GB202 Blackwell "$fsp"
 fault_runs
 
 finish 0

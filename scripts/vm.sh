@@ -3,7 +3,7 @@
 # build root; see scripts/inroot.sh, whose PID namespace reaps nvsim and QEMU
 # whatever happens here).
 #
-#   vm.sh run|test|bench|fault|shell|cmd [NAME]
+#   vm.sh run|test|bench|fault|multi|shell|cmd [NAME]
 #
 # The guest's root filesystem is the build root itself, read-only over 9p,
 # with the repository at /src and the kernel build at /cache/kbuild. Each run
@@ -18,7 +18,15 @@
 # prints its output and powers off; the exit status is the command's
 # (`make vm CMD='...'`).
 #
-# Environment: CHIP (default ga102), DRIVER (nova or nova-core), VRAM,
+# Several GPUs: CHIPS (names separated by spaces or commas, e.g. "tu102
+# ga102 gh100") attaches one nvsim device per name, in that order at PCI
+# slots 00:04.0, 00:05.0, ... (one nvsim process each, its log
+# nvsim-K-CHIP.log); with one chip (CHIP, the default) the log is
+# nvsim.log. Either way the run's output directory gets gpus.jsonl: each
+# device's `nvsim --describe` line with its PCI address added ("pci"), in
+# slot order, where the guest takes what each device must report.
+#
+# Environment: CHIP (default ga102), CHIPS, DRIVER (nova or nova-core), VRAM,
 # VM_OUT (output name, see above), VM_CMD (cmd's command),
 # NVSIM_ARGS (extra simulator flags), VM_ARGS (extra kernel arguments),
 # VM_TIMEOUT (seconds), VM_MEM (MiB), VM_CPU (QEMU -cpu model),
@@ -27,7 +35,10 @@
 # /src/target/release/nvsim).
 set -euo pipefail
 mode=${1:-run}
-chip=${CHIP:-ga102}
+read -r -a chips <<<"${CHIPS:-${CHIP:-ga102}}"
+# shellcheck disable=SC2206 # commas too separate the names
+chips=(${chips[@]//,/ })
+chip=${chips[0]}
 driver=${DRIVER:-nova}
 timeout_s=${VM_TIMEOUT:-1500}
 mem=${VM_MEM:-2048}
@@ -38,6 +49,7 @@ kbuild=/cache/kbuild
 name=${2:-${VM_OUT:-}}
 if [ -z "$name" ]; then
 	name=$mode-$chip
+	[ "${#chips[@]}" = 1 ] || name=$mode-multi
 	[ "$driver" = nova ] || name+=-$driver
 fi
 out=/cache/vm/$name
@@ -50,10 +62,11 @@ case "$name" in
 esac
 case "$mode" in
 cmd) [ -n "${VM_CMD:-}" ] || die "vm.sh cmd: no command in VM_CMD (make vm CMD='...')" ;;
-run | test | bench | fault | shell) ;;
-*) die "usage: vm.sh run|test|bench|fault|shell|cmd [NAME]" ;;
+run | test | bench | fault | multi | shell) ;;
+*) die "usage: vm.sh run|test|bench|fault|multi|shell|cmd [NAME]" ;;
 esac
 [ -x "$nvsim" ] || die "no simulator at $nvsim (make nvsim)"
+[ "${#chips[@]}" -le 27 ] || die "at most 27 GPUs (PCI slots 04 to 1e)"
 [ -f "$kbuild/arch/x86/boot/bzImage" ] || die "no kernel in $kbuild (make kernel)"
 rm -rf "$out"
 mkdir -p "$out"
@@ -73,31 +86,42 @@ if [ "$driver" = nova-core ] || [ "$mode" = bench ]; then
 	/src/firmware/nova-core-tlv.sh "$fw_path" || die "making nova-core's firmware failed"
 fi
 
-sock=/run/nvsim.sock
-rm -f "$sock"
-# shellcheck disable=SC2086
-"$nvsim" --chip "$chip" --socket "$sock" ${VRAM:+--vram "$VRAM"} ${NVSIM_ARGS:-} \
-	>"$out/nvsim.log" 2>&1 &
-nvsim_pid=$!
-for _ in $(seq 100); do
-	[ -S "$sock" ] && break
-	kill -0 "$nvsim_pid" 2>/dev/null || { cat "$out/nvsim.log" >&2; die "nvsim exited at start"; }
-	sleep 0.1
-done
-[ -S "$sock" ] || die "nvsim did not create $sock"
-log "nvsim --chip $chip on $sock (log: $out/nvsim.log)"
-
+# One nvsim per GPU, at PCI slot 04 + K.
+nvsim_pids=()
 cleanup() {
-	kill "$nvsim_pid" 2>/dev/null || true
-	wait "$nvsim_pid" 2>/dev/null || true
+	local pid
+	for pid in "${nvsim_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${nvsim_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
 trap cleanup EXIT
+gpu_devices=()
+: >"$out/gpus.jsonl"
+for k in "${!chips[@]}"; do
+	c=${chips[$k]}
+	slot=$(printf '%02x' $((4 + k)))
+	sock=/run/nvsim-$k.sock nlog=$out/nvsim-$k-$c.log
+	[ "${#chips[@]}" = 1 ] && nlog=$out/nvsim.log
+	rm -f "$sock"
+	# shellcheck disable=SC2086
+	desc=$("$nvsim" --chip "$c" ${VRAM:+--vram "$VRAM"} --describe) || die "nvsim --chip $c --describe failed"
+	printf '%s\n' "${desc%\}},\"pci\":\"0000:00:$slot.0\"}" >>"$out/gpus.jsonl"
+	# shellcheck disable=SC2086
+	"$nvsim" --chip "$c" --socket "$sock" ${VRAM:+--vram "$VRAM"} ${NVSIM_ARGS:-} >"$nlog" 2>&1 &
+	nvsim_pids+=($!)
+	for _ in $(seq 100); do
+		[ -S "$sock" ] && break
+		kill -0 "$!" 2>/dev/null || { cat "$nlog" >&2; die "nvsim --chip $c exited at start"; }
+		sleep 0.1
+	done
+	[ -S "$sock" ] || die "nvsim did not create $sock"
+	log "nvsim --chip $c on $sock, PCI 00:$slot.0 (log: $nlog)"
+	gpu_devices+=(-device "{\"driver\":\"vfio-user-pci\",\"addr\":\"$slot.0\",\"socket\":{\"type\":\"unix\",\"path\":\"$sock\"}}")
+done
 
 # TCG: KVM does not run guests on these machines (docs/design.md). Guest RAM is a
 # shared memfd so that nvsim can map it for DMA. The root is 9p, not
 # virtiofs: under TCG, pages that virtiofsd fills behind QEMU's back can
 # hold stale translated code, and userspace then crashes at random.
-dev="{\"driver\":\"vfio-user-pci\",\"socket\":{\"type\":\"unix\",\"path\":\"$sock\"}}"
 append="console=ttyS0 loglevel=5 log_buf_len=8M panic=-1 rw root=rootfs rootfstype=9p"
 append+=" rootflags=trans=virtio,version=9p2000.L,access=any,cache=loose,msize=512000"
 append+=" init=/src/scripts/guest-init.sh novatest.mode=$mode novatest.chip=$chip novatest.driver=$driver"
@@ -106,17 +130,17 @@ qemu=(qemu-system-x86_64 -machine q35,accel=tcg,memory-backend=mem -cpu "$cpu_mo
 	-object "memory-backend-memfd,id=mem,size=${mem}M,share=on"
 	-kernel "$kbuild/arch/x86/boot/bzImage" -append "$append"
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
-	-device virtio-9p-pci,fsdev=root,mount_tag=rootfs
+	-device virtio-9p-pci,fsdev=root,mount_tag=rootfs,addr=02.0
 	-fsdev local,id=out,path="$out",security_model=none
-	-device virtio-9p-pci,fsdev=out,mount_tag=nova-out
-	-device "$dev"
+	-device virtio-9p-pci,fsdev=out,mount_tag=nova-out,addr=03.0
+	"${gpu_devices[@]}"
 	-display none -vga none -no-reboot -net none -serial mon:stdio)
 
 case "$mode" in
 shell)
 	"${qemu[@]}"
 	;;
-run | test | bench | fault | cmd)
+run | test | bench | fault | multi | cmd)
 	log "booting the VM (TCG, timeout ${timeout_s}s)"
 	set +e
 	timeout --kill-after=10 "$timeout_s" "${qemu[@]}" </dev/null 2>&1 | tee "$out/console.log"

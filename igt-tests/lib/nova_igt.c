@@ -78,6 +78,15 @@ int __nova_open_render(void)
 	 * look for nova's node here instead.
 	 */
 	if (igt_device_filter_count() > 0) {
+		/*
+		 * IGT resolves the filter by scanning every device through
+		 * udev, which takes a good part of a second under emulation:
+		 * resolve it once, then open the node it gave.
+		 */
+		static char filtered[64];
+
+		if (filtered[0])
+			return __nova_open_node(filtered);
 		fd = __drm_open_driver_render(DRIVER_ANY);
 		if (fd >= 0 && !nova_is_nova_fd(fd)) {
 			igt_info("Device filter %s is not a nova device\n",
@@ -85,6 +94,9 @@ int __nova_open_render(void)
 			close(fd);
 			fd = -1;
 		}
+		if (fd >= 0)
+			snprintf(filtered, sizeof(filtered), "renderD%d",
+				 nova_drm_minor(fd));
 		return fd;
 	}
 

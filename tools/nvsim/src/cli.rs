@@ -13,13 +13,16 @@ usage: nvsim [--chip NAME] --socket PATH [--vram SIZE] [--fb-reserved SIZE]
              [--firmware DIR] [--trace] [--timing fast|real] [--delay STEP=TIME]...
              [--fault KIND[:always]]... [--fault-boots N] [--mmu-audit on|off]
        nvsim [--chip NAME] --dump-vbios FILE
+       nvsim [--chip NAME] [--vram SIZE] [--fb-reserved SIZE] --describe
+       nvsim --describe-all
        nvsim --dump-log-section FILE
 
 Simulates a GSP-era NVIDIA GPU as a vfio-user device for QEMU:
   -device '{\"driver\":\"vfio-user-pci\",\"socket\":{\"type\":\"unix\",\"path\":\"PATH\"}}'
 
 options:
-  --chip NAME         tu102, ga102 (default), ad102, gh100, gb202
+  --chip NAME         one of the 24 GSP-era chips, tu102 ... gb207
+                      (--describe-all lists them; default ga102)
   --socket PATH       vfio-user socket to create (must not exist)
   --vram SIZE         VRAM size, e.g. 8G, 24G, 11264M (default: the board's)
   --fb-reserved SIZE  VRAM at the top outside the usable framebuffer, e.g.
@@ -66,6 +69,9 @@ options:
                       switching it to virtual mode, and logs it; a driver's
                       switch to virtual mode is logged, not applied to the
                       mapping)
+  --describe          print what the device is (IDs, chipset, board, VRAM,
+                      boot flow...) as one line of JSON and exit
+  --describe-all      the same for every chip nvsim simulates, a line each
   --dump-vbios FILE   write the chip's VBIOS image to FILE and exit
   --dump-log-section FILE
                       write the .logging section GSP-RM's log entries point
@@ -88,6 +94,8 @@ pub struct Options {
     pub dump_vbios: Option<PathBuf>,
     /// Write GSP-RM's logging section here and exit.
     pub dump_log_section: Option<PathBuf>,
+    /// Print the device's description and exit.
+    pub describe: bool,
     /// Firmware directory (`nvidia/<chip>/gsp/...` below it).
     pub firmware: PathBuf,
     /// Fault injection.
@@ -111,6 +119,8 @@ pub enum Parsed {
     Run(Box<Options>),
     /// Print the usage and exit successfully.
     Help,
+    /// Print every chip's description and exit.
+    DescribeAll,
 }
 
 /// Parses a size such as `8G`, `512M`, `1T` or a byte count.
@@ -160,6 +170,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
     let mut trace = false;
     let mut dump = None;
     let mut dump_log = None;
+    let mut describe = false;
     let mut firmware = PathBuf::from(crate::device::DEFAULT_FIRMWARE_DIR);
     let mut faults = Vec::new();
     let mut fault_boots = 1;
@@ -199,6 +210,8 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
             }
             "--firmware" => firmware = PathBuf::from(value("--firmware")?),
             "--trace" => trace = true,
+            "--describe" => describe = true,
+            "--describe-all" => return Ok(Parsed::DescribeAll),
             "--bar1-mmap" => bar1_mmap = true,
             "--mmu-audit" => {
                 mmu_audit = match value("--mmu-audit")?.as_str() {
@@ -227,13 +240,13 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
     for d in &delays {
         timing.apply(d)?;
     }
-    let fb_reserved = fb_reserved.unwrap_or(chip.fb_reserved);
+    let fb_reserved = fb_reserved.unwrap_or(chip.default_fb_reserved(vram));
     if !fb_reserved.is_multiple_of(1 << 20) || fb_reserved.saturating_mul(2) >= vram {
         return Err(format!(
             "--fb-reserved: {fb_reserved:#x} must be whole MiB and under half the VRAM"
         ));
     }
-    if socket.is_none() && dump.is_none() && dump_log.is_none() {
+    if socket.is_none() && dump.is_none() && dump_log.is_none() && !describe {
         return Err("--socket PATH is required".into());
     }
     Ok(Parsed::Run(Box::new(Options {
@@ -243,6 +256,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, String> 
         trace,
         dump_vbios: dump,
         dump_log_section: dump_log,
+        describe,
         firmware,
         faults,
         fault_boots,

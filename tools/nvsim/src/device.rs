@@ -137,13 +137,8 @@ impl Gpu {
         fw_dir: &Path,
         faults: Faults,
     ) -> Self {
-        // The chip's reserved top, unless the VRAM is too small for it.
         let mut setup = Setup::new(chip);
-        setup.fb_reserved = if vram > 2 * chip.fb_reserved {
-            chip.fb_reserved
-        } else {
-            0
-        };
+        setup.fb_reserved = chip.default_fb_reserved(vram);
         setup.vram = vram;
         setup.firmware = fw_dir.to_path_buf();
         setup.faults = faults;
@@ -181,7 +176,9 @@ impl Gpu {
             Box::new(Fwsec::new(chip, fb_end, &rom, fw_dir, timing)),
         ];
         bar0.add_model(Box::new(
-            Falcon::new(Engine::Gsp, chip.arch, chip.gsp, gsp_programs).with_gsp_rm(rm.clone()),
+            Falcon::new(Engine::Gsp, chip.arch, chip.gsp, gsp_programs)
+                .with_gen(chip.falcon_gen())
+                .with_gsp_rm(rm.clone()),
         ));
         // SEC2-RTOS first: when GSP-RM waits for CORE_RESUME, starting SEC2
         // resumes it, whatever SEC2 still holds from booter_load.
@@ -196,12 +193,9 @@ impl Gpu {
                 &timing,
             )) as Box<dyn Program>
         }));
-        bar0.add_model(Box::new(Falcon::new(
-            Engine::Sec2,
-            chip.arch,
-            chip.sec2,
-            booters,
-        )));
+        bar0.add_model(Box::new(
+            Falcon::new(Engine::Sec2, chip.arch, chip.sec2, booters).with_gen(chip.falcon_gen()),
+        ));
         if let Some(fsp) = chip.fsp {
             bar0.add_model(Box::new(FalconStub::new("FSP", FSP_BASE, fsp, chip.arch)));
         }

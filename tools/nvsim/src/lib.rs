@@ -24,6 +24,7 @@ pub mod bar0;
 pub mod booter;
 pub mod chip;
 pub mod cli;
+pub mod describe;
 pub mod device;
 pub mod dma;
 pub mod falcon;

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use nvsim::cli::{self, Parsed, USAGE};
+use nvsim::describe;
 use nvsim::device::{Gpu, Setup};
 use nvsim::fault::Faults;
 use nvsim::server;
@@ -63,11 +64,19 @@ fn main() -> ExitCode {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
         }
+        Ok(Parsed::DescribeAll) => {
+            print!("{}", describe::all());
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
             eprintln!("nvsim: {e}\n{USAGE}");
             return ExitCode::from(2);
         }
     };
+    if opts.describe {
+        println!("{}", describe::json(opts.chip, opts.vram, opts.fb_reserved));
+        return ExitCode::SUCCESS;
+    }
     if let Some(path) = &opts.dump_vbios {
         let rom = nvsim_vbios::build(&opts.chip.rom_spec()).bytes;
         return dump_file(&rom, path);

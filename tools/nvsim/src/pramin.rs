@@ -46,7 +46,10 @@ impl Pramin {
     /// The window of an `arch` GPU.
     pub fn new(arch: Arch) -> Self {
         Self {
-            xal: matches!(arch, Arch::Hopper | Arch::BlackwellGb20x),
+            xal: matches!(
+                arch,
+                Arch::Hopper | Arch::BlackwellGb10x | Arch::BlackwellGb20x
+            ),
             reported: false,
         }
     }

@@ -147,6 +147,8 @@ fn sysmem_flush_regs(arch: Arch) -> (u32, Option<u32>, u32, bool) {
         Arch::Turing => (0x0010_0c10, None, 0, true),
         Arch::Ampere | Arch::Ada => (0x0010_0c10, Some(0x0010_0c40), 0x00ff_ffff, true),
         Arch::Hopper => (0x0010_0a34, Some(0x0010_0a38), 0x000f_ffff, false),
+        // HSHUB0 (base 0x870000) + 0xe50/0xe54 (nova-core `fb/hal/gb100.rs`).
+        Arch::BlackwellGb10x => (0x0087_0e50, Some(0x0087_0e54), 0x000f_ffff, false),
         Arch::BlackwellGb20x => (0x008a_1d58, Some(0x008a_1d5c), 0x000f_ffff, false),
     }
 }
@@ -244,6 +246,25 @@ impl RegFile {
                 "NV_PFB_FBHUB_PCIE_FLUSH_SYSMEM_ADDR_LO",
                 "NV_PFB_FBHUB_PCIE_FLUSH_SYSMEM_ADDR_HI",
             )
+        } else if chip.arch == Arch::BlackwellGb10x {
+            // GB10x also has the egress pair, which the driver must set to
+            // the same address (nova-core `fb/hal/gb100.rs`).
+            r.rw(
+                0x0087_06c0,
+                "NV_PFB_HSHUB_EG_PCIE_FLUSH_SYSMEM_ADDR_LO",
+                0,
+                !0,
+            );
+            r.rw(
+                0x0087_06c4,
+                "NV_PFB_HSHUB_EG_PCIE_FLUSH_SYSMEM_ADDR_HI",
+                0,
+                hi_mask,
+            );
+            (
+                "NV_PFB_HSHUB_PCIE_FLUSH_SYSMEM_ADDR_LO",
+                "NV_PFB_HSHUB_PCIE_FLUSH_SYSMEM_ADDR_HI",
+            )
         } else {
             (
                 "NV_PFB_FBHUB0_PCIE_FLUSH_SYSMEM_ADDR_LO",
@@ -319,8 +340,9 @@ impl RegFile {
                     0xffff_ffff,
                 );
             }
-            Arch::Hopper | Arch::BlackwellGb20x => {
-                let base_mask = if chip.arch == Arch::Hopper {
+            Arch::Hopper | Arch::BlackwellGb10x | Arch::BlackwellGb20x => {
+                // GB10x: taken as Hopper's (not verified).
+                let base_mask = if chip.arch != Arch::BlackwellGb20x {
                     0x003f_ffff
                 } else {
                     0x007f_ffff
@@ -349,7 +371,10 @@ impl RegFile {
             }
         }
         match chip.arch {
-            Arch::Hopper => r.rw(0x0002_00bc, "NV_THERM_I2CS_SCRATCH", 0xff, !0),
+            // GB10x shares Hopper's (nova-core `fsp/hal/gb100.rs`).
+            Arch::Hopper | Arch::BlackwellGb10x => {
+                r.rw(0x0002_00bc, "NV_THERM_I2CS_SCRATCH", 0xff, !0)
+            }
             Arch::BlackwellGb20x => r.rw(0x00ad_00bc, "NV_THERM_I2CS_SCRATCH", 0xff, !0),
             _ => {}
         }

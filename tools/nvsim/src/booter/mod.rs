@@ -33,7 +33,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::bar0::Bus;
-use crate::chip::Arch;
+use crate::chip::FalconGen;
 use crate::falcon::hs::{Outcome, Program};
 use crate::falcon::{Cpu, Engine};
 use crate::fault::Step;
@@ -161,7 +161,7 @@ impl Booter {
         if secure.contains(&false) {
             return Err("application code loaded as non-secure IMEM".into());
         }
-        let pre_ga102 = cpu.arch == Arch::Turing;
+        let pre_ga102 = cpu.gen == FalconGen::Tu102;
         let entry = if pre_ga102 { img.os_code.0 } else { app_off };
         if pre_ga102 {
             let (off, size) = img.os_code;

@@ -73,7 +73,7 @@ use std::time::{Duration, Instant};
 pub use stub::FalconStub;
 
 use crate::bar0::{Bar0Model, Bus};
-use crate::chip::{Arch, FalconHw};
+use crate::chip::{Arch, FalconGen, FalconHw};
 use crate::fault::Step;
 use crate::gsprm::{self, Shared, State};
 use crate::intr;
@@ -170,6 +170,8 @@ pub struct Cpu {
     pub engine: Engine,
     /// The chip's architecture.
     pub arch: Arch,
+    /// The falcon generation (GA100's is Turing's).
+    pub gen: FalconGen,
     /// IMEM and DMEM.
     pub mem: Memories,
     /// MAILBOX0 and MAILBOX1.
@@ -191,6 +193,7 @@ impl Cpu {
         Self {
             engine,
             arch,
+            gen: FalconGen::of_arch(arch),
             mem: Memories::new(hw.imem, hw.dmem),
             mailbox: [0; 2],
             bootvec: 0,
@@ -332,16 +335,24 @@ impl Falcon {
         }
     }
 
+    /// Turing's falcon (Turing, GA100).
     fn turing(&self) -> bool {
-        self.cpu.arch == Arch::Turing
+        self.cpu.gen == FalconGen::Tu102
+    }
+
+    /// The same falcon, of generation `gen` rather than its
+    /// architecture's (GA100).
+    pub fn with_gen(mut self, gen: FalconGen) -> Self {
+        self.cpu.gen = gen;
+        self
     }
 
     /// Returns every register and memory to its reset state.
     fn reset_state(&mut self) {
-        let (engine, arch) = (self.cpu.engine, self.cpu.arch);
+        let (engine, arch, gen) = (self.cpu.engine, self.cpu.arch, self.cpu.gen);
         let programs = std::mem::take(&mut self.programs);
         let gsp_rm = self.gsp_rm.take();
-        *self = Self::new(engine, arch, self.hw, programs);
+        *self = Self::new(engine, arch, self.hw, programs).with_gen(gen);
         self.gsp_rm = gsp_rm;
     }
 

@@ -132,7 +132,10 @@ fn target(t: u32) -> Aperture {
 
 /// Whether the chip uses the VFN block registers (Hopper on).
 fn vfn(arch: Arch) -> bool {
-    matches!(arch, Arch::Hopper | Arch::BlackwellGb20x)
+    matches!(
+        arch,
+        Arch::Hopper | Arch::BlackwellGb10x | Arch::BlackwellGb20x
+    )
 }
 
 /// The block registers of `bar` on `arch`: (low, high).

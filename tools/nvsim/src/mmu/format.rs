@@ -194,7 +194,7 @@ impl Format {
     pub fn for_arch(arch: Arch) -> Format {
         match arch {
             Arch::Turing | Arch::Ampere | Arch::Ada => Format::Ver2,
-            Arch::Hopper | Arch::BlackwellGb20x => Format::Ver3,
+            Arch::Hopper | Arch::BlackwellGb10x | Arch::BlackwellGb20x => Format::Ver3,
         }
     }
 

@@ -175,13 +175,15 @@ pub mod class {
 
     /// The classes of an `arch` GPU (nouveau's tables named above:
     /// Turing `tu1xx.c`, GA10x `ga1xx.c`, AD10x `ad10x.c`, GH100
-    /// `gh100.c`, GB20x `gb20x.c`).
+    /// `gh100.c`, GB10x `gb10x.c`, GB20x `gb20x.c`).
     pub fn for_arch(arch: crate::chip::Arch) -> Classes {
         use crate::chip::Arch;
         let (gpfifo, ce, usermode) = match arch {
             Arch::Turing => (0xc46f, 0xc5b5, 0xc461),
             Arch::Ampere | Arch::Ada => (0xc56f, 0xc7b5, 0xc561),
             Arch::Hopper => (0xc86f, 0xc8b5, 0xc661),
+            // nouveau `rm/gb10x.c`: Hopper's usermode class.
+            Arch::BlackwellGb10x => (0xc96f, 0xc9b5, 0xc661),
             Arch::BlackwellGb20x => (0xca6f, 0xcab5, 0xc761),
         };
         Classes {
@@ -317,7 +319,7 @@ pub mod ctrl {
 pub fn root_entries(arch: Arch) -> u32 {
     match arch {
         Arch::Turing | Arch::Ampere | Arch::Ada => 4,
-        Arch::Hopper | Arch::BlackwellGb20x => 2,
+        Arch::Hopper | Arch::BlackwellGb10x | Arch::BlackwellGb20x => 2,
     }
 }
 

@@ -246,7 +246,10 @@ fn spec(c: u32, arch: Arch) -> Option<Spec> {
         },
         _ if c == classes.usermode => Spec {
             internal: Internal::Usermode,
-            size: if matches!(arch, Arch::Hopper | Arch::BlackwellGb20x) {
+            size: if matches!(
+                arch,
+                Arch::Hopper | Arch::BlackwellGb10x | Arch::BlackwellGb20x
+            ) {
                 channel::HOPPER_USERMODE_PARAMS
             } else {
                 0

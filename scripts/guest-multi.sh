@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Runs inside the VM (guest.sh multi) with several simulated GPUs (vm.sh
+# CHIPS=...; gpus.jsonl says what each is): nova binds each with its own
+# state, each answers its own IGT subtests with its own expectations,
+# nova_multi checks them together (unbinding one leaves the others
+# working), and one `modprobe -r nova` stops GSP-RM on every GPU that runs
+# it. Writes $out/multi.txt: "pass NAME", "fail NAME (why)" and, per IGT
+# run, "igt NAME: IGT: N passed, N failed, N skipped".
+set -uo pipefail
+out=${1:-/run/nova-out}
+res=$out/multi.txt
+gpus=/src/scripts/guest-gpus.py
+: >"$res"
+
+check() { # check NAME STATUS [WHY]: STATUS 0 passes
+	if [ "$2" = 0 ]; then echo "pass $1"; else echo "fail $1${3:+  ($3)}"; fi | tee -a "$res"
+}
+
+# igt NAME TEST SUBTESTS [VAR=VALUE...]: the IGT test binary TEST with its
+# subtests SUBTESTS (IGT's --run-subtest list; "" for all) in one process,
+# with the settings given; prints "NAME: igt@TEST@SUBTEST: pass|fail|skip"
+# lines and adds to NAME's totals. One process per binary, not run.sh's
+# one per subtest: with two dozen GPUs, process starts are the cost (the
+# kernel log is checked for the whole run by make test).
+declare -A passed failed skipped
+igt() {
+	local name=$1 test=$2 subtests=$3 log=$out/igt-$1-$2.log rc verdict
+	shift 3
+	env "$@" timeout 600 "/cache/igt/$test" ${subtests:+--run-subtest "$subtests"} >"$log" 2>&1
+	rc=$?
+	local n=0
+	while read -r sub verdict; do
+		n=$((n + 1))
+		case "$verdict" in
+		SUCCESS) verdict=pass passed[$name]=$((${passed[$name]:-0} + 1)) ;;
+		SKIP) verdict=skip skipped[$name]=$((${skipped[$name]:-0} + 1)) ;;
+		*) verdict=fail failed[$name]=$((${failed[$name]:-0} + 1)) ;;
+		esac
+		echo "$name: igt@$test@$sub: $verdict"
+	done < <(sed -n 's/^Subtest \([^:]*\): \([A-Z]*\).*/\1 \2/p' "$log")
+	# A crash, a timeout or no subtest at all is one failure more.
+	if [ "$n" = 0 ] || { [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ "$rc" != 98 ]; }; then
+		echo "$name: igt@$test: fail (exit $rc, $n subtests reported; $log)"
+		failed[$name]=$((${failed[$name]:-0} + 1))
+	fi
+}
+igt_total() { # igt_total NAME: NAME's totals as a line of multi.txt
+	echo "igt $1: IGT: ${passed[$1]:-0} passed, ${failed[$1]:-0} failed, ${skipped[$1]:-0} skipped" | tee -a "$res"
+}
+
+mapfile -t list < <(python3 "$gpus" list)
+echo "multi: ${#list[@]} GPUs; before modprobe: $(grep -E '^MemAvailable' /proc/meminfo | tr -s ' ')"
+echo "nova-multi: modprobe" >/dev/kmsg
+timeout 900 modprobe nova || check modprobe 1 "modprobe nova failed or timed out"
+udevadm settle 2>/dev/null || sleep 1
+
+echo "multi: after modprobe: $(grep -E '^(MemTotal|MemAvailable)' /proc/meminfo | tr -s ' ' | tr '\n' ' ')"
+# The kernel log so far, in a file: `dmesg | grep -q` under pipefail
+# fails when grep stops reading first.
+klog=/tmp/multi-dmesg.txt
+dmesg >"$klog"
+ngsp=0
+for line in "${list[@]}"; do
+	read -r k pci chip boot gsp <<<"$line"
+	name=gpu$k-$chip
+	echo "multi: $name at $pci (boot flow $boot, GSP-RM expected: $gsp)"
+	drv=$(readlink -f "/sys/bus/pci/devices/$pci/driver" 2>/dev/null)
+	check "$name:bound" "$([ "${drv##*/}" = nova ]; echo $?)" "driver ${drv##*/}"
+	grep -qE "nova $pci: NVIDIA ${chip^^} \\(" "$klog"
+	check "$name:identified" $? "no 'nova $pci: NVIDIA ${chip^^} (' line"
+	compgen -G "/sys/bus/pci/devices/$pci/drm/renderD*" >/dev/null
+	check "$name:render-node" $? "no render node under /sys/bus/pci/devices/$pci/drm"
+	# Where nova stops without GSP-RM: before FWSEC-FRTS on GA100, before
+	# any step of the GSP boot on the FSP's chips.
+	want=gsp-boot-skipped lines=("GSP boot skipped")
+	[ "$boot" = ga100 ] && want=fwsec-frts-skipped lines=("GSP boot stops here")
+	if [ "$gsp" = 1 ]; then
+		want=gsp-rm-running ngsp=$((ngsp + 1))
+		lines=("FWSEC-FRTS done, WPR2" "booter_load done, GSP RISC-V core active" "GSP-RM: GPU name: ")
+	fi
+	step=$(cat "/sys/kernel/debug/nova/$pci/boot_step" 2>/dev/null)
+	check "$name:boot-step" "$([ "$step" = "$want" ]; echo $?)" "boot_step '$step', expected '$want'"
+	# The boot's steps in the kernel log, under this device's name.
+	missing=
+	for l in "${lines[@]}"; do
+		awk -v dev="nova $pci: " -v l="$l" 'index($0, dev) && index($0, l) { f = 1 }
+			END { exit !f }' "$klog" || missing="'$l'"
+	done
+	check "$name:boot-log" "$([ -z "$missing" ]; echo $?)" "no $missing line"
+done
+
+# Each GPU's own subtests, its expectations from gpus.jsonl, its device
+# named by IGT_DEVICE.
+for line in "${list[@]}"; do
+	read -r k pci chip _ <<<"$line"
+	mapfile -t expect < <(python3 "$gpus" env "$k")
+	set -- "${expect[@]}" IGT_DEVICE="pci:slot=$pci"
+	name=gpu$k-$chip
+	igt "$name" nova_basic "" "$@"
+	igt "$name" nova_gsp "" "$@"
+	igt "$name" nova_debugfs device-dir,boot-step,log-buffers,no-logs-without-gsp "$@"
+	igt "$name" nova_gem domains-fallback "$@"
+	igt_total "$name"
+done
+
+# All of them together.
+igt multi nova_multi ""
+igt_total multi
+
+# One unload stops every GSP-RM.
+before=$(dmesg | wc -l)
+timeout 600 modprobe -r nova
+check unload $? "modprobe -r nova failed"
+dmesg | tail -n +"$((before + 1))" >"$klog"
+stopped=$(grep -c "GSP-RM stopped, WPR2 removed" "$klog")
+check unload-stops-every-gsp "$([ "$stopped" = "$ngsp" ]; echo $?)" \
+	"$stopped 'GSP-RM stopped' lines for $ngsp GPUs running GSP-RM"
+bound=$(ls -d /sys/bus/pci/drivers/nova 2>/dev/null | wc -l)
+check unload-unbinds-all "$bound" "the nova driver is still registered"
+exit 0
