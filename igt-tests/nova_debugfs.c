@@ -7,9 +7,8 @@
  * an open file, and comes back with bind.
  *
  * Where nova does not boot GSP-RM by design (NOVA_EXPECT_GSP=0; without
- * that variable, Hopper and Blackwell) boot_step says where it stopped
- * (gsp-boot-skipped, or fwsec-frts-skipped on GA100) and there are no log
- * files. Elsewhere a boot_step other than gsp-rm-running skips the log
+ * that variable, Hopper and Blackwell) boot_step says gsp-boot-skipped and
+ * there are no log files. Elsewhere a boot_step other than gsp-rm-running skips the log
  * subtests unless NOVA_EXPECT_GSP=1.
  *
  * An open file of nova's debugfs directory keeps the nova module loaded:
@@ -121,11 +120,10 @@ static bool gsp_down_by_design(void)
 	return gsp_skipped_arch;
 }
 
-/* The steps where nova stops the GSP boot on purpose. */
+/* Whether nova stopped the GSP boot on purpose. */
 static bool stopped_on_purpose(const char *step)
 {
-	return !strcmp(step, "gsp-boot-skipped") ||
-	       !strcmp(step, "fwsec-frts-skipped");
+	return !strcmp(step, "gsp-boot-skipped");
 }
 
 /*
@@ -182,8 +180,8 @@ static void test_boot_step(void)
 	igt_info("boot_step: %s\n", step);
 	if (gsp_down_by_design()) {
 		igt_assert_f(stopped_on_purpose(step),
-			     "boot_step \"%s\", expected gsp-boot-skipped or "
-			     "fwsec-frts-skipped\n", step);
+			     "boot_step \"%s\", expected gsp-boot-skipped\n",
+			     step);
 		return;
 	}
 	require_gsp_running();

@@ -33,7 +33,7 @@ for k in $(seq "$n"); do
 	if ! grep -q "VFS: Unable to mount root fs" "$log"; then
 		echo "boot $k: did not reach the root mount"
 		bad=$((bad + 1))
-	elif grep -E "$bad_re" "$log" | grep -qv "$root_panic"; then
+	elif [ -n "$(grep -E "$bad_re" "$log" | grep -v "$root_panic")" ]; then
 		echo "boot $k: $(grep -E "$bad_re" "$log" | grep -v "$root_panic" | head -1)"
 		bad=$((bad + 1))
 	else

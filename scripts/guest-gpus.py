@@ -21,9 +21,9 @@ import shlex
 import sys
 
 # The boot flows (`nvsim --describe`, "boot") on which nova boots GSP-RM
-# today: Turing's and GA10x/Ada's. GA100's (empty FRTS region) and the FSP's
-# (Hopper, Blackwell) are not implemented yet (drivers/gpu/drm/nova/boot/hal.rs).
-NOVA_GSP_FLOWS = {"turing", "ga10x"}
+# today: Turing's, GA100's and GA10x/Ada's. The FSP's (Hopper, Blackwell)
+# is not implemented yet (drivers/gpu/drm/nova/boot/hal.rs).
+NOVA_GSP_FLOWS = {"turing", "ga100", "ga10x"}
 
 
 def gpus():

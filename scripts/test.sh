@@ -5,8 +5,9 @@
 # 2. kernel: build (LLVM=1 CLIPPY=1), nova.ko warning-free, rustfmt of the
 #    kernel-side Rust;
 # 3. VM with the simulated GPU: nova's KUnit suites (run when nova.ko loads)
-#    and the IGT tests of igt-tests/, for the default chip; then nova's
-#    probe on every other simulated chip, nova_vm and nova_exec on TU102
+#    and the IGT tests of igt-tests/, for the default chip; upstream
+#    nova-core on six chips in one VM; nova on all 24 simulated chips in
+#    one VM (vm_multi); nova_vm and nova_exec on TU102
 #    and AD102 (and the userspace walk-through on TU102), nova_exec@hang
 #    under nvsim's ce-hang fault and nova_exec@unbind-in-flight with an
 #    engine delay on GA102; nvsim's MMU audit of every VM run that binds
@@ -299,7 +300,7 @@ vm_test() { # vm_test CHIP: full in-VM test run
 # check, on every CHIP in one VM (vm.sh CHIPS=...); what each device must
 # be comes from nvsim's description of it (gpus.jsonl).
 vm_reference() {
-	local name=$1 dir=$results/$1 log pci chip gpu board n
+	local name=$1 dir=$results/$1 log pci chip boot gpu board n nlog
 	shift
 	step "VM: upstream nova-core on $# simulated GPUs: $*"
 	mkdir -p "$dir"
@@ -308,7 +309,13 @@ vm_reference() {
 	vm_outputs "$name" "$dir"
 	log=$dir/vm.log
 	n=0
-	dev() { grep -a "nova-core $pci: " "$log" | grep -qaE "$1"; }
+	# dev RE: a line of this device's matches the extended regex RE (in a
+	# file, not a pipe: under pipefail, `grep | grep -q` fails when the
+	# second grep stops reading first). RE_I: the same, ignoring case.
+	dev() { DEV="nova-core $pci: " RE="$1" awk 'index($0, ENVIRON["DEV"]) && $0 ~ ENVIRON["RE"] { f = 1 }
+		END { exit !f }' "$log"; }
+	dev_i() { DEV="nova-core $pci: " RE="$1" awk 'index($0, ENVIRON["DEV"]) && tolower($0) ~ ENVIRON["RE"] { f = 1 }
+		END { exit !f }' "$log"; }
 	# nova-core identifies the chip, passes its GFW-boot wait and parses the
 	# VBIOS (whose chain ends with FWSEC, or with NBSI as on a real TU117);
 	# FWSEC-FRTS sets up WPR2, booter_load on SEC2 starts GSP-RM (nvsim
@@ -316,17 +323,26 @@ vm_reference() {
 	# sequencer run up to GSP_INIT_DONE, GET_GSP_STATIC_INFO names the
 	# board; modprobe -r unloads GSP-RM (UNLOADING_GUEST_DRIVER, FWSEC-SB,
 	# booter_unload). Each device's lines carry its PCI address.
-	while read -r pci chip board; do
+	while read -r pci chip boot board; do
 		n=$((n + 1))
 		gpu=ref-$chip
 		if dev "NVIDIA \\(Chipset: ${chip^^}," && dev "type: Ok\\(FwSec\\), last: " &&
 			dev "Found BIOS image: size: 0x[0-9a-f]+, type: Ok\\((FwSec|Nbsi)\\), last: true" &&
-			! grep -a "nova-core $pci: " "$log" | grep -qaiE "GFW boot did not complete|vbios.*(error|fail)|invalid.*vbios"; then
+			! dev_i "gfw boot did not complete|vbios.*(error|fail)|invalid.*vbios"; then
 			record "$gpu:nova-core-vbios" pass
 		else
 			record "$gpu:nova-core-vbios" fail "see $log"
 		fi
-		if dev "WPR2: 0x[0-9a-f]+-0x[0-9a-f]+"; then record "$gpu:nova-core-fwsec-frts" pass; else
+		# GA100 has no FRTS data: no FWSEC-FRTS, booter_load sets WPR2 up.
+		nlog=$dir/nvsim-$((n - 1))-$chip.log
+		[ "$#" = 1 ] && nlog=$dir/nvsim.log
+		if [ "$boot" = ga100 ]; then
+			if ! dev "WPR2: " && grep -qa "WPR2 set up by booter_load" "$nlog"; then
+				record "$gpu:nova-core-wpr2-by-booter" pass
+			else
+				record "$gpu:nova-core-wpr2-by-booter" fail "see $log and $nlog"
+			fi
+		elif dev "WPR2: 0x[0-9a-f]+-0x[0-9a-f]+"; then record "$gpu:nova-core-fwsec-frts" pass; else
 			record "$gpu:nova-core-fwsec-frts" fail "no WPR2 line, see $log"; fi
 		if dev "Using SEC2 to load and run the booter_load firmware" && dev "SEC2 MBOX0: 0x0, MBOX1: 0x0"; then
 			record "$gpu:nova-core-booter-load" pass
@@ -347,7 +363,7 @@ vm_reference() {
 import json, sys
 for line in open(sys.argv[1]):
     g = json.loads(line)
-    print(g["pci"], g["chip"], g["gpu_name"])' "$dir/gpus.jsonl" 2>/dev/null)
+    print(g["pci"], g["chip"], g["boot"], g["gpu_name"])' "$dir/gpus.jsonl" 2>/dev/null)
 	[ "$n" = "$#" ] || record "$name:devices" fail "$n of $# devices described in $dir/gpus.jsonl"
 	check_log "$name" "$dir/vm.log"
 }
@@ -449,11 +465,11 @@ if [ -n "$memcheck" ]; then
 	finish 0
 fi
 # Upstream nova-core on one chip of each firmware directory with GSP-RM
-# files of its own (TU102, TU116, GA102, AD102) and on GA104, the board of
-# the real boot logs nvsim follows; all in one VM. (It boots on every
-# Turing, GA10x and Ada chip nvsim simulates: CHIPS="..." DRIVER=nova-core
-# make run.)
-vm_reference ref tu102 tu116 ga102 ga104 ad102
+# files of its own (TU102, TU116, GA100, GA102, AD102) and on GA104, the
+# board of the real boot logs nvsim follows; all in one VM. (It boots on
+# every Turing, Ampere and Ada chip nvsim simulates: CHIPS="..."
+# DRIVER=nova-core make run.)
+vm_reference ref tu102 tu116 ga100 ga102 ga104 ad102
 # Every chip nvsim simulates (nvsim --describe-all).
 mapfile -t all_chips < <(target/release/nvsim --describe-all | sed -n 's/.*"chip":"\([^"]*\)".*/\1/p')
 # nova on every chip nvsim simulates, all in one VM (vm_multi): each GPU
@@ -475,7 +491,7 @@ vm_igt_test ad102 nova_vm
 # the full run), and on TU102 the walk-through for userspace developers
 # (igt-tests/examples/), which must end with its OK line.
 VM_POST=/cache/igt/examples/nova_copy_walkthrough vm_igt_test tu102 nova_exec
-if tr -d '\r' <"$results/igt-tu102-nova_exec/vm.log" 2>/dev/null | grep -q 'nova_copy_walkthrough: OK'; then
+if grep -qa 'nova_copy_walkthrough: OK' "$results/igt-tu102-nova_exec/vm.log" 2>/dev/null; then
 	record igt-tu102-nova_exec:walkthrough pass
 else
 	record igt-tu102-nova_exec:walkthrough fail "no 'nova_copy_walkthrough: OK' line, see $results/igt-tu102-nova_exec/vm.log"

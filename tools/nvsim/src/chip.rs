@@ -276,7 +276,7 @@ const fn generation(
     data_center: bool,
     link: (u8, u8),
     fwsec_desc: DescVersion,
-    falcons: (FalconHw, FalconHw, Option<FalconHw>),
+    falcons: Falcons,
 ) -> Chip {
     Chip {
         name: "",
@@ -310,13 +310,26 @@ const fn generation(
     }
 }
 
+/// The GSP, SEC2 and FSP falcons of a generation.
+type Falcons = (FalconHw, FalconHw, Option<FalconHw>);
+/// Turing's (and GA100's): no RISC-V core next to SEC2.
+const TURING_FALCONS: Falcons = (falcon(64, 64, 6, true), falcon(64, 64, 6, false), None);
+/// GA102 and Ada.
+const AMPERE_FALCONS: Falcons = (falcon(96, 64, 7, true), falcon(64, 64, 7, true), None);
+/// Hopper and Blackwell: an FSP too.
+const FSP_FALCONS: Falcons = (
+    falcon(96, 64, 7, true),
+    falcon(64, 64, 7, true),
+    Some(falcon(64, 64, 7, true)),
+);
+
 const TURING: Chip = generation(
     Arch::Turing,
     BootFlow::Turing,
     false,
     (3, 16),
     DescVersion::V2,
-    (falcon(64, 64, 6, true), falcon(64, 64, 6, false), None),
+    TURING_FALCONS,
 );
 /// GA100: Turing's falcons and boot flow, an Ampere data-center board.
 const GA100: Chip = Chip {
@@ -327,7 +340,7 @@ const GA100: Chip = Chip {
         true,
         (4, 16),
         DescVersion::V2,
-        (falcon(64, 64, 6, true), falcon(64, 64, 6, false), None),
+        TURING_FALCONS,
     )
 };
 const AMPERE: Chip = Chip {
@@ -338,7 +351,7 @@ const AMPERE: Chip = Chip {
         false,
         (4, 16),
         DescVersion::V3,
-        (falcon(96, 64, 7, true), falcon(64, 64, 7, true), None),
+        AMPERE_FALCONS,
     )
 };
 const ADA: Chip = Chip {
@@ -353,11 +366,7 @@ const HOPPER: Chip = Chip {
         true,
         (5, 16),
         DescVersion::V3,
-        (
-            falcon(96, 64, 7, true),
-            falcon(64, 64, 7, true),
-            Some(falcon(64, 64, 7, true)),
-        ),
+        FSP_FALCONS,
     )
 };
 /// GB10x: B200's real BAR1 size is a guess.
@@ -372,11 +381,7 @@ const GB20X: Chip = generation(
     false,
     (5, 16),
     DescVersion::V3,
-    (
-        falcon(96, 64, 7, true),
-        falcon(64, 64, 7, true),
-        Some(falcon(64, 64, 7, true)),
-    ),
+    FSP_FALCONS,
 );
 
 /// All simulated chips: every GSP-era chip, by generation;

@@ -21,7 +21,7 @@ use vfio_bindings::bindings::vfio::{
 
 use crate::bar0::{Bar0, Bar0Model, Env, UNMODELLED};
 use crate::booter::{Booter, Kind};
-use crate::chip::{Chip, BAR0_SIZE, IO_BAR_SIZE};
+use crate::chip::{BootFlow, Chip, BAR0_SIZE, IO_BAR_SIZE};
 use crate::dma::DmaSpace;
 use crate::falcon::hs::Program;
 use crate::falcon::{Engine, Falcon, FalconStub, FSP_BASE};
@@ -184,14 +184,10 @@ impl Gpu {
         // resumes it, whatever SEC2 still holds from booter_load.
         let mut booters: Vec<Box<dyn Program>> = vec![Box::new(Sec2Rtos::new(rm.clone()))];
         booters.extend([Kind::Load, Kind::Unload].into_iter().map(|k| {
-            Box::new(Booter::new(
-                k,
-                fw_dir,
-                chip.name,
-                fb_end,
-                rm.clone(),
-                &timing,
-            )) as Box<dyn Program>
+            Box::new(
+                Booter::new(k, fw_dir, chip.name, fb_end, rm.clone(), &timing)
+                    .setting_up_wpr2(chip.flow == BootFlow::Ga100),
+            ) as Box<dyn Program>
         }));
         bar0.add_model(Box::new(
             Falcon::new(Engine::Sec2, chip.arch, chip.sec2, booters).with_gen(chip.falcon_gen()),

@@ -136,3 +136,48 @@ fn turing_booter_by_pio() {
     assert_eq!(r.logged("booter_unload: WPR2 removed"), 1);
     cleanup(&dir);
 }
+
+/// GA100 has no FRTS data: its driver gives an empty FRTS region and runs
+/// no FWSEC-FRTS, and `booter_load` (loaded by PIO, as on Turing) sets WPR2
+/// up over the WPR itself; a WPR2 left set up is refused.
+#[test]
+fn ga100_booter_load_sets_wpr2_up_for_an_empty_frts_region() {
+    let dir = fw_dir("ga100");
+    let mut r = Rig::with_firmware("ga100", &dir);
+    let mbox = (META as u32, (META >> 32) as u32);
+    let wpr_end = FRTS_24G + 0x10_0000;
+    let empty_frts = |r: &mut Rig| {
+        write_meta(r, 0xdc3a_ae21_371a_60b3);
+        r.gpu
+            .dma
+            .write(META + 0x98, &wpr_end.to_le_bytes())
+            .expect("frtsOffset");
+        r.gpu
+            .dma
+            .write(META + 0xa0, &0u64.to_le_bytes())
+            .expect("frtsSize");
+    };
+    empty_frts(&mut r);
+    write_gsp(&mut r);
+    assert_eq!((r.rd(0x1f_a824), r.rd(0x1f_a828)), (0, 0), "no WPR2 yet");
+    assert_eq!(
+        run_booter_pio(&mut r, 0x10, mbox),
+        (true, 0),
+        "{:?}",
+        r.trace.lines()
+    );
+    assert_eq!(r.logged("WPR2 set up by booter_load"), 1);
+    // WPR 0x5f3700000..wpr_end: LO names its first page, HI the first
+    // page of its last 128 KiB block.
+    assert_eq!(
+        (r.rd(0x1f_a824), r.rd(0x1f_a828)),
+        (0x05f3_7000, (((wpr_end - 0x2_0000) >> 12) << 4) as u32)
+    );
+    // A second booter_load finds WPR2 set up already.
+    empty_frts(&mut r);
+    assert_eq!(run_booter_pio(&mut r, 0x10, mbox), (true, BAD_WPR_META));
+    assert_eq!(r.logged("empty FRTS region, but WPR2 is already set up"), 1);
+    assert_eq!(run_booter_pio(&mut r, 0x20, (0xff, 0xff)), (true, 0));
+    assert_eq!((r.rd(0x1f_a824), r.rd(0x1f_a828)), (0, 0), "WPR2 removed");
+    cleanup(&dir);
+}

@@ -80,6 +80,7 @@ pub struct Booter {
     rm: Shared,
     run_time: Duration,
     busy: Duration,
+    sets_wpr2: bool,
 }
 
 impl Booter {
@@ -112,13 +113,21 @@ impl Booter {
             rm,
             run_time: timing.get(step),
             busy: Duration::ZERO,
+            sets_wpr2: false,
         }
+    }
+
+    /// The same booter, which sets WPR2 up itself when the driver gives an
+    /// empty FRTS region (GA100, `wpr.rs`).
+    pub fn setting_up_wpr2(mut self, yes: bool) -> Self {
+        self.sets_wpr2 = yes;
+        self
     }
 
     /// `booter_load` after the signature checks: the WPR metadata, the
     /// GSP-RM image and bootloader, then GSP-RM starts. Returns MAILBOX0.
     fn load(&mut self, bus: &mut Bus<'_>, addr: u64, started: Instant) -> u32 {
-        let meta = match wpr::check(bus, addr, self.fb_end) {
+        let meta = match wpr::check(bus, addr, self.fb_end, self.sets_wpr2) {
             Ok(m) => m,
             Err(e) => {
                 bus.trace
@@ -144,6 +153,13 @@ impl Booter {
                 ));
                 return BAD_GSP_IMAGE;
             }
+        }
+        if let Some((lo, hi)) = meta.wpr2 {
+            bus.regs.set_hw(NV_PFB_PRI_MMU_WPR2_ADDR_LO, lo);
+            bus.regs.set_hw(NV_PFB_PRI_MMU_WPR2_ADDR_HI, hi);
+            bus.trace.log(format!(
+                "booter_load: empty FRTS region: WPR2 set up by booter_load (LO {lo:#x}, HI {hi:#x})"
+            ));
         }
         // The RISC-V core becomes active when booter_load is done.
         let active_from = (!self.run_time.is_zero()).then(|| started + self.run_time);

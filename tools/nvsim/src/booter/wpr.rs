@@ -16,9 +16,18 @@
 //! (FWSEC set it up; WPR2's upper register is inclusive with a 128 KiB
 //! granularity, `regs.rs` [`wpr2_region`]); the sysmem images are
 //! readable.
+//!
+//! GA100 has no FRTS data: its driver gives an empty FRTS region, runs no
+//! FWSEC-FRTS, and "the booter firmware handles WPR2 setup directly"
+//! (nouveau `nvkm/subdev/gsp/tu102.c`, where the FRTS size is 0 on chipset
+//! 0x170; nova-core `fb/hal/ga100.rs`, `gsp/hal/tu102.rs`). There WPR2 must
+//! not be set up yet, and `booter_load` sets it to
+//! `[gspFwWprStart, gspFwWprEnd)` ([`Meta::wpr2`]).
 
 use crate::bar0::Bus;
-use crate::regs::{wpr2_region, NV_PFB_PRI_MMU_WPR2_ADDR_HI, NV_PFB_PRI_MMU_WPR2_ADDR_LO};
+use crate::regs::{
+    wpr2_region, wpr2_regs, NV_PFB_PRI_MMU_WPR2_ADDR_HI, NV_PFB_PRI_MMU_WPR2_ADDR_LO,
+};
 
 /// `GspFwWprMeta` magic.
 pub const MAGIC: u64 = 0xdc3a_ae21_371a_60b3;
@@ -40,11 +49,14 @@ pub struct Meta {
     pub bl_offsets: [u64; 3],
     /// gspFwRsvdStart: where the firmware-reserved framebuffer begins.
     pub rsvd_start: u64,
+    /// The WPR2 register values `booter_load` sets itself (GA100), if any.
+    pub wpr2: Option<(u32, u32)>,
 }
 
 /// Reads and checks the metadata at bus address `addr` on a GPU whose
-/// usable framebuffer ends at `fb_end`.
-pub fn check(bus: &Bus<'_>, addr: u64, fb_end: u64) -> Result<Meta, String> {
+/// usable framebuffer ends at `fb_end`; `sets_wpr2`: the booter sets WPR2
+/// up itself when the FRTS region is empty (GA100).
+pub fn check(bus: &Bus<'_>, addr: u64, fb_end: u64, sets_wpr2: bool) -> Result<Meta, String> {
     let mut m = vec![0u8; LEN];
     bus.dma.read(addr, &mut m).map_err(|e| e.to_string())?;
     let q = |o: usize| {
@@ -90,7 +102,18 @@ pub fn check(bus: &Bus<'_>, addr: u64, fb_end: u64) -> Result<Meta, String> {
         bus.regs.read(NV_PFB_PRI_MMU_WPR2_ADDR_LO).unwrap_or(0),
         bus.regs.read(NV_PFB_PRI_MMU_WPR2_ADDR_HI).unwrap_or(0),
     );
+    let mut own_wpr2 = None;
     match wpr2 {
+        None if sets_wpr2 && frts_size == 0 => {
+            own_wpr2 = Some(wpr2_regs(wpr_start, wpr_end).ok_or_else(|| {
+                format!("WPR {wpr_start:#x}..{wpr_end:#x} cannot be a WPR2 region")
+            })?);
+        }
+        Some((lo, end)) if sets_wpr2 && frts_size == 0 => {
+            return Err(format!(
+                "empty FRTS region, but WPR2 is already set up ({lo:#x}..{end:#x})"
+            ))
+        }
         None => return Err(format!("FRTS {frts:#x}+{frts_size:#x}: WPR2 is not set up")),
         Some((lo, end)) if (lo, end) != (frts, frts.saturating_add(frts_size)) => {
             return Err(format!(
@@ -121,5 +144,6 @@ pub fn check(bus: &Bus<'_>, addr: u64, fb_end: u64) -> Result<Meta, String> {
         bootloader: (bl, bl_size),
         bl_offsets: [q(0x30), q(0x38), q(0x40)],
         rsvd_start: q(0x58),
+        wpr2: own_wpr2,
     })
 }

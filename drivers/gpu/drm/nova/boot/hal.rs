@@ -56,12 +56,6 @@ pub(crate) trait Hal: Sync {
         None
     }
 
-    /// Why nova does not run FWSEC-FRTS on this generation yet (the GSP
-    /// boot then stops before it), or `None` if it does.
-    fn frts_unsupported(&self) -> Option<&'static str> {
-        None
-    }
-
     /// The addresses the GPU can reach in system memory: 47 bits up to
     /// Ada, 52 from Hopper on (the width of the GMMU's and the falcons'
     /// system-memory addresses; nova-core and nouveau use the same).
@@ -164,8 +158,10 @@ impl Hal for Tu1xx {
     }
 }
 
-/// GA100: booted as Turing is, with Ampere's fuse registers and an empty
-/// FRTS region.
+/// GA100: booted as Turing is, with Ampere's display fuse and sysmem flush
+/// registers and an empty FRTS region: no FWSEC-FRTS, booter_load sets WPR2
+/// up itself (nouveau `nvkm/subdev/gsp/tu102.c`, nova-core
+/// `gsp/hal/tu102.rs`).
 pub(crate) struct Ga100;
 
 impl Hal for Ga100 {
@@ -183,10 +179,6 @@ impl Hal for Ga100 {
 
     fn name(&self) -> &'static str {
         "ga100"
-    }
-
-    fn frts_unsupported(&self) -> Option<&'static str> {
-        Some("FWSEC-FRTS on GA100 (empty FRTS region) is not implemented yet")
     }
 
     fn falcon_gen(&self) -> FalconGen {

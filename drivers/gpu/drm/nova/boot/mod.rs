@@ -510,12 +510,8 @@ fn boot_steps(
         fw.image_size >> 10
     );
 
-    // Step 6.
-    if let Some(why) = chip.hal().frts_unsupported() {
-        dev_info!(pdev, "{}; GSP boot stops here\n", why);
-        step.set(Step::FwsecFrtsSkipped);
-        return Ok(None);
-    }
+    // Step 6. Where the FRTS region is empty (GA100) there is no FRTS data
+    // to write: no FWSEC-FRTS, and booter_load sets WPR2 up itself.
     step.set(Step::FwsecFrts);
     remove_stale_wpr2(pdev, bar, chip, &unload)?;
     // From here on a failure undoes WPR2 before the memory goes.
@@ -523,18 +519,26 @@ fn boot_steps(
         let _ = unload.run(pdev, bar, chip);
         e
     };
-    let (start, end) = unload
-        .fwsec
-        .run_frts(pdev, bar, chip, &layout.frts)
-        .map_err(|e| {
-            // A FWSEC that failed after setting WPR2 up leaves it behind.
-            if fwsec::read_wpr2(bar).is_some() {
-                undo(e)
-            } else {
-                e
-            }
-        })?;
-    dev_info!(pdev, "FWSEC-FRTS done, WPR2 {:#x}-{:#x}\n", start, end);
+    let empty_frts = layout.frts.is_empty();
+    if empty_frts {
+        dev_info!(
+            pdev,
+            "FWSEC-FRTS skipped: empty FRTS region, booter_load sets WPR2 up\n"
+        );
+    } else {
+        let (start, end) = unload
+            .fwsec
+            .run_frts(pdev, bar, chip, &layout.frts)
+            .map_err(|e| {
+                // A FWSEC that failed after setting WPR2 up leaves it behind.
+                if fwsec::read_wpr2(bar).is_some() {
+                    undo(e)
+                } else {
+                    e
+                }
+            })?;
+        dev_info!(pdev, "FWSEC-FRTS done, WPR2 {:#x}-{:#x}\n", start, end);
+    }
 
     // Step 7.
     step.set(Step::BooterLoad);
@@ -550,6 +554,13 @@ fn boot_steps(
     )
     .map_err(undo)?;
     drop(booter_load);
+    if empty_frts {
+        let Some((start, end)) = fwsec::read_wpr2(bar) else {
+            dev_err!(pdev, "GSP boot: booter_load did not set WPR2 up\n");
+            return Err(undo(EIO));
+        };
+        dev_info!(pdev, "booter_load set WPR2 up: {:#x}-{:#x}\n", start, end);
+    }
 
     // Step 8.
     step.set(Step::GspRmInit);

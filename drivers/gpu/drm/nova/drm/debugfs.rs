@@ -97,12 +97,10 @@ pub(crate) enum Step {
     GspRmRunning,
     /// nova does not boot GSP-RM on this chip.
     GspBootSkipped,
-    /// nova stops the boot before FWSEC-FRTS on this chip.
-    FwsecFrtsSkipped,
 }
 
 impl Step {
-    const ALL: [Step; 12] = [
+    const ALL: [Step; 11] = [
         Step::Probe,
         Step::GfwBoot,
         Step::Firmware,
@@ -114,7 +112,6 @@ impl Step {
         Step::GspRmInit,
         Step::GspRmRunning,
         Step::GspBootSkipped,
-        Step::FwsecFrtsSkipped,
     ];
 
     /// The name `boot_step` shows.
@@ -131,7 +128,6 @@ impl Step {
             Step::GspRmInit => "gsp-rm-init",
             Step::GspRmRunning => "gsp-rm-running",
             Step::GspBootSkipped => "gsp-boot-skipped",
-            Step::FwsecFrtsSkipped => "fwsec-frts-skipped",
         }
     }
 }
