@@ -4,8 +4,10 @@
 #   make test    set up, build, run every test; prints "N passed, N failed"
 #   make bench   the benchmark figures P1..P8, each a ratio to a reference
 #
-# Variables: CHIP (ga102, tu102, ad102, gh100, gb202), DRIVER (nova,
-# nova-core), NOVA_CACHE (default ~/.cache/nova), JOBS, CMD (make vm).
+# Variables: CHIP (one of the 24 simulated chips, tu102 ... gb207; default
+# ga102), CHIPS (several, e.g. "tu102 ga100 gb202": one simulated GPU each in
+# one VM), DRIVER (nova, nova-core), NOVA_CACHE (default ~/.cache/nova),
+# JOBS, CMD (make vm).
 
 CHIP ?= ga102
 DRIVER ?= nova

@@ -384,6 +384,23 @@ const GB20X: Chip = generation(
     FSP_FALCONS,
 );
 
+/// GB100's board (its GPC layout and BAR1 size are guesses).
+const B200: Chip = Chip {
+    name: "gb100",
+    board: "B200",
+    implementation: 0,
+    device_id: 0x2901,
+    subsystem_id: 0x1999,
+    vram: 192 * GIB,
+    bios_version: 0x9700_4200,
+    gr: Gr {
+        gpcs: 8,
+        tpcs: 74,
+        max_tpcs_per_gpc: 10,
+    },
+    ..GB10X
+};
+
 /// All simulated chips: every GSP-era chip, by generation;
 /// [`DEFAULT_CHIP`] names the default one.
 pub const CHIPS: &[Chip] = &[
@@ -634,34 +651,16 @@ pub const CHIPS: &[Chip] = &[
         },
         ..HOPPER
     },
-    Chip {
-        name: "gb100",
-        board: "B200",
-        implementation: 0,
-        device_id: 0x2901,
-        subsystem_id: 0x1999,
-        vram: 192 * GIB,
-        bios_version: 0x9700_4200,
-        gr: Gr {
-            gpcs: 8,
-            tpcs: 74,
-            max_tpcs_per_gpc: 10,
-        },
-        ..GB10X
-    },
+    B200,
+    // No public GB102 board: B200's row with pci.ids' GB102 ID.
     Chip {
         name: "gb102",
         board: "B100",
         implementation: 2,
         device_id: 0x29bc,
-        vram: 192 * GIB,
+        subsystem_id: 0,
         bios_version: 0x9702_4200,
-        gr: Gr {
-            gpcs: 8,
-            tpcs: 74,
-            max_tpcs_per_gpc: 10,
-        },
-        ..GB10X
+        ..B200
     },
     Chip {
         name: "gb202",
