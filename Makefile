@@ -54,7 +54,7 @@ test:
 	@scripts/test.sh
 
 # The in-VM tests that exercise nova's own paths (the full IGT run on the
-# default chip and the GSP fault runs) on a second build of the kernel with
+# default chip, each test binary once, and the GSP fault runs) on a second build of the kernel with
 # KASAN and kmemleak (configs/memcheck.config, $NOVA_CACHE/work/kbuild-memcheck),
 # kmemleak scanned after the tests and after unload. Too slow under TCG for
 # `make test` (README, Figures).

@@ -125,6 +125,7 @@ done
 append="console=ttyS0 loglevel=5 log_buf_len=8M panic=-1 rw root=rootfs rootfstype=9p"
 append+=" rootflags=trans=virtio,version=9p2000.L,access=any,cache=loose,msize=512000"
 append+=" init=/src/scripts/guest-init.sh novatest.mode=$mode novatest.chip=$chip novatest.driver=$driver"
+append+=" novatest.flavor=${KERNEL_FLAVOR:-test}"
 append+=" modprobe.blacklist=nova,nova_core${fw_path:+ firmware_class.path=$fw_path}${VM_ARGS:+ $VM_ARGS}"
 qemu=(qemu-system-x86_64 -machine q35,accel=tcg,memory-backend=mem -cpu "$cpu_model" -smp 2 -m "$mem"
 	-object "memory-backend-memfd,id=mem,size=${mem}M,share=on"
