@@ -10,7 +10,6 @@ their expectations from nvsim's chip table, never from a copy of it.
                                variables (igt-tests/run.sh) for GPU K
     guest-gpus.py env K        the same as VAR=VALUE lines, unquoted (for
                                env(1))
-    guest-gpus.py count        the number of GPUs
 
 The output directory is $NOVA_OUT (default /run/nova-out).
 """
@@ -52,8 +51,6 @@ def main(argv):
     if len(argv) == 2 and argv[1] == "list":
         for k, g in enumerate(gpus()):
             print(k, g["pci"], g["chip"], g["boot"], int(nova_boots_gsp(g)))
-    elif len(argv) == 2 and argv[1] == "count":
-        print(len(gpus()))
     elif len(argv) == 3 and argv[1] in ("expect", "env"):
         all_gpus = gpus()
         k = int(argv[2])

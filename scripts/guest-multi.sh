@@ -16,33 +16,16 @@ check() { # check NAME STATUS [WHY]: STATUS 0 passes
 	if [ "$2" = 0 ]; then echo "pass $1"; else echo "fail $1${3:+  ($3)}"; fi | tee -a "$res"
 }
 
-# igt NAME TEST SUBTESTS [VAR=VALUE...]: the IGT test binary TEST with its
-# subtests SUBTESTS (IGT's --run-subtest list; "" for all) in one process,
-# with the settings given; prints "NAME: igt@TEST@SUBTEST: pass|fail|skip"
-# lines and adds to NAME's totals. One process per binary, not run.sh's
-# one per subtest: with two dozen GPUs, process starts are the cost (the
-# kernel log is checked for the whole run by make test).
+# igt NAME TEST SUBTESTS [VAR=VALUE...]: TEST's SUBTESTS in one process
+# (guest-igt-once.sh), its lines prefixed "NAME: ", added to NAME's totals.
+. /src/scripts/guest-igt-once.sh
 declare -A passed failed skipped
 igt() {
-	local name=$1 test=$2 subtests=$3 log=$out/igt-$1-$2.log rc verdict
-	shift 3
-	env "$@" timeout 600 "/cache/igt/$test" ${subtests:+--run-subtest "$subtests"} >"$log" 2>&1
-	rc=$?
-	local n=0
-	while read -r sub verdict; do
-		n=$((n + 1))
-		case "$verdict" in
-		SUCCESS) verdict=pass passed[$name]=$((${passed[$name]:-0} + 1)) ;;
-		SKIP) verdict=skip skipped[$name]=$((${skipped[$name]:-0} + 1)) ;;
-		*) verdict=fail failed[$name]=$((${failed[$name]:-0} + 1)) ;;
-		esac
-		echo "$name: igt@$test@$sub: $verdict"
-	done < <(sed -n 's/^Subtest \([^:]*\): \([A-Z]*\).*/\1 \2/p' "$log")
-	# A crash, a timeout or no subtest at all is one failure more.
-	if [ "$n" = 0 ] || { [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ "$rc" != 98 ]; }; then
-		echo "$name: igt@$test: fail (exit $rc, $n subtests reported; $log)"
-		failed[$name]=$((${failed[$name]:-0} + 1))
-	fi
+	local name=$1 test=$2
+	igt_once "$name: " "$out/igt-$1-$2.log" "$test" "${@:3}"
+	passed[$name]=$((${passed[$name]:-0} + IGT_PASSED))
+	failed[$name]=$((${failed[$name]:-0} + IGT_FAILED))
+	skipped[$name]=$((${skipped[$name]:-0} + IGT_SKIPPED))
 }
 igt_total() { # igt_total NAME: NAME's totals as a line of multi.txt
 	echo "igt $1: IGT: ${passed[$1]:-0} passed, ${failed[$1]:-0} failed, ${skipped[$1]:-0} skipped" | tee -a "$res"
