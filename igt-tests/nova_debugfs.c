@@ -6,10 +6,10 @@
  * each page, then the entries). The directory goes with unbind, also under
  * an open file, and comes back with bind.
  *
- * Where nova does not boot GSP-RM by design (NOVA_EXPECT_GSP=0; without
- * that variable, Hopper and Blackwell) boot_step says gsp-boot-skipped and
- * there are no log files. Elsewhere a boot_step other than gsp-rm-running skips the log
- * subtests unless NOVA_EXPECT_GSP=1.
+ * A boot_step other than gsp-rm-running skips the log subtests unless
+ * NOVA_EXPECT_GSP=1. no-logs-without-gsp binds a device whose boot waits
+ * at the FSP (NOVA_FSP_WAIT_PCI, its PCI address: nvsim's fsp-no-boot
+ * fault) and looks at its directory while the probe waits.
  *
  * An open file of nova's debugfs directory keeps the nova module loaded:
  * the file's operations, which live in the module, name it as their owner,
@@ -52,7 +52,6 @@ static const char *const logs[] = { "loginit", "logintr", "logrm" };
 static char pci[64];
 static char driver_dir[PATH_MAX];
 static char dev_dir[PATH_MAX];
-static bool gsp_skipped_arch;
 
 /* Mounts debugfs if nothing is mounted there yet. */
 static void mount_debugfs(void)
@@ -108,25 +107,6 @@ static bool read_boot_step(char *buf, size_t len)
 }
 
 /*
- * Whether nova leaves GSP-RM down on this GPU by design: NOVA_EXPECT_GSP=0,
- * or without that variable, Hopper and Blackwell.
- */
-static bool gsp_down_by_design(void)
-{
-	uint64_t expect_gsp;
-
-	if (nova_env_u64("NOVA_EXPECT_GSP", &expect_gsp))
-		return !expect_gsp;
-	return gsp_skipped_arch;
-}
-
-/* Whether nova stopped the GSP boot on purpose. */
-static bool stopped_on_purpose(const char *step)
-{
-	return !strcmp(step, "gsp-boot-skipped");
-}
-
-/*
  * Whether GSP-RM is running by boot_step; skips when it is not and
  * NOVA_EXPECT_GSP does not ask for it.
  */
@@ -136,7 +116,6 @@ static void require_gsp_running(void)
 	char step[128];
 
 	igt_assert(read_boot_step(step, sizeof(step)));
-	igt_require_f(!gsp_down_by_design(), "nova does not boot GSP-RM here\n");
 	if (strcmp(step, "gsp-rm-running")) {
 		nova_env_u64("NOVA_EXPECT_GSP", &expect_gsp);
 		igt_assert_f(!expect_gsp, "boot_step \"%s\", GSP-RM expected\n",
@@ -178,28 +157,7 @@ static void test_boot_step(void)
 	igt_assert_f(read_boot_step(step, sizeof(step)), "no boot_step in %s\n",
 		     dev_dir);
 	igt_info("boot_step: %s\n", step);
-	if (gsp_down_by_design()) {
-		igt_assert_f(stopped_on_purpose(step),
-			     "boot_step \"%s\", expected gsp-boot-skipped\n",
-			     step);
-		return;
-	}
 	require_gsp_running();
-}
-
-static void test_no_logs_without_gsp(void)
-{
-	char path[PATH_MAX + 32];
-	char step[128];
-
-	igt_assert(read_boot_step(step, sizeof(step)));
-	igt_require_f(stopped_on_purpose(step),
-		      "GSP-RM boots here (boot_step \"%s\")\n", step);
-	for (size_t i = 0; i < ARRAY_SIZE(logs); i++) {
-		file_path(path, sizeof(path), logs[i]);
-		igt_assert_f(access(path, F_OK) && errno == ENOENT,
-			     "%s exists without GSP-RM\n", path);
-	}
 }
 
 /*
@@ -265,6 +223,63 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Whether none of the log files exists. */
+static void assert_no_logs(const char *why)
+{
+	char path[PATH_MAX + 32];
+
+	for (size_t i = 0; i < ARRAY_SIZE(logs); i++) {
+		file_path(path, sizeof(path), logs[i]);
+		igt_assert_f(access(path, F_OK) && errno == ENOENT,
+			     "%s exists %s\n", path, why);
+	}
+}
+
+/*
+ * A device whose boot waits at the FSP (NOVA_FSP_WAIT_PCI): bound from a
+ * child, its probe sits at the wait for the FSP's secure boot; meanwhile
+ * boot_step reads fsp-boot and there is no log file. Once the probe is
+ * over the device is either bound, GSP-RM running with its log files, or
+ * not bound and its directory gone.
+ */
+static void test_no_logs_without_gsp(void)
+{
+	char step[128], path[PATH_MAX + 32];
+	uint64_t deadline;
+	bool seen = false;
+
+	igt_require_f(getenv("NOVA_FSP_WAIT_PCI"),
+		      "no device waiting at the FSP (NOVA_FSP_WAIT_PCI)\n");
+	igt_require_f(!is_bound(), "%s is bound\n", pci);
+	igt_kmsg(KMSG_INFO "nova_debugfs: binding %s, whose FSP is not ready\n",
+		 pci);
+	igt_fork(child, 1)
+		nova_driver_attr("/sys/bus/pci/drivers/" NOVA_DRIVER_NAME,
+				 "bind", pci);
+	deadline = now_ms() + 30 * 1000;
+	while (!seen && now_ms() < deadline) {
+		if (read_boot_step(step, sizeof(step)) &&
+		    !strcmp(step, "fsp-boot")) {
+			assert_no_logs("while the probe waits for the FSP");
+			seen = true;
+		} else {
+			usleep(5 * 1000);
+		}
+	}
+	igt_waitchildren();
+	igt_assert_f(seen, "boot_step never read fsp-boot during the probe\n");
+	if (is_bound()) {
+		igt_info("%s: the FSP finished, the probe went on\n", pci);
+		require_gsp_running();
+		file_path(path, sizeof(path), "logrm");
+		igt_assert_f(access(path, F_OK) == 0, "no %s\n", path);
+	} else {
+		igt_info("%s: the probe failed\n", pci);
+		igt_assert_f(!dir_exists(dev_dir), "%s left after a failed probe\n",
+			     dev_dir);
+	}
+}
+
 static void restore_binding(int sig)
 {
 	(void)sig;
@@ -280,7 +295,7 @@ static void restore_binding(int sig)
  */
 static void test_unbind_rebind(void)
 {
-	const char *held = gsp_skipped_arch ? "boot_step" : "logrm";
+	const char *held = "logrm";
 	char path[PATH_MAX + 32], step[128], c;
 	uint64_t timeout_s = 60, deadline;
 	int fd, ret;
@@ -311,8 +326,7 @@ static void test_unbind_rebind(void)
 		usleep(20 * 1000);
 	igt_assert_f(dir_exists(dev_dir), "%s missing after bind\n", dev_dir);
 	test_boot_step();
-	if (!gsp_skipped_arch)
-		test_log_buffers();
+	test_log_buffers();
 }
 
 /* --- the module under open files ------------------------------------------ */
@@ -395,7 +409,7 @@ static void reload_module(void)
 }
 
 /*
- * Opens boot_step and, where GSP-RM runs, loginit, and tries to unload nova
+ * Opens boot_step and loginit, and tries to unload nova
  * with them open: it must fail as in use, with the directory and the files
  * still working. Once both are closed nova unloads (its debugfs directory
  * goes), and modprobe brings the device back.
@@ -403,21 +417,19 @@ static void reload_module(void)
 static void test_log_open_across_rmmod(void)
 {
 	const char *names[] = { "loginit", "boot_step" };
-	const size_t first = gsp_skipped_arch ? 1 : 0;
 	int fds[ARRAY_SIZE(names)], refcnt, ret;
 	char path[PATH_MAX + 32], c;
 	size_t i;
 
 	igt_require_f(module_loaded() && module_refcnt() >= 0,
 		      "nova is not a loaded module\n");
-	if (!gsp_skipped_arch)
-		require_gsp_running();
+	require_gsp_running();
 	refcnt = module_refcnt();
 	igt_require_f(refcnt == 0, "nova is in use (reference count %d)\n",
 		      refcnt);
 	igt_install_exit_handler(restore_module);
 
-	for (i = first; i < ARRAY_SIZE(names); i++) {
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		file_path(path, sizeof(path), names[i]);
 		fds[i] = open(path, O_RDONLY);
 		igt_assert_f(fds[i] >= 0, "open %s: %s\n", path,
@@ -426,9 +438,9 @@ static void test_log_open_across_rmmod(void)
 			     strerror(errno));
 	}
 	/* Each open file holds a reference to the module. */
-	igt_assert_eq(module_refcnt(), (int)(ARRAY_SIZE(names) - first));
+	igt_assert_eq(module_refcnt(), (int)ARRAY_SIZE(names));
 
-	for (i = first; i < ARRAY_SIZE(names); i++) {
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		igt_kmsg(KMSG_INFO "nova_debugfs: rmmod nova with %s open\n",
 			 names[i]);
 		ret = unload_module();
@@ -475,24 +487,24 @@ static void test_log_open_across_rmmod(void)
 
 	reload_module();
 	test_boot_step();
-	if (!gsp_skipped_arch)
-		test_log_buffers();
+	test_log_buffers();
 }
 
 igt_main
 {
 	igt_fixture {
+		const char *waiting = getenv("NOVA_FSP_WAIT_PCI");
 		char path[PATH_MAX + 32];
-		uint64_t arch;
 		int fd;
 
-		fd = nova_open_render();
-		igt_assert(nova_pci_address(fd, pci, sizeof(pci)));
-		arch = nova_getparam(fd, NOVA_GETPARAM_ARCHITECTURE);
-		gsp_skipped_arch = arch == NOVA_ARCHITECTURE_HOPPER ||
-				   arch == NOVA_ARCHITECTURE_BLACKWELL_GB10X ||
-				   arch == NOVA_ARCHITECTURE_BLACKWELL_GB20X;
-		close(fd);
+		/* A device waiting at the FSP is not bound: no render node. */
+		if (waiting) {
+			snprintf(pci, sizeof(pci), "%s", waiting);
+		} else {
+			fd = nova_open_render();
+			igt_assert(nova_pci_address(fd, pci, sizeof(pci)));
+			close(fd);
+		}
 
 		mount_debugfs();
 		snprintf(dev_dir, sizeof(dev_dir), DEBUGFS "/nova/%s", pci);
@@ -509,12 +521,13 @@ igt_main
 	igt_subtest("device-dir")
 		test_dir();
 
-	igt_describe("boot_step reads gsp-rm-running, or gsp-boot-skipped "
-		     "where nova does not boot GSP-RM.");
+	igt_describe("boot_step reads gsp-rm-running.");
 	igt_subtest("boot-step")
 		test_boot_step();
 
-	igt_describe("Without GSP-RM there are no log files.");
+	igt_describe("While the probe waits for the FSP (NOVA_FSP_WAIT_PCI), "
+		     "boot_step reads fsp-boot and there is no log file; "
+		     "afterwards the device runs GSP-RM or has no directory.");
 	igt_subtest("no-logs-without-gsp")
 		test_no_logs_without_gsp();
 

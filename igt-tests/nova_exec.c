@@ -108,24 +108,15 @@ static uint64_t deadline(void)
 
 /* --- requirements --------------------------------------------------------- */
 
-static bool gsp_skipped_arch(void)
-{
-	return arch == NOVA_ARCHITECTURE_HOPPER ||
-	       arch == NOVA_ARCHITECTURE_BLACKWELL_GB10X ||
-	       arch == NOVA_ARCHITECTURE_BLACKWELL_GB20X;
-}
-
 /*
- * Channels need GSP-RM: skip where nova does not boot it by design, fail
- * where NOVA_EXPECT_GSP=1 says it must run. The EXEC parameters must be
+ * Channels need GSP-RM: skip where it does not run (ENODEV), fail where
+ * NOVA_EXPECT_GSP=1 says it must run. The EXEC parameters must be
  * there.
  */
 static void require_exec(void)
 {
 	uint64_t expect_gsp = 0;
 
-	igt_require_f(!gsp_skipped_arch(),
-		      "nova does not boot GSP-RM on this GPU yet\n");
 	nova_env_u64("NOVA_EXPECT_GSP", &expect_gsp);
 	if (info_ret == -ENODEV && !expect_gsp)
 		igt_skip("GSP-RM is not running on this GPU (ENODEV)\n");

@@ -4,9 +4,9 @@
  * VRAM size (GETPARAM) and the GPU name (GETPARAM_STRING), and the checks
  * GETPARAM_STRING makes of its argument.
  *
- * Where nova does not boot GSP-RM (Hopper and Blackwell for now) both fail
- * with ENODEV. Elsewhere they must succeed once NOVA_EXPECT_GSP=1 says the
- * boot is expected; without it an ENODEV skips the subtest.
+ * Where GSP-RM does not run (NOVA_EXPECT_GSP=0) both fail with ENODEV.
+ * They must succeed where NOVA_EXPECT_GSP=1 says the boot is expected;
+ * without the variable an ENODEV skips the subtest.
  */
 
 #include <errno.h>
@@ -41,24 +41,13 @@ static int getparam_string(int fd, uint64_t param, void *buf, uint32_t size,
 	return ret;
 }
 
-/* Whether nova does not boot GSP-RM on this GPU (Hopper, Blackwell). */
-static bool gsp_skipped_arch(int fd)
-{
-	uint64_t arch = nova_getparam(fd, NOVA_GETPARAM_ARCHITECTURE);
-
-	return arch == NOVA_ARCHITECTURE_HOPPER ||
-	       arch == NOVA_ARCHITECTURE_BLACKWELL_GB10X ||
-	       arch == NOVA_ARCHITECTURE_BLACKWELL_GB20X;
-}
-
 /*
  * Checks the outcome @ret of a GSP-backed query: ENODEV where GSP-RM is
- * not booted by design (NOVA_EXPECT_GSP=0, or without that variable on
- * Hopper and Blackwell); success where NOVA_EXPECT_GSP=1 says GSP-RM is
- * up; without the variable elsewhere, success or a skip. Returns true
+ * not running (NOVA_EXPECT_GSP=0); success where NOVA_EXPECT_GSP=1 says
+ * GSP-RM is up; without the variable, success or a skip. Returns true
  * when the query succeeded.
  */
-static bool gsp_available(int fd, int ret)
+static bool gsp_available(int ret)
 {
 	uint64_t expect_gsp;
 
@@ -67,9 +56,6 @@ static bool gsp_available(int fd, int ret)
 			igt_assert_eq(ret, -ENODEV);
 			return false;
 		}
-	} else if (gsp_skipped_arch(fd)) {
-		igt_assert_eq(ret, -ENODEV);
-		return false;
 	} else if (ret == -ENODEV) {
 		igt_skip("GSP-RM is not running on this GPU (ENODEV)\n");
 	}
@@ -82,7 +68,7 @@ static void test_vram_size(int fd)
 	uint64_t vram = 0, want;
 	int ret = __nova_getparam(fd, NOVA_GETPARAM_VRAM_SIZE, &vram);
 
-	if (!gsp_available(fd, ret)) {
+	if (!gsp_available(ret)) {
 		igt_info("no GSP-RM: VRAM size is ENODEV as documented\n");
 		return;
 	}
@@ -107,7 +93,7 @@ static void test_gpu_name(int fd)
 	/* Size 0: the length only. */
 	ret = getparam_string(fd, NOVA_GETPARAM_STRING_GPU_NAME, NULL, 0, &len,
 			      0);
-	if (!gsp_available(fd, ret)) {
+	if (!gsp_available(ret)) {
 		igt_info("no GSP-RM: GPU name is ENODEV as documented\n");
 		return;
 	}
@@ -168,7 +154,7 @@ static void test_string_invalid(int fd)
 
 	ret = getparam_string(fd, NOVA_GETPARAM_STRING_GPU_NAME, NULL, 0, &len,
 			      0);
-	if (!gsp_available(fd, ret))
+	if (!gsp_available(ret))
 		return;
 
 	/* A buffer one byte short, and one of a single byte. */

@@ -11,8 +11,8 @@
  * open; the second runs Debian's gputop meanwhile, on a terminal (gputop
  * sizes its output from its standard input and prints no client line
  * without one), and checks that it shows the child with a copy-engine
- * figure above zero. Both skip where nova runs no channels (no GSP-RM:
- * Hopper and Blackwell), unless NOVA_EXPECT_GSP=1.
+ * figure above zero. Both skip where nova runs no channels (no GSP-RM),
+ * unless NOVA_EXPECT_GSP=1.
  */
 
 #include <ctype.h>

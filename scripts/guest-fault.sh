@@ -21,6 +21,15 @@ echo "first: bound: $(bound)" | tee -a "$res"
 dmesg | sed -n '/nova-fault: first probe/,$p' | grep -E "nova [0-9a-f:.]+: " >>"$res"
 
 echo "nova-fault: second probe" >/dev/kmsg
+# nvsim's fsp-no-boot fault: the FSP finishes its boot 10 s after nova
+# first looked at its status, 5 s after nova gave up. The second probe
+# starts at once, from nova_debugfs@no-logs-without-gsp, which checks the
+# device's debugfs directory while the probe waits for the FSP.
+if grep -q "FSP: secure boot not complete" "$res"; then
+	NOVA_FSP_WAIT_PCI=$bdf /cache/igt/nova_debugfs --run-subtest no-logs-without-gsp \
+		>"$out/igt-no-logs.txt" 2>&1
+	echo "igt: nova_debugfs@no-logs-without-gsp: exit $?" | tee -a "$res"
+fi
 if [ "$(bound)" = no ]; then
 	echo "$bdf" >"$sysdrv/bind" 2>/dev/null || true
 fi

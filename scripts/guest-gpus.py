@@ -19,10 +19,11 @@ import os
 import shlex
 import sys
 
-# The boot flows (`nvsim --describe`, "boot") on which nova boots GSP-RM
-# today: Turing's, GA100's and GA10x/Ada's. The FSP's (Hopper, Blackwell)
-# is not implemented yet (drivers/gpu/drm/nova/boot/hal.rs).
-NOVA_GSP_FLOWS = {"turing", "ga100", "ga10x"}
+# The boot flows (`nvsim --describe`, "boot") on which nova boots GSP-RM:
+# all of them (Turing's, GA100's, GA10x/Ada's and the FSP's of Hopper and
+# Blackwell). A flow added to nvsim before nova follows it would be left
+# out here.
+NOVA_GSP_FLOWS = {"turing", "ga100", "ga10x", "fsp"}
 
 
 def gpus():

@@ -58,15 +58,19 @@ for line in "${list[@]}"; do
 	check "$name:identified" $? "no 'nova $pci: NVIDIA ${chip^^} (' line"
 	compgen -G "/sys/bus/pci/devices/$pci/drm/renderD*" >/dev/null
 	check "$name:render-node" $? "no render node under /sys/bus/pci/devices/$pci/drm"
-	# Without GSP-RM (the FSP's chips, for now) nova skips the whole GSP
-	# boot. With it, FWSEC-FRTS sets WPR2 up, but on GA100 (an empty FRTS
-	# region) booter_load does.
+	# FWSEC-FRTS sets WPR2 up, but on GA100 (an empty FRTS region)
+	# booter_load does; on Hopper and Blackwell the FSP checks the FMC,
+	# which starts GSP-RM.
 	want=gsp-boot-skipped lines=("GSP boot skipped")
 	if [ "$gsp" = 1 ]; then
 		want=gsp-rm-running ngsp=$((ngsp + 1))
-		lines=("FWSEC-FRTS done, WPR2" "booter_load done, GSP RISC-V core active" "GSP-RM: GPU name: ")
-		[ "$boot" = ga100 ] && lines=("FWSEC-FRTS skipped: empty FRTS region" "booter_load done, GSP RISC-V core active"
-			"booter_load set WPR2 up: " "GSP-RM: GPU name: ")
+		case $boot in
+		ga100) lines=("FWSEC-FRTS skipped: empty FRTS region" "booter_load done, GSP RISC-V core active"
+			"booter_load set WPR2 up: " "GSP-RM: GPU name: ") ;;
+		fsp) lines=("FSP: COT accepted, the FMC boots GSP-RM" "FMC: GSP-RM started, GSP RISC-V core active"
+			"GSP-RM: GPU name: ") ;;
+		*) lines=("FWSEC-FRTS done, WPR2" "booter_load done, GSP RISC-V core active" "GSP-RM: GPU name: ") ;;
+		esac
 	fi
 	step=$(cat "/sys/kernel/debug/nova/$pci/boot_step" 2>/dev/null)
 	check "$name:boot-step" "$([ "$step" = "$want" ]; echo $?)" "boot_step '$step', expected '$want'"
@@ -106,7 +110,7 @@ before=$(dmesg | wc -l)
 timeout 600 modprobe -r nova
 check unload $? "modprobe -r nova failed"
 dmesg | tail -n +"$((before + 1))" >"$klog"
-stopped=$(grep -c "GSP-RM stopped, WPR2 removed" "$klog")
+stopped=$(grep -c "GSP-RM stopped, " "$klog")
 check unload-stops-every-gsp "$([ "$stopped" = "$ngsp" ]; echo $?)" \
 	"$stopped 'GSP-RM stopped' lines for $ngsp GPUs running GSP-RM"
 bound=$(ls -d /sys/bus/pci/drivers/nova 2>/dev/null | wc -l)

@@ -326,34 +326,53 @@ vm_reference() {
 	while read -r pci chip boot board; do
 		n=$((n + 1))
 		gpu=ref-$chip
-		if dev "NVIDIA \\(Chipset: ${chip^^}," && dev "type: Ok\\(FwSec\\), last: " &&
-			dev "Found BIOS image: size: 0x[0-9a-f]+, type: Ok\\((FwSec|Nbsi)\\), last: true" &&
-			! dev_i "gfw boot did not complete|vbios.*(error|fail)|invalid.*vbios"; then
-			record "$gpu:nova-core-vbios" pass
-		else
-			record "$gpu:nova-core-vbios" fail "see $log"
-		fi
-		# GA100 has no FRTS data: no FWSEC-FRTS, booter_load sets WPR2 up.
-		nlog=$dir/nvsim-$((n - 1))-$chip.log
-		[ "$#" = 1 ] && nlog=$dir/nvsim.log
-		if [ "$boot" = ga100 ]; then
-			if ! dev "WPR2: " && grep -qa "WPR2 set up by booter_load" "$nlog"; then
-				record "$gpu:nova-core-wpr2-by-booter" pass
+		if [ "$boot" = fsp ]; then
+			# Hopper and Blackwell: no GFW wait, no VBIOS, no FWSEC or
+			# booter; the COT to the FSP (nvsim checks the FMC image,
+			# its hash, key and signature, and the boot parameters),
+			# then the FMC starts GSP-RM, no CPU sequencer.
+			if dev "NVIDIA \\(Chipset: ${chip^^}," && dev "FSP Chain of Trust completed successfully" &&
+				dev "GSP lockdown released"; then
+				record "$gpu:nova-core-fsp-cot" pass
 			else
-				record "$gpu:nova-core-wpr2-by-booter" fail "see $log and $nlog"
+				record "$gpu:nova-core-fsp-cot" fail "no identification/COT/lockdown release line, see $log"
 			fi
-		elif dev "WPR2: 0x[0-9a-f]+-0x[0-9a-f]+"; then record "$gpu:nova-core-fwsec-frts" pass; else
-			record "$gpu:nova-core-fwsec-frts" fail "no WPR2 line, see $log"; fi
-		if dev "Using SEC2 to load and run the booter_load firmware" && dev "SEC2 MBOX0: 0x0, MBOX1: 0x0"; then
-			record "$gpu:nova-core-booter-load" pass
+			if dev "RISC-V active\\? true" && dev "function=Ok\\(GspInitDone\\)" &&
+				! dev "CPU Sequencer"; then
+				record "$gpu:nova-core-gsp-init" pass
+			else
+				record "$gpu:nova-core-gsp-init" fail "no RISC-V/GSP_INIT_DONE (or a sequencer), see $log"
+			fi
 		else
-			record "$gpu:nova-core-booter-load" fail "see $log"
-		fi
-		if dev "RISC-V active\\? true" && dev "CPU Sequencer commands completed successfully" &&
-			dev "function=Ok\\(GspInitDone\\)"; then
-			record "$gpu:nova-core-gsp-init" pass
-		else
-			record "$gpu:nova-core-gsp-init" fail "no RISC-V/sequencer/GSP_INIT_DONE, see $log"
+			if dev "NVIDIA \\(Chipset: ${chip^^}," && dev "type: Ok\\(FwSec\\), last: " &&
+				dev "Found BIOS image: size: 0x[0-9a-f]+, type: Ok\\((FwSec|Nbsi)\\), last: true" &&
+				! dev_i "gfw boot did not complete|vbios.*(error|fail)|invalid.*vbios"; then
+				record "$gpu:nova-core-vbios" pass
+			else
+				record "$gpu:nova-core-vbios" fail "see $log"
+			fi
+			# GA100 has no FRTS data: no FWSEC-FRTS, booter_load sets WPR2 up.
+			nlog=$dir/nvsim-$((n - 1))-$chip.log
+			[ "$#" = 1 ] && nlog=$dir/nvsim.log
+			if [ "$boot" = ga100 ]; then
+				if ! dev "WPR2: " && grep -qa "WPR2 set up by booter_load" "$nlog"; then
+					record "$gpu:nova-core-wpr2-by-booter" pass
+				else
+					record "$gpu:nova-core-wpr2-by-booter" fail "see $log and $nlog"
+				fi
+			elif dev "WPR2: 0x[0-9a-f]+-0x[0-9a-f]+"; then record "$gpu:nova-core-fwsec-frts" pass; else
+				record "$gpu:nova-core-fwsec-frts" fail "no WPR2 line, see $log"; fi
+			if dev "Using SEC2 to load and run the booter_load firmware" && dev "SEC2 MBOX0: 0x0, MBOX1: 0x0"; then
+				record "$gpu:nova-core-booter-load" pass
+			else
+				record "$gpu:nova-core-booter-load" fail "see $log"
+			fi
+			if dev "RISC-V active\\? true" && dev "CPU Sequencer commands completed successfully" &&
+				dev "function=Ok\\(GspInitDone\\)"; then
+				record "$gpu:nova-core-gsp-init" pass
+			else
+				record "$gpu:nova-core-gsp-init" fail "no RISC-V/sequencer/GSP_INIT_DONE, see $log"
+			fi
 		fi
 		if dev "GPU name: $board"; then record "$gpu:nova-core-gpu-name" pass; else
 			record "$gpu:nova-core-gpu-name" fail "no 'GPU name: $board', see $log"; fi
@@ -368,16 +387,18 @@ for line in open(sys.argv[1]):
 	check_log "$name" "$dir/vm.log"
 }
 
-vm_fault() { # vm_fault FAULT STEP-RE: nova's probe under an nvsim fault on ga102
-	# The fault applies to nvsim's first GSP boot: that probe must fail at
-	# the right step (STEP-RE in its log) and leave nothing behind; a second
-	# bind then boots GSP-RM, except after a removal, which is for good.
-	# Unload must work either way; any kernel warning fails the run.
-	local fault=$1 name=fault-${1//[=:]/-} dir res
+vm_fault() { # vm_fault FAULT STEP-RE [CHIP]: nova's probe under an nvsim fault
+	# on CHIP (default ga102). The fault applies to nvsim's first GSP boot:
+	# that probe must fail at the right step (STEP-RE in its log) and leave
+	# nothing behind; a second bind then boots GSP-RM, except after a
+	# removal, which is for good. Unload must work either way; any kernel
+	# warning fails the run.
+	local fault=$1 chip=${3:-ga102} name=fault-${1//[=:]/-} dir res
+	[ "$chip" = ga102 ] || name=$name-$chip
 	dir=$results/$name res=$results/$name/fault.txt
-	step "VM: nova on simulated ga102 with nvsim --fault $fault"
+	step "VM: nova on simulated $chip with nvsim --fault $fault"
 	mkdir -p "$dir"
-	CHIP=ga102 NVSIM_ARGS="--fault $fault" VM_TIMEOUT=600 \
+	CHIP=$chip NVSIM_ARGS="--fault $fault" VM_TIMEOUT=600 \
 		scripts/inroot.sh /src/scripts/vm.sh fault "$name" >"$dir/vm.log" 2>&1 ||
 		record "$name:boot" fail "VM did not finish cleanly, see $dir/vm.log"
 	vm_outputs "$name" "$dir"
@@ -390,6 +411,13 @@ vm_fault() { # vm_fault FAULT STEP-RE: nova's probe under an nvsim fault on ga10
 	case "$fault" in remove-at=*) again="second: bound: no" ;; esac
 	if grep -qx "$again" "$res" 2>/dev/null; then record "$name:second-probe" pass; else
 		record "$name:second-probe" fail "expected '$again', see $res"; fi
+	if [ "$fault" = fsp-no-boot ]; then
+		if grep -qx "igt: nova_debugfs@no-logs-without-gsp: exit 0" "$res" 2>/dev/null; then
+			record "$name:igt-no-logs-without-gsp" pass
+		else
+			record "$name:igt-no-logs-without-gsp" fail "see $res and $dir/igt-no-logs.txt"
+		fi
+	fi
 	if grep -qx "unloaded: yes" "$res" 2>/dev/null; then record "$name:unload" pass; else
 		record "$name:unload" fail "nova did not unload, see $res"; fi
 	check_log "$name" "$dir/dmesg.txt"
@@ -459,17 +487,23 @@ fault_runs() {
 	vm_fault remove-at=booter-load "booter_load"
 	vm_fault remove-at=init-done "GSP_INIT_DONE"
 	vm_fault remove-at=static-info "GET_GSP_STATIC_INFO"
+	# The FSP boot (Hopper, Blackwell): the FSP never finishes its secure
+	# boot, refuses the COT message, or accepts it but its FMC never starts
+	# GSP-RM.
+	vm_fault fsp-no-boot "FSP: secure boot not complete" gh100
+	vm_fault cot-reject "FSP: COT refused" gb100
+	vm_fault fmc-hang "FMC: GSP-RM not started" gb202
 }
 if [ -n "$memcheck" ]; then
 	fault_runs
 	finish 0
 fi
 # Upstream nova-core on one chip of each firmware directory with GSP-RM
-# files of its own (TU102, TU116, GA100, GA102, AD102) and on GA104, the
-# board of the real boot logs nvsim follows; all in one VM. (It boots on
-# every Turing, Ampere and Ada chip nvsim simulates: CHIPS="..."
-# DRIVER=nova-core make run.)
-vm_reference ref tu102 tu116 ga100 ga102 ga104 ad102
+# files of its own (TU102, TU116, GA100, GA102, AD102), on GA104, the
+# board of the real boot logs nvsim follows, and on one chip of each FSP
+# generation (GH100, GB100, GB202); all in one VM. (It boots on every chip
+# nvsim simulates: CHIPS="..." DRIVER=nova-core make run.)
+vm_reference ref tu102 tu116 ga100 ga102 ga104 ad102 gh100 gb100 gb202
 # Every chip nvsim simulates (nvsim --describe-all).
 mapfile -t all_chips < <(target/release/nvsim --describe-all | sed -n 's/.*"chip":"\([^"]*\)".*/\1/p')
 # nova on every chip nvsim simulates, all in one VM (vm_multi): each GPU
@@ -481,6 +515,11 @@ mapfile -t all_chips < <(target/release/nvsim --describe-all | sed -n 's/.*"chip
 # guest RAM, most of it above 4 GiB: each device's DMA memory lands above
 # 4 GiB, as on real machines, so a truncated or 32-bit address cannot pass.
 VM_MEM=6144 NVSIM_ARGS="--timing real" vm_multi multi "${all_chips[@]}"
+# GSP-RM booted through the FSP (Hopper): the GSP, debugfs and unbind
+# tests of the full GA102 run (GSP-RM's logs, unbind and rebind with files
+# open, ioctls racing the unbind, which on this chip stops GSP-RM without
+# any FSP message).
+vm_igt_run igt-gh100-gsp gh100 '^nova_(gsp|debugfs|unbind)@'
 # Turing loads FWSEC through gen_bootloader: the unbind must not need it.
 vm_igt tu102 nova_firmware unbind-without-files
 # GPU VA spaces on the other page-table users of GMMU ver2: Turing's and

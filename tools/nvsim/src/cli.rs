@@ -33,10 +33,11 @@ options:
   --timing PROFILE    how long each boot step takes: fast (default: at
                       once) or real (close to real hardware)
   --delay STEP=TIME   one step's duration (after --timing), e.g.
-                      booter-load=5ms, rpc=50us; STEP is one of fwsec-frts,
-                      fwsec-sb, booter-load, booter-unload, gsp-init,
-                      gsp-resume, rpc, gsp-unload, engine (each GPFIFO
-                      entry of a channel, on the engine thread)
+                      booter-load=5ms, rpc=50us; STEP is one of fsp-cot,
+                      fmc-boot (Hopper, Blackwell), fwsec-frts, fwsec-sb,
+                      booter-load, booter-unload, gsp-init, gsp-resume,
+                      rpc, gsp-unload, engine (each GPFIFO entry of a
+                      channel, on the engine thread)
   --fault KIND        inject a fault into the first GSP boot (KIND:always:
                       every boot); KIND is one of
                         gsp-inactive   booter_load succeeds, the GSP RISC-V
@@ -50,6 +51,20 @@ options:
                                        its destination (RC_TRIGGERED)
                         ce-hang        the copy engine never completes a
                                        LAUNCH_DMA (the channel waits)
+                        fsp-no-boot    (Hopper, Blackwell) the FSP never
+                                       completes its secure boot: its
+                                       boot-complete scratch reads 0, not
+                                       0xff, for 10 s from the first read
+                                       (a driver's 5 s poll gives up, a
+                                       later bind finds it done); with
+                                       :always for ever
+                        cot-reject     (Hopper, Blackwell) the FSP refuses
+                                       the COT (errorCode 0xf5a001), GSP-RM
+                                       is not started
+                        fmc-hang       (Hopper, Blackwell) the FSP accepts
+                                       the COT but the FMC never starts
+                                       GSP-RM: the GSP lockdown is never
+                                       released, RISC-V never active
                         remove-at=STEP the device disappears (BAR reads all
                                        ones, DMA stops) at STEP: fwsec,
                                        booter-load, init-done, static-info,
@@ -57,7 +72,7 @@ options:
                       may be given several times
   --fault-boots N     faults without :always apply to the first N GSP boots
                       (default 1; a boot is counted when booter_load starts
-                      GSP-RM)
+                      GSP-RM, or when the FSP receives a COT)
   --mmu-audit on|off  at each TLB invalidation, walk the page tables of the
                       VA spaces registered with SET_PAGE_DIRECTORY whose
                       root was invalidated and log one summary line each

@@ -9,6 +9,10 @@
 //! [`Gpu::set_bar1_mmap`] the client maps BAR1 straight onto the VRAM
 //! memory file instead (physical mode only: GSP-RM then leaves BAR1
 //! physical and logs it).
+//!
+//! Hopper and Blackwell boot GSP-RM through the FSP and its FMC
+//! ([`crate::fsp`]) instead of FWSEC and the booters; the other models are
+//! the same on every chip.
 
 use std::collections::HashSet;
 use std::io;
@@ -27,6 +31,8 @@ use crate::falcon::hs::Program;
 use crate::falcon::{Engine, Falcon, FalconStub, FSP_BASE};
 use crate::fault::Faults;
 use crate::fifo::engine::Engine as HostEngine;
+use crate::fsp::status::BootStatus;
+use crate::fsp::Fsp;
 use crate::fwsec::Fwsec;
 use crate::gsprm::{self, GspRm, Sec2Rtos, SeqStub};
 use crate::intr::{IntrRegs, IntrTree};
@@ -192,8 +198,17 @@ impl Gpu {
         bar0.add_model(Box::new(
             Falcon::new(Engine::Sec2, chip.arch, chip.sec2, booters).with_gen(chip.falcon_gen()),
         ));
-        if let Some(fsp) = chip.fsp {
-            bar0.add_model(Box::new(FalconStub::new("FSP", FSP_BASE, fsp, chip.arch)));
+        if let Some(hw) = chip.fsp {
+            // The FSP and the FMC it starts (`fsp/`); without an FSP model
+            // for the architecture, the identification stub.
+            match Fsp::new(chip, hw, fb_end, fw_dir, rm.clone(), &timing) {
+                Some(fsp) => {
+                    let status = fsp.status_register();
+                    bar0.add_model(Box::new(fsp));
+                    bar0.add_model(Box::new(BootStatus::new(status, rm.clone())));
+                }
+                None => bar0.add_model(Box::new(FalconStub::new("FSP", FSP_BASE, hw, chip.arch))),
+            }
         }
         let vram = Vram::new(vram);
         let dma = DmaSpace::new(trace.clone());

@@ -4,8 +4,19 @@
 //! driver's later probe (a rebind, a retry) finds a healthy GPU again;
 //! `KIND:always` applies it to every boot and `--fault-boots N` to the
 //! first `N`. A GSP boot is counted each time `booter_load` starts
-//! GSP-RM. Device removal (`remove-at=STEP`) is for good: once the device
+//! GSP-RM, and on FSP chips (Hopper, Blackwell) each time the FSP receives
+//! a COT. Device removal (`remove-at=STEP`) is for good: once the device
 //! is gone, BAR reads return all ones and DMA stops until nvsim exits.
+//!
+//! The FSP faults (FSP chips only, `crate::fsp`): `fsp-no-boot` (the FSP
+//! never completes its secure boot: the boot-complete scratch reads 0, not
+//! 0xff; no COT is ever sent then, so no boot is counted: its extent is
+//! time, the first 10 s after the first read of the scratch, enough for a
+//! driver's 5 s poll to give up and a later bind to find the boot
+//! complete; with `:always` for ever), `cot-reject` (the FSP refuses the
+//! COT with a non-zero errorCode, GSP-RM is not started) and `fmc-hang`
+//! (the FSP accepts the COT but the FMC never starts GSP-RM: the GSP's
+//! lockdown stays engaged, the RISC-V core inactive).
 
 use std::fmt;
 
@@ -62,6 +73,16 @@ pub enum FaultKind {
     /// The copy engine never completes a LAUNCH_DMA: the channel waits
     /// at it for ever, GP_GET stays, no semaphore, no event.
     CeHang,
+    /// The FSP never completes its secure boot: the boot-complete scratch
+    /// reads 0 (for 10 s from the first read of it, or for ever with
+    /// `:always`).
+    FspNoBoot,
+    /// The FSP refuses the COT (non-zero errorCode); GSP-RM is not
+    /// started.
+    CotReject,
+    /// The FSP accepts the COT but the FMC never starts GSP-RM: the GSP
+    /// lockdown is never released, the RISC-V core never active.
+    FmcHang,
 }
 
 impl fmt::Display for FaultKind {
@@ -74,6 +95,9 @@ impl fmt::Display for FaultKind {
             FaultKind::RemoveAt(s) => write!(f, "remove-at={}", s.name()),
             FaultKind::MmuFault => write!(f, "mmu-fault"),
             FaultKind::CeHang => write!(f, "ce-hang"),
+            FaultKind::FspNoBoot => write!(f, "fsp-no-boot"),
+            FaultKind::CotReject => write!(f, "cot-reject"),
+            FaultKind::FmcHang => write!(f, "fmc-hang"),
         }
     }
 }
@@ -101,6 +125,9 @@ impl Fault {
             "bad-checksum" => FaultKind::BadChecksum,
             "mmu-fault" => FaultKind::MmuFault,
             "ce-hang" => FaultKind::CeHang,
+            "fsp-no-boot" => FaultKind::FspNoBoot,
+            "cot-reject" => FaultKind::CotReject,
+            "fmc-hang" => FaultKind::FmcHang,
             k => match k.strip_prefix("remove-at=") {
                 Some(step) => FaultKind::RemoveAt(
                     Step::ALL
@@ -118,7 +145,8 @@ impl Fault {
                 None => {
                     return Err(format!(
                         "--fault: unknown kind {k:?} (known: gsp-inactive, no-init-done, \
-                         bad-reply, bad-checksum, mmu-fault, ce-hang, remove-at=STEP)"
+                         bad-reply, bad-checksum, mmu-fault, ce-hang, fsp-no-boot, cot-reject, \
+                         fmc-hang, remove-at=STEP)"
                     ))
                 }
             },
@@ -171,6 +199,11 @@ impl Faults {
             .any(|f| f.kind == kind && (f.always || n <= self.boots))
     }
 
+    /// Whether `kind` is configured with `:always`.
+    pub fn always(&self, kind: FaultKind) -> bool {
+        self.faults.iter().any(|f| f.kind == kind && f.always)
+    }
+
     /// Whether any fault is configured.
     pub fn is_empty(&self) -> bool {
         self.faults.is_empty()
@@ -204,6 +237,19 @@ mod tests {
             Fault::parse("mmu-fault").map(|f| f.kind),
             Ok(FaultKind::MmuFault)
         );
+        for (s, k) in [
+            ("fsp-no-boot", FaultKind::FspNoBoot),
+            ("cot-reject", FaultKind::CotReject),
+            ("fmc-hang", FaultKind::FmcHang),
+        ] {
+            let f = Fault::parse(s).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!((f.kind, f.kind.to_string()), (k, s.to_string()));
+        }
+        let a = Faults::new(
+            vec![Fault::parse("fsp-no-boot:always").unwrap_or_else(|e| panic!("{e}"))],
+            1,
+        );
+        assert!(a.always(FaultKind::FspNoBoot) && !a.always(FaultKind::CotReject));
         assert!(Fault::parse("explode").is_err());
     }
 

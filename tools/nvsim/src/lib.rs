@@ -11,7 +11,8 @@
 //! [`server`] connects it to a vfio-user client. Models plug into BAR0 by
 //! address range and use the IRQ and DMA handles: the falcons
 //! ([`falcon`]) with the ucodes they recognise ([`fwsec`], [`gbl`],
-//! [`booter`]); the GSP-RM model ([`gsprm`]) that `booter_load` starts;
+//! [`booter`]); the GSP-RM model ([`gsprm`]) that `booter_load` starts,
+//! or on Hopper and Blackwell the FSP and its FMC ([`fsp`]);
 //! fault injection ([`fault`]); the duration of each step ([`timing`]).
 //!
 //! nvsim shares no definitions with the nova driver: its registers and
@@ -30,6 +31,7 @@ pub mod dma;
 pub mod falcon;
 pub mod fault;
 pub mod fifo;
+pub mod fsp;
 pub mod fwsec;
 pub mod gbl;
 pub mod gsprm;

@@ -23,7 +23,7 @@
 //! | 0x021c04 / 0x820c04 | NV_FUSE_STATUS_OPT_DISPLAY | bit 0: display disabled (TU102 / GA100+) | nova-core `regs.rs` gm107/ga100, nouveau `bios/shadowramin.c` |
 //! | 0x824100/0x824140/0x8241c0 +4i | NV_FUSE_OPT_FPF_{NVDEC,SEC2,GSP}_UCODE{i+1}_VERSION | GSP UCODE1 = 0b11 (FWSEC signature version 2) | nova-core `regs.rs`, `falcon/hal/ga102.rs` |
 //! | 0x625f04 | NV_PDISP_VGA_WORKSPACE_BASE | usable FB end - 1 MiB, valid, in VRAM | nova-core `fb/regs.rs`, nouveau `bios/shadowramin.c` |
-//! | 0x0200bc / 0xad00bc | NV_THERM_I2CS_SCRATCH | 0xff: FSP boot complete (GH100 / GB20x) | nova-core `regs.rs` gh100/gb202 |
+//! | 0x0200bc / 0xad00bc | NV_THERM_I2CS_SCRATCH | 0xff: FSP boot complete (GH100 and GB10x / GB20x); `fsp/status.rs` makes it read 0 under the `fsp-no-boot` fault | nova-core `regs.rs` gh100/gb202, `fsp/hal/gb100.rs` |
 //! | 0x001704 / 0x001714 | NV_PBUS_BAR1_BLOCK / NV_PBUS_BAR2_BLOCK | 0 (BAR2: DEBUG_CYA 1): physical mode (TU102..AD102); GSP-RM binds BAR1 virtual at resume | published `gm107/dev_bus.h`, see `mmu/bar.rs`, `gsprm/bar1.rs` |
 //! | 0x001710 | NV_PBUS_BIND_STATUS | 0: no bind pending (TU102..AD102) | same |
 //! | 0x10fd40 | NV_XAL_EP_BAR0_WINDOW | PRAMIN base (64 KiB units), BASE 21:0 (GH100; GB20x taken as GB100's 22:0) | published `gh100/pri_nv_xal_ep.h` |
@@ -54,9 +54,10 @@
 //! reset any falcon (nova-core `fb.rs` `SysmemFlush`, registered in
 //! `gpu.rs` right after the GFW-boot wait; nouveau `nvkm_fb_preinit`).
 //! nvsim's FWSEC and booter models refuse to run while the address it
-//! decodes to is 0 ([`RegFile::sysmem_flush_missing`]). GB10x's HSHUB
-//! registers (0x870e50/0x870e54, egress pair 0x8706c0/0x8706c4) are not
-//! modelled: nvsim has no GB10x chip.
+//! decodes to is 0 ([`RegFile::sysmem_flush_missing`]). GB10x's are
+//! HSHUB0's pair (0x870e50/0x870e54) and the egress pair
+//! (0x8706c0/0x8706c4), plain registers; the primary pair is the address.
+//! The FSP chips' boot (`fsp/`) does not check the flush page.
 
 use std::collections::BTreeMap;
 

@@ -25,6 +25,12 @@
 //!   GSP-RM, each RPC reply after its command; after
 //!   UNLOADING_GUEST_DRIVER, the processor-suspended bit and the RISC-V
 //!   core stopping;
+//! * the FSP (`fsp-cot`, `fmc-boot`; Hopper, Blackwell): the FSP's reply
+//!   to a COT appears in its message queue (MSGQ_HEAD/TAIL) `fsp-cot`
+//!   after the QUEUE_HEAD write; the FMC releases the GSP's lockdown and
+//!   the RISC-V core becomes active `fmc-boot` after that. GSP_INIT_DONE
+//!   and its events come `gsp-init` + `gsp-resume` after the second init
+//!   command (no CPU sequencer on these chips);
 //! * a channel's work (`engine`): channels always run on the engine
 //!   thread, never inside the doorbell write (`fifo/engine.rs`); each
 //!   GPFIFO entry is a job that completes this long after the host takes
@@ -40,7 +46,10 @@
 //! booter_load), against 72 ms nvsim took in a VM; GSP-RM's own
 //! initialisation (RM init on the GSP RISC-V core, then state load after
 //! the SEC2-RTOS resume) is the bulk of a GSP boot, a fraction of a
-//! second; an RPC round trip is tens of microseconds; a small copy's
+//! second; the FSP's COT check (a signature over the 200 KB FMC image) and
+//! the FMC's run (WPR2 set-up and the check of the 60 MB GSP-RM image)
+//! tens and a hundred milliseconds; an RPC round trip is tens of
+//! microseconds; a small copy's
 //! submission-to-completion tens of microseconds (nvsim's estimate).
 
 use std::fmt;
@@ -65,13 +74,20 @@ pub enum Step {
     Rpc,
     /// GSP-RM from UNLOADING_GUEST_DRIVER to suspended.
     GspUnload,
+    /// The FSP from the COT to its reply.
+    FspCot,
+    /// The FMC from the FSP's reply to the lockdown release (GSP-RM
+    /// started, RISC-V active).
+    FmcBoot,
     /// One GPFIFO entry of a channel, from the host taking it up to its
     /// completion.
     Engine,
 }
 
 /// Every step, in boot order.
-pub const STEPS: [Step; 9] = [
+pub const STEPS: [Step; 11] = [
+    Step::FspCot,
+    Step::FmcBoot,
     Step::FwsecFrts,
     Step::FwsecSb,
     Step::BooterLoad,
@@ -95,6 +111,8 @@ impl Step {
             Step::GspResume => "gsp-resume",
             Step::Rpc => "rpc",
             Step::GspUnload => "gsp-unload",
+            Step::FspCot => "fsp-cot",
+            Step::FmcBoot => "fmc-boot",
             Step::Engine => "engine",
         }
     }
@@ -114,6 +132,8 @@ impl Step {
             Step::GspResume => Duration::from_millis(200),
             Step::Rpc => Duration::from_micros(50),
             Step::GspUnload => Duration::from_millis(10),
+            Step::FspCot => Duration::from_millis(20),
+            Step::FmcBoot => Duration::from_millis(100),
             Step::Engine => Duration::from_micros(20),
         }
     }

@@ -118,7 +118,10 @@ impl Chip {
             Gen::Tu1xx => &hal::TU1XX,
             Gen::Ga100 => &hal::GA100,
             Gen::Ga10x => &hal::GA10X,
-            Gen::Gh100 => &hal::GH100,
+            Gen::Gh100 if self.arch == Arch::Hopper => &hal::GH100,
+            // GB10x is architecture 0x1a, GB20x 0x1b.
+            Gen::Gh100 if self.architecture() == 0x1a => &hal::GB100,
+            Gen::Gh100 => &hal::GB202,
         }
     }
 }
@@ -284,6 +287,7 @@ mod tests {
         for chip in CHIPS.iter() {
             let fsp = chip.hal().boot_method() == hal::BootMethod::Fsp;
             assert_eq!(fsp, chip.gen == Gen::Gh100);
+            assert_eq!(chip.hal().fsp().is_some(), fsp);
         }
     }
 }

@@ -210,7 +210,8 @@ impl pci::Driver for NovaPciDriver {
             let irq = GspIrq::new(pdev, &bar).map_err(unregister_flush)?;
             let no_step = BootStep::new();
             let step = debugfs.as_ref().map_or(&no_step, |d| d.step());
-            let gsp = boot::boot(pdev, &bar, info.id.chip, step, &irq).map_err(unregister_flush)?;
+            let gsp =
+                Some(boot::boot(pdev, &bar, info.id.chip, step, &irq).map_err(unregister_flush)?);
             let gsp_info = gsp.as_ref().map(|g| *g.info());
 
             if let (Some(dir), Some(gsp)) = (debugfs.as_mut(), &gsp) {

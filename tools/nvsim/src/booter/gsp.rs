@@ -17,14 +17,28 @@
 //! data size at 0x14; nouveau `include/nvfw/fw.h`).
 //!
 //! The image is compared by a 64-bit hash computed while walking the page
-//! tables; the expected hash is computed once and cached, in the
-//! background as soon as the GPU is created ([`GspFiles::prefetch`]) so
-//! that the first `booter_load` does not pay for reading the 60 MB file.
-//! On a mismatch the file is read again to name the first differing byte.
+//! tables; the expected hash is computed once per process and file (path,
+//! size and modification time; shared by every [`GspFiles`] of that file),
+//! in the background as soon as the GPU is created ([`GspFiles::prefetch`])
+//! so that the first `booter_load` does not pay for reading the 60 MB
+//! file. On a mismatch the file is read again to name the first differing
+//! byte.
+//!
+//! On FSP chips the FMC also checks GSP-RM's signature
+//! (`sysmemAddrOfSignature`, `sizeOfSignature`: the chip's
+//! `.fwsignature_<gh100|gb10x|gb20x>` section of the same ELF file, 4 KiB,
+//! facts section 3.4; [`GspFiles::verify_signature`]) and the bootloader's
+//! code, data and manifest offsets against the `RM_RISCV_UCODE_DESC` the
+//! bootloader file's `nvfw_bin_hdr` points to (header offset at 0x0c;
+//! in the descriptor: 0x20 manifestOffset, 0x28 monitorDataOffset, 0x30
+//! monitorCodeOffset; OpenRM `rmRiscvUcode.h`, nova-core
+//! `firmware/riscv.rs`; [`GspFiles::bootloader_offsets`]).
 
+use std::collections::HashMap;
 use std::fs;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::dma::DmaSpace;
 use crate::gbl::FW_VERSION;
@@ -165,32 +179,83 @@ pub fn elf_section(f: &[u8], name: &str) -> Result<(usize, usize), String> {
 /// A minimal ELF64 file with one section `.fwimage` holding `image` (for
 /// tests).
 pub fn make_elf(image: &[u8]) -> Vec<u8> {
-    let names = b"\0.fwimage\0.shstrtab\0";
-    let data_off = 0x40usize;
-    let names_off = data_off + image.len();
-    let shoff = (names_off + names.len()).next_multiple_of(8);
-    let mut f = vec![0u8; shoff + 3 * 0x40];
+    make_elf_with(&[(".fwimage", image)])
+}
+
+/// A minimal ELF64 file with the sections `sections` (name, contents), in
+/// order, then `.shstrtab` (for tests).
+pub fn make_elf_with(sections: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut names = vec![0u8];
+    let mut name_at = Vec::new();
+    for (n, _) in sections.iter().copied().chain([(".shstrtab", &[][..])]) {
+        name_at.push(names.len() as u32);
+        names.extend_from_slice(n.as_bytes());
+        names.push(0);
+    }
+    let mut f = vec![0u8; 0x40];
+    let mut heads = vec![(0u32, 0usize, 0usize)];
+    for (i, (_, data)) in sections.iter().enumerate() {
+        heads.push((name_at[i], f.len(), data.len()));
+        f.extend_from_slice(data);
+    }
+    heads.push((name_at[sections.len()], f.len(), names.len()));
+    f.extend_from_slice(&names);
+    let shoff = f.len().next_multiple_of(8);
+    f.resize(shoff, 0);
+    for (name, off, size) in &heads {
+        let mut h = [0u8; 0x40];
+        h[..4].copy_from_slice(&name.to_le_bytes());
+        h[4..8].copy_from_slice(&u32::from(*off != 0).to_le_bytes());
+        h[0x18..0x20].copy_from_slice(&(*off as u64).to_le_bytes());
+        h[0x20..0x28].copy_from_slice(&(*size as u64).to_le_bytes());
+        f.extend_from_slice(&h);
+    }
     f[..4].copy_from_slice(b"\x7fELF");
     f[4] = 2;
     f[5] = 1;
     f[6] = 1;
     f[0x28..0x30].copy_from_slice(&(shoff as u64).to_le_bytes());
     f[0x3a..0x3c].copy_from_slice(&0x40u16.to_le_bytes());
-    f[0x3c..0x3e].copy_from_slice(&3u16.to_le_bytes());
-    f[0x3e..0x40].copy_from_slice(&2u16.to_le_bytes());
-    f[data_off..names_off].copy_from_slice(image);
-    f[names_off..names_off + names.len()].copy_from_slice(names);
-    for (i, (name, off, size)) in [(1u32, data_off, image.len()), (10, names_off, names.len())]
-        .into_iter()
-        .enumerate()
-    {
-        let h = shoff + (i + 1) * 0x40;
-        f[h..h + 4].copy_from_slice(&name.to_le_bytes());
-        f[h + 4..h + 8].copy_from_slice(&1u32.to_le_bytes());
-        f[h + 0x18..h + 0x20].copy_from_slice(&(off as u64).to_le_bytes());
-        f[h + 0x20..h + 0x28].copy_from_slice(&(size as u64).to_le_bytes());
-    }
+    f[0x3c..0x3e].copy_from_slice(&(heads.len() as u16).to_le_bytes());
+    f[0x3e..0x40].copy_from_slice(&((heads.len() - 1) as u16).to_le_bytes());
     f
+}
+
+/// Section `name` of the ELF64 file at `path`, read without reading the
+/// rest of the (60 MB) file.
+pub fn read_elf_section(path: &Path, name: &str) -> Result<Vec<u8>, String> {
+    let p = path.display();
+    let mut file = fs::File::open(path).map_err(|e| format!("cannot read {p}: {e}"))?;
+    let mut at = |off: u64, len: usize| -> Result<Vec<u8>, String> {
+        let mut b = vec![0u8; len];
+        file.seek(SeekFrom::Start(off))
+            .and_then(|_| file.read_exact(&mut b))
+            .map_err(|e| format!("{p}: {len:#x} bytes at {off:#x}: {e}"))?;
+        Ok(b)
+    };
+    let h = at(0, 0x40)?;
+    if h[..4] != *b"\x7fELF" || h[4] != 2 || h[5] != 1 {
+        return Err(format!("{p}: not a little-endian ELF64 file"));
+    }
+    let shoff = le64(&h, 0x28).unwrap_or(0);
+    let shentsize = usize::from(le16(&h, 0x3a).unwrap_or(0));
+    let shnum = usize::from(le16(&h, 0x3c).unwrap_or(0));
+    let shstrndx = usize::from(le16(&h, 0x3e).unwrap_or(0));
+    if shentsize < 0x40 || shstrndx >= shnum {
+        return Err(format!("{p}: bad section header table"));
+    }
+    let table = at(shoff, shnum * shentsize)?;
+    let field = |i: usize, o: usize| le64(&table, i * shentsize + o).unwrap_or(0);
+    let strtab = at(field(shstrndx, 0x18), field(shstrndx, 0x20) as usize)?;
+    for i in 0..shnum {
+        let n = le32(&table, i * shentsize).unwrap_or(0) as usize;
+        let s = strtab.get(n..).unwrap_or_default();
+        let end = s.iter().position(|b| *b == 0).unwrap_or(s.len());
+        if &s[..end] == name.as_bytes() {
+            return at(field(i, 0x18), field(i, 0x20) as usize);
+        }
+    }
+    Err(format!("{p}: no {name} section"))
 }
 
 /// What the real image should look like.
@@ -200,14 +265,36 @@ struct Expected {
     hash: u64,
 }
 
+/// The expected hash of an image file, computed once.
+type Slot = Arc<Mutex<Option<Result<Expected, String>>>>;
+/// An image file: path, size, modification time.
+type FileKey = (PathBuf, u64, Option<std::time::SystemTime>);
+
+/// The slot of the image file at `path`, shared by every [`GspFiles`] of
+/// the process that names the same file (path, size, modification time);
+/// a file that cannot be examined gets a slot of its own.
+fn shared_slot(path: &Path) -> Slot {
+    static SLOTS: OnceLock<Mutex<HashMap<FileKey, Slot>>> = OnceLock::new();
+    let Ok(md) = fs::metadata(path) else {
+        return Slot::default();
+    };
+    let key = (path.to_path_buf(), md.len(), md.modified().ok());
+    let mut m = SLOTS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    m.entry(key).or_default().clone()
+}
+
 /// The GSP-RM files of one chip and the cached facts about them.
 pub struct GspFiles {
     image_path: PathBuf,
     bootloader_path: PathBuf,
     /// Shared with the prefetching thread, which holds the lock while it
-    /// computes.
-    expected: Arc<Mutex<Option<Result<Expected, String>>>>,
+    /// computes, and with the other [`GspFiles`] of the same file.
+    expected: Slot,
     bootloader: Option<Result<Vec<u8>, String>>,
+    signatures: HashMap<String, Result<Vec<u8>, String>>,
 }
 
 /// Walks the radix3 tables at `level0` for `size` bytes; calls `page(index,
@@ -274,11 +361,13 @@ impl GspFiles {
     /// The files of `chip` under `dir`; nothing is read yet.
     pub fn new(dir: &Path, chip: &str) -> Self {
         let gsp = dir.join("nvidia").join(chip).join("gsp");
+        let image_path = gsp.join(format!("gsp-{FW_VERSION}.bin"));
         Self {
-            image_path: gsp.join(format!("gsp-{FW_VERSION}.bin")),
+            expected: shared_slot(&image_path),
+            image_path,
             bootloader_path: gsp.join(format!("bootloader-{FW_VERSION}.bin")),
-            expected: Arc::new(Mutex::new(None)),
             bootloader: None,
+            signatures: HashMap::new(),
         }
     }
 
@@ -443,6 +532,56 @@ impl GspFiles {
         }
         Ok(format!(
             "bootloader verified ({size:#x} bytes at {addr:#x})"
+        ))
+    }
+
+    /// The bootloader's code, data and manifest offsets from the
+    /// `RM_RISCV_UCODE_DESC` its file's header points to (module
+    /// documentation); `None` if the file has no descriptor there.
+    pub fn bootloader_offsets(&self) -> Option<[u64; 3]> {
+        let f = fs::read(&self.bootloader_path).ok()?;
+        let desc = le32(&f, 0x0c)? as usize;
+        if desc == 0 || le32(&f, 0x10)? as usize <= desc + 0x34 {
+            return None;
+        }
+        let at = |o: usize| le32(&f, desc + o).map(u64::from);
+        Some([at(0x30)?, at(0x28)?, at(0x20)?])
+    }
+
+    /// Verifies GSP-RM's signature at bus address `addr` (`size` bytes)
+    /// against the section `section` of the image file.
+    pub fn verify_signature(
+        &mut self,
+        dma: &DmaSpace,
+        addr: u64,
+        size: u64,
+        section: &str,
+    ) -> Result<String, String> {
+        let path = self.image_path.clone();
+        let want = self
+            .signatures
+            .entry(section.to_string())
+            .or_insert_with(|| read_elf_section(&path, section))
+            .clone()?;
+        if size != want.len() as u64 {
+            return Err(format!(
+                "GSP-RM signature size {size:#x}, the {section} section of {} is {:#x}",
+                path.display(),
+                want.len()
+            ));
+        }
+        let mut got = vec![0u8; want.len()];
+        dma.read(addr, &mut got)
+            .map_err(|e| format!("GSP-RM signature at {addr:#x}: {e}"))?;
+        if let Some(i) = (0..got.len()).find(|i| got[*i] != want[*i]) {
+            return Err(format!(
+                "GSP-RM signature at {addr:#x} differs from the {section} section of {} at \
+                 offset {i:#x}",
+                path.display()
+            ));
+        }
+        Ok(format!(
+            "GSP-RM signature verified ({section}, {size:#x} bytes at {addr:#x})"
         ))
     }
 }

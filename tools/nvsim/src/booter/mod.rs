@@ -27,7 +27,7 @@
 
 pub mod gsp;
 pub mod image;
-mod wpr;
+pub mod wpr;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

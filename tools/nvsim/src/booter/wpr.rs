@@ -23,6 +23,18 @@
 //! 0x170; nova-core `fb/hal/ga100.rs`, `gsp/hal/tu102.rs`). There WPR2 must
 //! not be set up yet, and `booter_load` sets it to
 //! `[gspFwWprStart, gspFwWprEnd)` ([`Meta::wpr2`]).
+//!
+//! FSP mode ([`read_fsp`], Hopper and Blackwell): the driver fills only
+//! the sysmem addresses and the sizes; every framebuffer offset
+//! (`gspFwRsvdStart` .. `vgaWorkspaceOffset`, 0x58..0xb8 but the sizes
+//! at 0x68, 0x80, 0xa0) is 0, "the ACR ucode computes them when it sets up
+//! WPR2" (nova-core `gsp/fw.rs` `from_sizes`; OpenRM
+//! `kgspCalculateFbLayout_GH100`: "The actual offsets get filled in by ACR
+//! ucode"). nvsim's FMC ignores them (a non-zero one is reported for the
+//! log) and lays WPR2 out itself (`fsp/fmc.rs`). The tail of the
+//! structure: 0xc0 vgaWorkspaceSize, 0xc8 bootCount, 0xd0 a 32-byte union,
+//! 0xf0 u8 gspFwHeapVfPartitionCount, 0xf1 u8 flags, 0xf4 u32
+//! pmuReservedSize, 0xf8 verified (r570.144 `GspFwWprMeta`).
 
 use crate::bar0::Bus;
 use crate::regs::{
@@ -33,6 +45,105 @@ use crate::regs::{
 pub const MAGIC: u64 = 0xdc3a_ae21_371a_60b3;
 /// Size read.
 const LEN: usize = 0xc8;
+/// sizeof(GspFwWprMeta) (r570.144).
+pub const FULL_LEN: usize = 0x100;
+
+/// What the FMC uses of the metadata on FSP chips ([`read_fsp`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FspMeta {
+    /// Bus address of the radix3 level-0 page of the GSP-RM image.
+    pub radix3: u64,
+    /// Size of the GSP-RM image.
+    pub image_size: u64,
+    /// Bus address and size of the GSP bootloader.
+    pub bootloader: (u64, u64),
+    /// Bootloader code, data and manifest offsets.
+    pub bl_offsets: [u64; 3],
+    /// Bus address and size of GSP-RM's signature.
+    pub signature: (u64, u64),
+    /// nonWprHeapSize.
+    pub non_wpr_heap: u64,
+    /// gspFwHeapSize.
+    pub heap: u64,
+    /// frtsSize.
+    pub frts: u64,
+    /// vgaWorkspaceSize.
+    pub vga: u64,
+    /// pmuReservedSize.
+    pub pmu_reserved: u64,
+    /// gspFwHeapVfPartitionCount.
+    pub vf_partitions: u8,
+    /// Framebuffer offsets the driver filled in (ignored), for the log.
+    pub ignored: Vec<String>,
+    /// The 256 bytes as read.
+    pub raw: Vec<u8>,
+}
+
+/// Reads the metadata at bus address `addr` as an FSP chip's FMC takes it
+/// (module documentation): magic, revision, the sysmem images present;
+/// the sizes are returned for the FMC to check and lay out.
+pub fn read_fsp(bus: &Bus<'_>, addr: u64) -> Result<FspMeta, String> {
+    let mut m = vec![0u8; FULL_LEN];
+    bus.dma
+        .read(addr, &mut m)
+        .map_err(|e| format!("not readable: {e}"))?;
+    let q = |o: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&m[o..o + 8]);
+        u64::from_le_bytes(b)
+    };
+    if q(0x00) != MAGIC {
+        return Err(format!("magic {:#x}, expected {MAGIC:#x}", q(0x00)));
+    }
+    if q(0x08) != 1 {
+        return Err(format!("revision {}, expected 1", q(0x08)));
+    }
+    for (name, at, size_at) in [
+        ("sysmemAddrOfRadix3Elf", 0x10, 0x18),
+        ("sysmemAddrOfBootloader", 0x20, 0x28),
+        ("sysmemAddrOfSignature", 0x48, 0x50),
+    ] {
+        if q(at) == 0 || q(size_at) == 0 {
+            return Err(format!(
+                "{name} {:#x} with size {:#x}: missing",
+                q(at),
+                q(size_at)
+            ));
+        }
+    }
+    let offsets = [
+        (0x58, "gspFwRsvdStart"),
+        (0x60, "nonWprHeapOffset"),
+        (0x70, "gspFwWprStart"),
+        (0x78, "gspFwHeapOffset"),
+        (0x88, "gspFwOffset"),
+        (0x90, "bootBinOffset"),
+        (0x98, "frtsOffset"),
+        (0xa8, "gspFwWprEnd"),
+        (0xb0, "fbSize"),
+        (0xb8, "vgaWorkspaceOffset"),
+    ];
+    let ignored = offsets
+        .iter()
+        .filter(|(o, _)| q(*o) != 0)
+        .map(|(o, n)| format!("{n} {:#x}", q(*o)))
+        .collect();
+    Ok(FspMeta {
+        radix3: q(0x10),
+        image_size: q(0x18),
+        bootloader: (q(0x20), q(0x28)),
+        bl_offsets: [q(0x30), q(0x38), q(0x40)],
+        signature: (q(0x48), q(0x50)),
+        non_wpr_heap: q(0x68),
+        heap: q(0x80),
+        frts: q(0xa0),
+        vga: q(0xc0),
+        pmu_reserved: u64::from(u32::from_le_bytes([m[0xf4], m[0xf5], m[0xf6], m[0xf7]])),
+        vf_partitions: m[0xf0],
+        ignored,
+        raw: m,
+    })
+}
 
 /// What `booter_load` uses of the metadata after checking it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! The falcon microcontrollers: a register-level model of the GSP and SEC2
 //! falcons ([`Falcon`]) and an identification stub for the others
-//! ([`FalconStub`]).
+//! ([`FalconStub`], behind the FSP model of [`crate::fsp`]).
 //!
 //! Register offsets relative to the falcon base (PFALCON; PFALCON2 is
 //! base + 0x1000), from nova-core `regs.rs`/`falcon.rs`/`falcon/hal/*.rs` and
@@ -12,7 +12,7 @@
 //! | 0x00c/0x010/0x014/0x018/0x01c | IRQMODE/IRQMSET/IRQMCLR/IRQMASK/IRQDEST | stored; on the GSP, IRQSTAT & IRQMASK & the lines IRQDEST routes to the host drive the GSP's vector of the interrupt tree |
 //! | 0x040/0x044 | MAILBOX0/1 | read/write, reset 0 |
 //! | 0x080/0x084 | OS/RM | read/write, reset 0 |
-//! | 0x0f4 | HWCFG2 | 31 reset ready (GA102+), 12 memory scrubbing, 10 RISC-V present |
+//! | 0x0f4 | HWCFG2 | 31 reset ready (GA102+), 13 RISC-V branch privilege lockdown (GSP of FSP chips, GSP-RM's [`crate::gsprm::GspRm::lockdown`]), 12 memory scrubbing, 10 RISC-V present |
 //! | 0x100 | CPUCTL | 1 STARTCPU (write), 4 HALTED, 6 ALIAS_EN (0); reset: halted |
 //! | 0x104 | BOOTVEC | read/write |
 //! | 0x108/0x12c | HWCFG/HWCFG1 | IMEM/DMEM size in 256-byte blocks; core rev, security, ports |
@@ -32,7 +32,14 @@
 //! ([`Falcon::with_gsp_rm`]): it sees the mailbox values, engine resets and
 //! the doorbell; its RISC-V state is what the RISC-V registers read; the
 //! bits it sets in MAILBOX0 and its SWGEN0 interrupt (IRQSTAT bit 6) are
-//! applied on the next access.
+//! applied on the next access. On FSP chips (Hopper, Blackwell) the FMC
+//! resets the GSP falcon when the FSP accepts a COT ([`crate::fsp`]): the
+//! falcon returns to its reset state (MAILBOX0 0, so a bit 31 left by the
+//! previous GSP-RM's suspension is gone; IRQMASK and IRQDEST 0) at its next
+//! access, before anything else, and HWCFG2 bit 13
+//! (`RISCV_BR_PRIV_LOCKDOWN`) reads 1 from power-on and from an accepted
+//! COT until the FMC has started GSP-RM (nova-core
+//! `wait_for_gsp_lockdown_release`, docs/fsp-facts.md section 1.6).
 //!
 //! The GSP falcon's host interrupt. Each of the 16 interrupt lines of a
 //! falcon is routed by two bits of IRQDEST (envytools
@@ -270,16 +277,24 @@ impl Falcon {
         self
     }
 
-    /// Applies what GSP-RM did since the last access: MAILBOX0 bits and
-    /// SWGEN0. Returns whether the RISC-V core is active.
-    fn sync_rm(&mut self, bus: &Bus<'_>) -> bool {
-        let Some(rm) = &self.gsp_rm else {
-            return false;
+    /// Applies what GSP-RM (or the FMC) did since the last access: a
+    /// falcon reset, MAILBOX0 bits and SWGEN0. Returns whether the RISC-V
+    /// core is active and whether the branch privilege lockdown is
+    /// engaged.
+    fn sync_rm(&mut self, bus: &Bus<'_>) -> (bool, bool) {
+        let Some(rm) = self.gsp_rm.clone() else {
+            return (false, false);
         };
-        let mut g = gsprm::lock(rm);
+        let mut g = gsprm::lock(&rm);
+        if g.take_falcon_reset() {
+            self.reset_state();
+            bus.trace
+                .trace(|| "falcon gsp: reset by the FMC (MAILBOX0 0)".to_string());
+        }
         let bits = g.take_mailbox0_bits(bus.trace);
         let irq = g.take_irq();
         let active = g.riscv_active();
+        let lockdown = g.lockdown();
         self.cpu.mailbox[0] |= bits;
         if irq {
             self.irqstat |= IRQ_SWGEN0;
@@ -289,7 +304,7 @@ impl Falcon {
         bus.intr
             .set_level(intr::GSP_STALL, self.irqstat & self.host_lines() != 0);
         drop(g);
-        active
+        (active, lockdown)
     }
 
     /// The interrupt lines enabled (IRQMASK) and routed to the host
@@ -366,14 +381,15 @@ impl Falcon {
         }
     }
 
-    fn hwcfg2(&mut self) -> u32 {
+    fn hwcfg2(&mut self, lockdown: bool) -> u32 {
         let ready = if self.turing() { 0 } else { 1 << 31 };
+        let lockdown = if lockdown { 1 << 13 } else { 0 };
         let scrub = if !self.turing() && (self.in_reset || self.scrubbing()) {
             1 << 12
         } else {
             0
         };
-        ready | scrub | if self.hw.riscv { 1 << 10 } else { 0 }
+        ready | lockdown | scrub | if self.hw.riscv { 1 << 10 } else { 0 }
     }
 
     fn dmactl(&mut self) -> u32 {
@@ -526,7 +542,7 @@ impl Bar0Model for Falcon {
         let rel = offset - self.cpu.engine.base();
         let turing = self.turing();
         self.tick(bus);
-        let active = self.sync_rm(bus);
+        let (active, lockdown) = self.sync_rm(bus);
         Some(match rel {
             IRQSSET | IRQSCLR | IRQMSET | IRQMCLR => 0,
             IRQSTAT => self.irqstat,
@@ -537,7 +553,7 @@ impl Bar0Model for Falcon {
             MAILBOX1 => self.cpu.mailbox[1],
             OS => self.os,
             RM => self.rm,
-            HWCFG2 => self.hwcfg2(),
+            HWCFG2 => self.hwcfg2(lockdown),
             CPUCTL => {
                 if self.halted {
                     HALTED

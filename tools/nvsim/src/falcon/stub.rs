@@ -1,6 +1,8 @@
 //! Falcon engine stub: the identification and status registers a driver
-//! reads while setting an engine up, for the falcons that have no full
-//! model yet (FSP). GSP and SEC2 use [`super::Falcon`].
+//! reads while setting an engine up, for the falcons without a register
+//! model of their own: the FSP model ([`crate::fsp`]) answers its EMEM and
+//! queue registers and leaves the rest to this stub. GSP and SEC2 use
+//! [`super::Falcon`].
 //!
 //! Register offsets (relative to the engine's PFALCON base; PFALCON2 is
 //! base + 0x1000) from nova-core `regs.rs` and nouveau

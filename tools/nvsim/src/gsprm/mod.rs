@@ -45,6 +45,21 @@
 //!    the RISC-V core stops. A GSP falcon reset (FWSEC-SB) or
 //!    `booter_unload` returns the model to [`State::Off`].
 //!
+//! On Hopper and Blackwell (FSP chips) the FSP and the FMC start GSP-RM
+//! instead ([`crate::fsp`]): after a COT the FSP accepts, the FMC resets
+//! the GSP falcon, engages the RISC-V branch privilege lockdown (GSP
+//! HWCFG2 bit 13, [`GspRm::lockdown`]; also engaged from power-on), checks
+//! and lays WPR2 out, and starts this model with the libos address of the
+//! boot parameters ([`GspRm::fmc_start`]; no GSP mailbox handoff), which
+//! releases the lockdown. The conversation has no CPU sequencer there
+//! (docs/fsp-facts.md sections 1.6, 4.1; nova-core `gsp/hal/gh100.rs`):
+//! once GSP_SET_SYSTEM_INFO and SET_REGISTRY are in (before the FMC
+//! started GSP-RM, as OpenRM queues them, or after, as nova-core sends
+//! them; commands already in the queue are read when GSP-RM starts),
+//! GSP-RM does its state load (BAR1) and sends the boot events and
+//! GSP_INIT_DONE as it does after the SEC2-RTOS resume on the other chips.
+//! The unload is the same; a later COT boots GSP-RM afresh.
+//!
 //! GSP_RM_ALLOC, GSP_RM_CONTROL and FREE act on GSP-RM's objects
 //! (clients, devices, subdevices, VA spaces and their page directories),
 //! kept per boot ([`rm`]).
@@ -102,6 +117,19 @@ pub const SEQ_SCRATCH: u32 = script::SCRATCH;
 /// ran (nvsim's value).
 pub const SEQUENCER_INCOMPLETE: u32 = 0xb0_07e4;
 
+/// The GSP's RISC-V branch privilege lockdown on FSP chips (HWCFG2 bit
+/// 13, `RISCV_BR_PRIV_LOCKDOWN`, 1 = locked; nova-core `regs.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lockdown {
+    /// Released (always so on the other chips).
+    Released,
+    /// Engaged: from power-on, and from an accepted COT until the FMC has
+    /// started GSP-RM.
+    Engaged,
+    /// Engaged until then (the FMC's run takes time, `timing.rs`).
+    Until(Instant),
+}
+
 /// A GSP-RM model shared by the falcons that reach it.
 pub type Shared = Arc<Mutex<GspRm>>;
 
@@ -146,6 +174,8 @@ struct Session {
     init_failed: bool,
     /// The sequencer's ucode ran on the GSP falcon.
     stub_ran: bool,
+    /// GSP-RM finished its initialisation ([`GspRm::finish_init`]).
+    init_done_sent: bool,
     sent: u32,
     /// The RM objects the driver allocated ([`rm`]).
     rm: rm::Objects,
@@ -186,6 +216,11 @@ pub struct GspRm {
     /// The client maps BAR1 straight onto VRAM (`--bar1-mmap`): BAR1 stays
     /// physical ([`GspRm::set_bar1_mmap`]).
     bar1_mmap: bool,
+    /// The GSP's branch privilege lockdown (FSP chips).
+    lockdown: Lockdown,
+    /// The FMC reset the GSP falcon; the falcon applies it at its next
+    /// access ([`GspRm::take_falcon_reset`]).
+    falcon_reset: bool,
     session: Option<Session>,
 }
 
@@ -219,8 +254,42 @@ impl GspRm {
             wake: None,
             rsvd_start: fb_end,
             bar1_mmap: false,
+            lockdown: Self::power_on_lockdown(chip),
+            falcon_reset: false,
             session: None,
         }
+    }
+
+    fn power_on_lockdown(chip: &Chip) -> Lockdown {
+        if chip.arch.has_fsp() {
+            Lockdown::Engaged
+        } else {
+            Lockdown::Released
+        }
+    }
+
+    /// Whether the GSP's RISC-V branch privilege lockdown is engaged (GSP
+    /// HWCFG2 bit 13; FSP chips only: from power-on and from an accepted
+    /// COT until the FMC started GSP-RM).
+    pub fn lockdown(&self) -> bool {
+        match self.lockdown {
+            Lockdown::Released => false,
+            Lockdown::Engaged => true,
+            Lockdown::Until(t) => Instant::now() < t,
+        }
+    }
+
+    /// Whether the FMC reset the GSP falcon since the last call (the
+    /// falcon then returns to its reset state: MAILBOX0 0, bit 31 of a
+    /// previous suspension included).
+    pub fn take_falcon_reset(&mut self) -> bool {
+        std::mem::take(&mut self.falcon_reset)
+    }
+
+    /// Counts a GSP boot (the FSP received a COT); returns its number.
+    pub fn count_boot(&mut self) -> u32 {
+        self.faults.boot_started();
+        self.faults.boot()
     }
 
     /// The same, shareable.
@@ -410,6 +479,8 @@ impl GspRm {
         self.mailbox0_bits = 0;
         self.irq = false;
         self.swgen0_routed = false;
+        self.lockdown = Self::power_on_lockdown(self.chip);
+        self.falcon_reset = false;
     }
 
     /// `booter_unload` ran: GSP-RM is gone, the next boot starts afresh.
@@ -436,6 +507,60 @@ impl GspRm {
     /// `booter_load` halts), at once if `None`.
     pub fn start(&mut self, bus: &mut Bus<'_>, rsvd_start: u64, active_from: Option<Instant>) {
         self.faults.boot_started();
+        let libos = u64::from(self.gsp_mailbox[0]) | (u64::from(self.gsp_mailbox[1]) << 32);
+        self.boot(bus, libos, rsvd_start, active_from);
+    }
+
+    /// The FMC takes the GSP over after an accepted COT (FSP chips): it
+    /// resets the GSP falcon (a GSP-RM still there, suspended after an
+    /// unload or running, is gone) and engages the branch privilege
+    /// lockdown until it starts GSP-RM ([`GspRm::fmc_start`]).
+    pub fn fmc_reset_gsp(&mut self, bus: &Bus<'_>) {
+        if self.state != State::Off {
+            bus.trace.log(format!(
+                "GSP-RM: stopped by the FMC's GSP reset (was {:?})",
+                self.state
+            ));
+        }
+        self.state = State::Off;
+        self.session = None;
+        self.riscv_active = false;
+        self.active_from = None;
+        self.suspend_at = None;
+        self.mailbox0_bits = 0;
+        self.gsp_mailbox = [0; 2];
+        self.swgen0_routed = false;
+        self.falcon_reset = true;
+        self.lockdown = Lockdown::Engaged;
+    }
+
+    /// The FMC starts GSP-RM (FSP chips; the boot was counted at the COT):
+    /// libos arguments at `libos` (the boot parameters' bootArgsOffset),
+    /// the firmware-reserved framebuffer from `rsvd_start` (the FMC's
+    /// layout). The lockdown is released and the RISC-V core active from
+    /// `active_from` (at once if `None`). Commands the driver queued
+    /// before are read now.
+    pub fn fmc_start(
+        &mut self,
+        bus: &mut Bus<'_>,
+        libos: u64,
+        rsvd_start: u64,
+        active_from: Option<Instant>,
+    ) {
+        self.lockdown = active_from.map_or(Lockdown::Released, Lockdown::Until);
+        self.boot(bus, libos, rsvd_start, active_from);
+        if self.state == State::Running {
+            self.process_queue(bus);
+        }
+    }
+
+    fn boot(
+        &mut self,
+        bus: &mut Bus<'_>,
+        libos: u64,
+        rsvd_start: u64,
+        active_from: Option<Instant>,
+    ) {
         let boot = self.faults.boot();
         self.session = None;
         self.mailbox0_bits = 0;
@@ -457,7 +582,6 @@ impl GspRm {
         self.riscv_active = true;
         bus.trace
             .log(format!("GSP-RM: boot {boot}: RISC-V core active"));
-        let libos = u64::from(self.gsp_mailbox[0]) | (u64::from(self.gsp_mailbox[1]) << 32);
         match Self::open(bus, libos, self.chip, boot, (self.fb_end, self.rsvd_start)) {
             Ok(s) => {
                 bus.trace.log(format!(
@@ -523,6 +647,7 @@ impl GspRm {
             registry: false,
             init_failed: false,
             stub_ran: false,
+            init_done_sent: false,
             sent: 0,
             rm: rm::Objects::new(chip).with_memory(crate::mmu::Memory {
                 vram: bus.vram.clone(),
@@ -536,6 +661,13 @@ impl GspRm {
     pub fn doorbell(&mut self, bus: &mut Bus<'_>) {
         match self.state {
             State::Running | State::AwaitResume => {}
+            State::Off if self.chip.arch.has_fsp() => {
+                bus.trace.log(
+                    "GSP-RM: doorbell rung before the FMC started GSP-RM; the commands wait in \
+                     the queue until it starts",
+                );
+                return;
+            }
             s => {
                 bus.trace.log(format!(
                     "GSP-RM: doorbell rung while GSP-RM is {s:?}; nobody reads the queue"
@@ -549,6 +681,11 @@ impl GspRm {
                     .write(log::Buf::Intr, log::DOORBELL, &[u64::from(w)], bus.trace);
             }
         }
+        self.process_queue(bus);
+    }
+
+    /// Reads and handles every command in the queue.
+    fn process_queue(&mut self, bus: &mut Bus<'_>) {
         loop {
             match self.receive(bus) {
                 Ok(Some(msg)) => self.handle(bus, msg),
@@ -873,7 +1010,9 @@ impl GspRm {
         r
     }
 
-    /// After both init commands: a NOCAT record, then the CPU sequencer.
+    /// After both init commands: a NOCAT record, then the CPU sequencer;
+    /// on FSP chips, which have no sequencer, GSP-RM's state load and
+    /// GSP_INIT_DONE ([`GspRm::finish_init`]).
     fn maybe_sequencer(&mut self, bus: &mut Bus<'_>) {
         let ready = self
             .session
@@ -883,6 +1022,24 @@ impl GspRm {
             return;
         }
         let after = self.timing.get(TimingStep::GspInit);
+        if self.chip.arch.has_fsp() {
+            if self.session.as_ref().is_some_and(|s| s.init_done_sent) {
+                return;
+            }
+            if self.remove_at(bus, Step::InitDone) {
+                return;
+            }
+            // Not before the RISC-V core runs (commands queued before the
+            // COT are read when the FMC starts GSP-RM).
+            let running_in = self.active_from.map_or(Duration::ZERO, |t| {
+                t.saturating_duration_since(Instant::now())
+            });
+            let after = (after + self.timing.get(TimingStep::GspResume)).max(running_in);
+            bus.trace
+                .log("GSP-RM: initialised (no CPU sequencer on this chip)");
+            self.finish_init(bus, after);
+            return;
+        }
         let nocat = rpc::nocat_record(rpc::NOCAT_REC_TYPE_ASSERT, "GSP-RM", 0);
         self.send(
             bus.trace,
@@ -978,8 +1135,19 @@ impl GspRm {
             "SEC2-RTOS: GSP-RM resumed (RISC-V core active, BSI_SECURE_SCRATCH_14 boot stage 3 \
              handoff)",
         );
+        self.finish_init(bus, self.timing.get(TimingStep::GspResume));
+        Some(0)
+    }
+
+    /// GSP-RM's state load and the end of its initialisation: BAR1 set up,
+    /// the PMU's print buffer, a NOCAT record and GSP_INIT_DONE, each
+    /// `after` from now (after the SEC2-RTOS resume; on FSP chips after the
+    /// init commands).
+    fn finish_init(&mut self, bus: &mut Bus<'_>, after: Duration) {
+        if let Some(s) = self.session.as_mut() {
+            s.init_done_sent = true;
+        }
         self.bar1_init(bus);
-        let after = self.timing.get(TimingStep::GspResume);
         let print = rpc::libos_print_pmu("nvsim: PMU started\n");
         self.send(
             bus.trace,
@@ -1013,7 +1181,6 @@ impl GspRm {
             );
         }
         self.flush(bus.dma, bus.trace);
-        Some(0)
     }
 
     /// The driver rang a channel's doorbell with `token`

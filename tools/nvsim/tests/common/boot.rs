@@ -466,9 +466,18 @@ impl Driver {
         q(0x10, 0xf000_0000);
         q(0x48, (1 << 47) - 4096);
         let mut d = |o: usize, v: u32| si[o..o + 4].copy_from_slice(&v.to_le_bytes());
-        d(0x50, 0x88000);
-        d(0x54, 0x1000);
+        // The PCI config mirror: 0x88000, 0x92000 on Hopper and Blackwell
+        // (nova-core `gpu/hal/gh100.rs`).
         let chip = r.gpu.chip();
+        d(
+            0x50,
+            if chip.arch.has_fsp() {
+                0x92000
+            } else {
+                0x88000
+            },
+        );
+        d(0x54, 0x1000);
         d(0x58, (u32::from(chip.device_id) << 16) | 0x10de);
         d(
             0x5c,

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod boot;
+pub mod fsp;
 pub mod gsp;
 pub mod rig;
 

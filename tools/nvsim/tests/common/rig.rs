@@ -87,17 +87,26 @@ impl Rig {
     /// (0x8a1d5c/0x8a1d58) = address bits 51:32 and 31:0, HI first
     /// (nova-core `fb/hal/*.rs`, open-gpu-kernel-modules `kern_mem_sys_*.c`).
     pub fn register_flush_page(&mut self, addr: u64) {
-        match self.gpu.chip().name {
-            "tu102" => self.wr(0x0010_0c10, (addr >> 8) as u32),
-            "gh100" => {
+        use nvsim::chip::Arch;
+        match self.gpu.chip().arch {
+            Arch::Turing => self.wr(0x0010_0c10, (addr >> 8) as u32),
+            Arch::Hopper => {
                 self.wr(0x0010_0a38, (addr >> 32) as u32);
                 self.wr(0x0010_0a34, addr as u32);
             }
-            "gb202" => {
+            // GB10x: HSHUB0's pair, then the egress pair (nova-core
+            // `fb/hal/gb100.rs`: primary HI, LO, EG HI, EG LO).
+            Arch::BlackwellGb10x => {
+                self.wr(0x0087_0e54, (addr >> 32) as u32);
+                self.wr(0x0087_0e50, addr as u32);
+                self.wr(0x0087_06c4, (addr >> 32) as u32);
+                self.wr(0x0087_06c0, addr as u32);
+            }
+            Arch::BlackwellGb20x => {
                 self.wr(0x008a_1d5c, (addr >> 32) as u32);
                 self.wr(0x008a_1d58, addr as u32);
             }
-            _ => {
+            Arch::Ampere | Arch::Ada => {
                 self.wr(0x0010_0c40, (addr >> 40) as u32);
                 self.wr(0x0010_0c10, (addr >> 8) as u32);
             }

@@ -44,7 +44,9 @@ pub(crate) enum Libos {
 }
 
 /// GSP-RM boot working memory (Turing to Ada).
-const HEAP_BASE_RM_SIZE: u64 = 8 << 20;
+pub(crate) const HEAP_BASE_RM_SIZE_TU10X: u64 = 8 << 20;
+/// GSP-RM boot working memory (Hopper and later).
+pub(crate) const HEAP_BASE_RM_SIZE_GH100: u64 = 14 << 20;
 /// Heap for one RM client's allocations.
 const HEAP_CLIENT_ALLOC_SIZE: u64 = 96 << 20;
 /// Heap for memory management, per GiB of VRAM.
@@ -52,9 +54,9 @@ const HEAP_SIZE_PER_GB_FB: u64 = 96 << 10;
 
 /// Size of the WPR2 heap GSP-RM needs for `fb_size` bytes of VRAM (the
 /// r570 heap parameters, as OpenRM and nova-core size it): the libos
-/// carve-out, RM's boot memory, one client, and the management overhead
-/// (1 MiB aligned), clamped to what the libos accepts.
-pub(crate) fn wpr2_heap_size(libos: Libos, fb_size: u64) -> u64 {
+/// carve-out, RM's boot memory (`base_rm`), one client, and the management
+/// overhead (1 MiB aligned), clamped to what the libos accepts.
+pub(crate) fn wpr2_heap_size(libos: Libos, base_rm: u64, fb_size: u64) -> u64 {
     let (carveout, min, max) = match libos {
         Libos::V2 => (0, 64 * SZ_1M, 256 * SZ_1M),
         Libos::V3 => (22 * SZ_1M, 88 * SZ_1M, 280 * SZ_1M),
@@ -65,7 +67,7 @@ pub(crate) fn wpr2_heap_size(libos: Libos, fb_size: u64) -> u64 {
         .saturating_add(SZ_1M - 1)
         & !(SZ_1M - 1);
     carveout
-        .saturating_add(HEAP_BASE_RM_SIZE)
+        .saturating_add(base_rm)
         .saturating_add(HEAP_CLIENT_ALLOC_SIZE)
         .saturating_add(overhead)
         .clamp(min, max - 1)
@@ -265,13 +267,24 @@ mod tests {
     fn heap_sizes() {
         // 24 GiB: 96 KiB * 24 rounds up to 3 MiB of overhead.
         assert_eq!(
-            wpr2_heap_size(Libos::V3, 24 * GIB),
+            wpr2_heap_size(Libos::V3, HEAP_BASE_RM_SIZE_TU10X, 24 * GIB),
             (22 + 8 + 96 + 3) * SZ_1M
         );
-        assert_eq!(wpr2_heap_size(Libos::V2, 24 * GIB), (8 + 96 + 3) * SZ_1M);
+        assert_eq!(
+            wpr2_heap_size(Libos::V2, HEAP_BASE_RM_SIZE_TU10X, 24 * GIB),
+            (8 + 96 + 3) * SZ_1M
+        );
         // Huge VRAM is clamped below the maximum.
-        assert_eq!(wpr2_heap_size(Libos::V2, 1 << 50), 256 * SZ_1M - 1);
-        assert!(wpr2_heap_size(Libos::V3, 0) >= 88 * SZ_1M);
+        assert_eq!(
+            wpr2_heap_size(Libos::V2, HEAP_BASE_RM_SIZE_TU10X, 1 << 50),
+            256 * SZ_1M - 1
+        );
+        assert!(wpr2_heap_size(Libos::V3, HEAP_BASE_RM_SIZE_TU10X, 0) >= 88 * SZ_1M);
+        // H100 80 GB: 96 KiB * 80 rounds up to 8 MiB.
+        assert_eq!(
+            wpr2_heap_size(Libos::V3, HEAP_BASE_RM_SIZE_GH100, 80 * GIB),
+            (22 + 14 + 96 + 8) * SZ_1M
+        );
     }
 
     #[test]

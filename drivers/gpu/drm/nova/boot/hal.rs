@@ -23,7 +23,17 @@ use super::regs::{
     NV_PGC6_AON_SECURE_SCRATCH_GROUP_42, //
 };
 use crate::{
-    boot::fb_layout::Libos,
+    boot::{
+        fb_layout::{
+            Libos,
+            HEAP_BASE_RM_SIZE_GH100,
+            HEAP_BASE_RM_SIZE_TU10X, //
+        },
+        fsp::{
+            self,
+            FspHal, //
+        },
+    },
     falcon::FalconGen,
     gpu::Bar0, //
 };
@@ -49,11 +59,14 @@ pub(crate) trait Hal: Sync {
     /// Short name of the generation's flow, for logs.
     fn name(&self) -> &'static str;
 
-    /// Why nova does not boot GSP-RM on this generation yet (no step of
-    /// `gsp_boot.rs` runs; the firmware files are only checked), or `None`
-    /// if it does.
-    fn gsp_boot_unsupported(&self) -> Option<&'static str> {
+    /// The FSP side of the boot, on chips the FSP boots.
+    fn fsp(&self) -> Option<&'static dyn FspHal> {
         None
+    }
+
+    /// GSP-RM's boot working memory in its WPR2 heap.
+    fn heap_base_rm_size(&self) -> u64 {
+        HEAP_BASE_RM_SIZE_TU10X
     }
 
     /// The addresses the GPU can reach in system memory: 47 bits up to
@@ -212,20 +225,28 @@ impl Hal for Ga10x {
     }
 }
 
-/// Hopper and Blackwell.
-pub(crate) struct Gh100;
+/// Hopper and Blackwell: the FSP boots the GSP; `fsp` says how on this
+/// chip.
+pub(crate) struct FspBoot {
+    name: &'static str,
+    fsp: &'static dyn FspHal,
+}
 
-impl Hal for Gh100 {
+impl Hal for FspBoot {
     fn boot_method(&self) -> BootMethod {
         BootMethod::Fsp
     }
 
     fn name(&self) -> &'static str {
-        "gh100"
+        self.name
     }
 
-    fn gsp_boot_unsupported(&self) -> Option<&'static str> {
-        Some("GSP boot through the FSP is not implemented yet")
+    fn fsp(&self) -> Option<&'static dyn FspHal> {
+        Some(self.fsp)
+    }
+
+    fn heap_base_rm_size(&self) -> u64 {
+        HEAP_BASE_RM_SIZE_GH100
     }
 
     fn pci_config_mirror(&self) -> u32 {
@@ -247,5 +268,18 @@ pub(crate) static TU1XX: Tu1xx = Tu1xx;
 pub(crate) static GA100: Ga100 = Ga100;
 /// The GA10x/Ada HAL.
 pub(crate) static GA10X: Ga10x = Ga10x;
-/// The Hopper/Blackwell HAL.
-pub(crate) static GH100: Gh100 = Gh100;
+/// The Hopper HAL.
+pub(crate) static GH100: FspBoot = FspBoot {
+    name: "gh100",
+    fsp: fsp::hal::GH100,
+};
+/// The GB10x HAL.
+pub(crate) static GB100: FspBoot = FspBoot {
+    name: "gb100",
+    fsp: fsp::hal::GB100,
+};
+/// The GB20x HAL.
+pub(crate) static GB202: FspBoot = FspBoot {
+    name: "gb202",
+    fsp: fsp::hal::GB202,
+};

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The GSP boot sequence at probe and its undoing at unbind, one step per
-//! module, numbered in the order the code runs them:
+//! module, numbered in the order the code runs them. Hopper and Blackwell
+//! boot through the FSP instead ([`fsp::boot`], which numbers its steps
+//! alike); Turing to Ada run:
 //!
 //! 1. GFW boot wait ([`gfw`]);
 //! 2. the firmware files, each loaded and checked once ([`crate::firmware`]);
@@ -18,16 +20,18 @@
 //! 8. the RPCs up to the static info ([`crate::gsp::start_rm`]).
 //!
 //! [`Gsp::stop`] undoes it at unbind (step 9): `UNLOADING_GUEST_DRIVER`
-//! ([`crate::gsp::stop_rm`]), FWSEC-SB, booter_unload (WPR2 gone), then the
-//! memory is freed. A probe that fails after WPR2 was set up runs FWSEC-SB
-//! and booter_unload before it frees anything, so that the next probe
-//! starts from a clean GPU; a probe that finds WPR2 already set up (a
+//! ([`crate::gsp::stop_rm`]), then FWSEC-SB and booter_unload (WPR2 gone),
+//! or on the FSP's chips the wait for the GSP's RISC-V core to halt; then
+//! the memory is freed. A probe that fails after WPR2 was set up runs
+//! FWSEC-SB and booter_unload before it frees anything, so that the next
+//! probe starts from a clean GPU; a probe that finds WPR2 already set up (a
 //! driver that did not unload) removes it the same way first. The system
 //! memory flush page every falcon relies on is registered before this
 //! sequence and unregistered after it ([`crate::mm::sysmem_flush`]).
 
 pub(crate) mod booter;
 pub(crate) mod fb_layout;
+pub(crate) mod fsp;
 pub(crate) mod fwsec;
 pub(crate) mod gfw;
 pub(crate) mod hal;
@@ -145,12 +149,35 @@ fn gone(pdev: &pci::Device<Bound>, bar: &Bar0<'_>) -> bool {
 /// What undoes a boot from WPR2 on: FWSEC-SB (from the VBIOS) and
 /// booter_unload, both loaded before WPR2 is set up so that a failure can
 /// always be undone.
-struct Unload {
+struct BooterUnload {
     fwsec: FwsecUcode,
     booter_unload: Firmware,
 }
 
+/// What stops the GSP once GSP-RM suspended, or after a failed boot.
+enum Unload {
+    /// FWSEC-SB and booter_unload (Turing to Ada).
+    Booter(BooterUnload),
+    /// The RISC-V core halts on its own; nothing is sent to the FSP
+    /// (Hopper, Blackwell).
+    Fsp,
+}
+
 impl Unload {
+    fn run(&self, pdev: &pci::Device<Bound>, bar: &Bar0<'_>, chip: &Chip) -> Result {
+        match self {
+            Unload::Booter(u) => u.run(pdev, bar, chip),
+            Unload::Fsp => {
+                if gone(pdev, bar) {
+                    return Err(ENODEV);
+                }
+                fsp::wait_gsp_halted(pdev, bar)
+            }
+        }
+    }
+}
+
+impl BooterUnload {
     fn load(pdev: &pci::Device<Bound>, bar: &Bar0<'_>, chip: &Chip) -> Result<Self> {
         let booter_unload = booter::request(pdev, chip, Booter::Unload)?;
         // Checked by its parser above; refused here if its layout does not
@@ -264,13 +291,13 @@ impl SequencerOps for Sequencer<'_, '_> {
 /// bound. [`Gsp::stop`] must run before it is dropped.
 pub(crate) struct Gsp {
     chip: &'static Chip,
-    /// FWSEC-SB and booter_unload, for [`Gsp::stop`].
+    /// What stops the GSP, for [`Gsp::stop`].
     unload: Unload,
     /// The RPC queues and RM arguments GSP-RM uses until it is stopped.
     queues: Arc<GspQueues>,
     /// The libos arguments and the log buffers.
     libos: Libos,
-    /// Read by booter_load; kept until WPR2 is removed.
+    /// Read by booter_load or the FMC; kept until WPR2 is removed.
     _wpr_meta: Coherent<[u8]>,
     /// Read by the GSP bootloader; kept until GSP-RM is stopped.
     _fw: Pin<KBox<GspFirmware>>,
@@ -309,8 +336,10 @@ impl Gsp {
         let rm = gsp::stop_rm(pdev, bar, &self.queues, irq)
             .inspect_err(|e| dev_err!(pdev, "GSP unload: stopping GSP-RM failed: {:?}\n", e));
         let unload = self.unload.run(pdev, bar, self.chip);
-        rm.and(unload)
-            .inspect(|()| dev_info!(pdev, "GSP-RM stopped, WPR2 removed\n"))
+        rm.and(unload).inspect(|()| match self.unload {
+            Unload::Booter(_) => dev_info!(pdev, "GSP-RM stopped, WPR2 removed\n"),
+            Unload::Fsp => dev_info!(pdev, "GSP-RM stopped, GSP RISC-V core halted\n"),
+        })
     }
 }
 
@@ -381,7 +410,7 @@ fn remove_stale_wpr2(
     pdev: &pci::Device<Bound>,
     bar: &Bar0<'_>,
     chip: &Chip,
-    unload: &Unload,
+    unload: &BooterUnload,
 ) -> Result {
     let Some((start, end)) = fwsec::read_wpr2(bar) else {
         return Ok(());
@@ -397,17 +426,82 @@ fn remove_stale_wpr2(
         .inspect_err(|_| dev_err!(pdev, "WPR2 cannot be removed; the GPU needs a reset\n"))
 }
 
-/// Runs the GSP boot for `chip`: `None` where nova does not boot GSP-RM
-/// (yet), else the running GSP-RM. `step` follows the boot: the step
-/// reached, or the one that failed.
+/// Runs the GSP boot for `chip` and returns the running GSP-RM. `step`
+/// follows the boot: the step reached, or the one that failed.
 pub(crate) fn boot(
     pdev: &pci::Device<Bound>,
     bar: &Bar0<'_>,
     chip: &'static Chip,
     step: &BootStep,
     irq: &GspIrq<'_>,
-) -> Result<Option<Gsp>> {
-    boot_steps(pdev, bar, chip, step, irq).inspect_err(|_| step.fail())
+) -> Result<Gsp> {
+    match chip.hal().fsp() {
+        Some(hal) => fsp::boot::boot(pdev, bar, chip, hal, step, irq),
+        None => boot_steps(pdev, bar, chip, step, irq),
+    }
+    .inspect_err(|_| step.fail())
+}
+
+/// Step 5, the part every chip shares: the RPC queues, the libos
+/// arguments and log buffers, and where `fw` is in system memory.
+fn host_memory(
+    pdev: &pci::Device<Bound>,
+    fw: &GspFirmware,
+) -> Result<(Arc<GspQueues>, Libos, SysmemImages)> {
+    let dev = pdev.as_ref();
+    let queues = Arc::pin_init(GspQueues::new(dev), GFP_KERNEL)
+        .and_then(|q| gsp::events::register_defaults(&q).map(|()| q))
+        .inspect_err(|e| dev_err!(pdev, "GSP boot: the RPC queues: {:?}\n", e))?;
+    let libos = Libos::new(dev, queues.rm_args())
+        .inspect_err(|e| dev_err!(pdev, "GSP boot: the libos arguments: {:?}\n", e))?;
+    let images = SysmemImages {
+        radix3: fw.radix3_address(),
+        image_size: fw.image_size as u64,
+        bootloader: fw.bootloader.ucode.dma_address(),
+        bootloader_size: fw.bootloader.ucode.size() as u64,
+        code_offset: fw.bootloader.code_offset.into(),
+        data_offset: fw.bootloader.data_offset.into(),
+        manifest_offset: fw.bootloader.manifest_offset.into(),
+        signature: fw.signature.dma_address(),
+        signature_size: fw.signature.size() as u64,
+    };
+    Ok((queues, libos, images))
+}
+
+/// `meta` in coherent system memory.
+fn wpr_meta_dma(
+    pdev: &pci::Device<Bound>,
+    meta: Result<[u8; wpr_meta::SIZE]>,
+) -> Result<Coherent<[u8]>> {
+    Ok(meta
+        .and_then(|meta| CoherentBox::from_slice(pdev.as_ref(), &meta, GFP_KERNEL))
+        .inspect_err(|e| dev_err!(pdev, "GSP boot: the WPR metadata: {:?}\n", e))?
+        .into())
+}
+
+/// Step 8: the RPCs up to the static information. On failure GSP-RM is
+/// stopped if the device still answers, the interrupt detached and
+/// `undo` run.
+fn start_gsp_rm(
+    pdev: &pci::Device<Bound>,
+    bar: &Bar0<'_>,
+    chip: &'static Chip,
+    queues: &Arc<GspQueues>,
+    seq: &dyn SequencerOps,
+    irq: &GspIrq<'_>,
+    undo: impl FnOnce(Error) -> Error,
+) -> Result<GspStaticInfo> {
+    irq.attach(queues.clone());
+    gsp::start_rm(pdev, bar, chip, queues, seq).map_err(|e| {
+        dev_err!(pdev, "GSP boot: GSP-RM did not start: {:?}\n", e);
+        if answers(bar) {
+            let _ = gsp::stop_rm(pdev, bar, queues, irq);
+        }
+        // SWGEN0 is masked and the queues detached: no handler uses them
+        // once this returns.
+        irq.detach();
+        undo(e)
+    })
 }
 
 fn boot_steps(
@@ -416,16 +510,8 @@ fn boot_steps(
     chip: &'static Chip,
     step: &BootStep,
     irq: &GspIrq<'_>,
-) -> Result<Option<Gsp>> {
-    if let Some(why) = chip.hal().gsp_boot_unsupported() {
-        dev_info!(pdev, "{}; GSP boot skipped\n", why);
-        step.set(Step::Firmware);
-        firmware::check_all(pdev.as_ref(), chip)?;
-        step.set(Step::GspBootSkipped);
-        return Ok(None);
-    }
+) -> Result<Gsp> {
     let dev = pdev.as_ref();
-
     // Step 1.
     step.set(Step::GfwBoot);
     gfw::wait_boot_complete(pdev, bar)?;
@@ -449,7 +535,7 @@ fn boot_steps(
     let booter_load = booter::request(pdev, chip, Booter::Load)?;
     // Step 3: the VBIOS (for FWSEC-FRTS and FWSEC-SB) and booter_unload.
     step.set(Step::Vbios);
-    let unload = Unload::load(pdev, bar, chip)?;
+    let unload = BooterUnload::load(pdev, bar, chip)?;
 
     // Step 4.
     step.set(Step::FbLayout);
@@ -458,7 +544,11 @@ fn boot_steps(
     let sizes = GspSizes {
         bootloader: bl_size,
         elf: fw.image_size as u64,
-        wpr2_heap: fb_layout::wpr2_heap_size(chip.hal().libos(), params.vram_size),
+        wpr2_heap: fb_layout::wpr2_heap_size(
+            chip.hal().libos(),
+            chip.hal().heap_base_rm_size(),
+            params.vram_size,
+        ),
         wpr_meta: wpr_meta::SIZE as u64,
     };
     let layout = layout(pdev, params, Some(sizes))?;
@@ -484,26 +574,8 @@ fn boot_steps(
 
     // Step 5.
     step.set(Step::GspMemory);
-    let queues = Arc::pin_init(GspQueues::new(dev), GFP_KERNEL)
-        .and_then(|q| gsp::events::register_defaults(&q).map(|()| q))
-        .inspect_err(|e| dev_err!(pdev, "GSP boot: the RPC queues: {:?}\n", e))?;
-    let libos = Libos::new(dev, queues.rm_args())
-        .inspect_err(|e| dev_err!(pdev, "GSP boot: the libos arguments: {:?}\n", e))?;
-    let images = SysmemImages {
-        radix3: fw.radix3_address(),
-        image_size: fw.image_size as u64,
-        bootloader: fw.bootloader.ucode.dma_address(),
-        bootloader_size: bl_size,
-        code_offset: fw.bootloader.code_offset.into(),
-        data_offset: fw.bootloader.data_offset.into(),
-        manifest_offset: fw.bootloader.manifest_offset.into(),
-        signature: fw.signature.dma_address(),
-        signature_size: fw.signature.size() as u64,
-    };
-    let wpr_meta: Coherent<[u8]> = wpr_meta::build(&images, &layout)
-        .and_then(|meta| CoherentBox::from_slice(dev, &meta, GFP_KERNEL))
-        .inspect_err(|e| dev_err!(pdev, "GSP boot: the WPR metadata: {:?}\n", e))?
-        .into();
+    let (queues, libos, images) = host_memory(pdev, &fw)?;
+    let wpr_meta = wpr_meta_dma(pdev, wpr_meta::build(&images, &layout))?;
     dev_info!(
         pdev,
         "GSP-RM {} KiB mapped through radix3, libos arguments and logs ready\n",
@@ -571,26 +643,16 @@ fn boot_steps(
         libos: libos.address(),
         os_version,
     };
-    irq.attach(queues.clone());
-    let info = gsp::start_rm(pdev, bar, chip, &queues, &seq).map_err(|e| {
-        dev_err!(pdev, "GSP boot: GSP-RM did not start: {:?}\n", e);
-        if answers(bar) {
-            let _ = gsp::stop_rm(pdev, bar, &queues, irq);
-        }
-        // SWGEN0 is masked and the queues detached: no handler uses them
-        // once this returns.
-        irq.detach();
-        undo(e)
-    })?;
+    let info = start_gsp_rm(pdev, bar, chip, &queues, &seq, irq, undo)?;
     step.set(Step::GspRmRunning);
 
-    Ok(Some(Gsp {
+    Ok(Gsp {
         chip,
-        unload,
+        unload: Unload::Booter(unload),
         queues,
         libos,
         _wpr_meta: wpr_meta,
         _fw: fw,
         info,
-    }))
+    })
 }

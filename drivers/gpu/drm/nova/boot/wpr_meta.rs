@@ -92,6 +92,55 @@ pub(crate) fn build(images: &SysmemImages, layout: &FbLayout) -> Result<[u8; SIZ
     Ok(m)
 }
 
+/// What the FMC is told of the framebuffer it lays GSP-RM out in (Hopper,
+/// Blackwell): sizes only.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FspSizes {
+    /// GSP-RM's non-WPR heap.
+    pub(crate) non_wpr_heap: u64,
+    /// GSP-RM's WPR2 heap.
+    pub(crate) wpr2_heap: u64,
+    /// The FRTS region.
+    pub(crate) frts: u64,
+    /// The VGA workspace.
+    pub(crate) vga_workspace: u64,
+    /// The PMU's reserve at the end of the framebuffer.
+    pub(crate) pmu_reserved: u64,
+}
+
+/// Builds the metadata the FMC reads: the images and sizes; every
+/// framebuffer offset stays zero, the FMC chooses them when it sets up
+/// WPR2 (`kgspCalculateFbLayout_GH100` in open-gpu-kernel-modules,
+/// nova-core `GspFwWprMeta::from_sizes`).
+pub(crate) fn build_fsp(images: &SysmemImages, sizes: &FspSizes) -> Result<[u8; SIZE]> {
+    let meta = GspFwWprMeta {
+        magic: GSP_FW_WPR_META_MAGIC,
+        revision: GSP_FW_WPR_META_REVISION,
+        sysmem_addr_of_radix3_elf: images.radix3,
+        size_of_radix3_elf: images.image_size,
+        sysmem_addr_of_bootloader: images.bootloader,
+        size_of_bootloader: images.bootloader_size,
+        bootloader_code_offset: images.code_offset,
+        bootloader_data_offset: images.data_offset,
+        bootloader_manifest_offset: images.manifest_offset,
+        boot_resume: WprMetaBootResume {
+            boot: WprMetaSignature {
+                sysmem_addr_of_signature: images.signature,
+                size_of_signature: images.signature_size,
+            },
+        },
+        non_wpr_heap_size: sizes.non_wpr_heap,
+        gsp_fw_heap_size: sizes.wpr2_heap,
+        frts_size: sizes.frts,
+        vga_workspace_size: sizes.vga_workspace,
+        pmu_reserved_size: u32::try_from(sizes.pmu_reserved).map_err(|_| EINVAL)?,
+        ..Zeroable::zeroed()
+    };
+    let mut m = [0u8; SIZE];
+    m.copy_from_slice(meta.as_bytes());
+    Ok(m)
+}
+
 #[kunit_tests(nova_wpr_meta)]
 mod tests {
     use super::*;
@@ -172,6 +221,29 @@ mod tests {
         // Framebuffer order, as booter checks it.
         assert!(get(&m, 0x60) + get(&m, 0x68) <= get(&m, 0x70));
         assert!(get(&m, 0x78) + get(&m, 0x80) <= get(&m, 0x88));
+        Ok(())
+    }
+
+    #[test]
+    fn fsp_metadata_has_sizes_only() -> Result {
+        let sizes = FspSizes {
+            non_wpr_heap: 2 << 20,
+            wpr2_heap: 0x900_0000,
+            frts: 1 << 20,
+            vga_workspace: 128 << 10,
+            pmu_reserved: 0x182_0000,
+        };
+        let m = build_fsp(&images(), &sizes)?;
+        let meta = GspFwWprMeta::from_bytes_copy(&m).ok_or(EINVAL)?;
+        assert_eq!(meta.sysmem_addr_of_radix3_elf, 0x1000);
+        assert_eq!(meta.non_wpr_heap_size, 2 << 20);
+        assert_eq!(meta.gsp_fw_heap_size, 0x900_0000);
+        assert_eq!(meta.pmu_reserved_size, 0x182_0000);
+        assert_eq!(meta.gsp_fw_rsvd_start, 0);
+        assert_eq!(meta.gsp_fw_wpr_start, 0);
+        assert_eq!(meta.frts_offset, 0);
+        assert_eq!(meta.fb_size, 0);
+        assert_eq!(get(&m, 0xc0), 128 << 10);
         Ok(())
     }
 

@@ -4,8 +4,8 @@
 //! `nova/<pci name>/` with
 //!
 //! - `boot_step`: the GSP boot step reached (`gsp-rm-running` once GSP-RM
-//!   answered), the step that failed (`<step> failed`) while a failing probe
-//!   unwinds, or `gsp-boot-skipped` where nova does not boot GSP-RM;
+//!   answered), or the step that failed (`<step> failed`) while a failing
+//!   probe unwinds;
 //! - `loginit`, `logintr`, `logrm` where GSP-RM runs: its three log buffers
 //!   as it wrote them (put pointer, page addresses, then the encoded
 //!   entries), the file names and layout nova-core uses, so that its
@@ -95,12 +95,16 @@ pub(crate) enum Step {
     GspRmInit,
     /// GSP-RM answered; the boot is done.
     GspRmRunning,
-    /// nova does not boot GSP-RM on this chip.
-    GspBootSkipped,
+    /// FSP chips, step 1: waiting for the FSP's secure boot.
+    FspBoot,
+    /// FSP chips, step 6: the Chain-of-Trust exchange with the FSP.
+    FspCot,
+    /// FSP chips, step 7: the FMC starting GSP-RM.
+    FmcBoot,
 }
 
 impl Step {
-    const ALL: [Step; 11] = [
+    const ALL: [Step; 13] = [
         Step::Probe,
         Step::GfwBoot,
         Step::Firmware,
@@ -111,7 +115,9 @@ impl Step {
         Step::BooterLoad,
         Step::GspRmInit,
         Step::GspRmRunning,
-        Step::GspBootSkipped,
+        Step::FspBoot,
+        Step::FspCot,
+        Step::FmcBoot,
     ];
 
     /// The name `boot_step` shows.
@@ -127,7 +133,9 @@ impl Step {
             Step::BooterLoad => "booter-load",
             Step::GspRmInit => "gsp-rm-init",
             Step::GspRmRunning => "gsp-rm-running",
-            Step::GspBootSkipped => "gsp-boot-skipped",
+            Step::FspBoot => "fsp-boot",
+            Step::FspCot => "fsp-cot",
+            Step::FmcBoot => "fmc-boot",
         }
     }
 }

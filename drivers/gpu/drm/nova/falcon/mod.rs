@@ -90,6 +90,10 @@ pub(crate) enum FalconGen {
 /// Unit of a falcon DMA transfer.
 pub(crate) const DMA_BLOCK: usize = 256;
 
+/// What a register the host may not read returns, in bits 31:8 (the PRIV
+/// error code 0xbadf41xx).
+const PRIV_ERROR: u32 = 0xbadf_4100;
+
 /// Which falcon memory a transfer fills.
 #[derive(Clone, Copy)]
 pub(crate) enum Mem {
@@ -521,6 +525,25 @@ impl Falcon<'_, '_, Gsp> {
             NV_PFALCON_FALCON_IRQSCLR::zeroed().with_swgen0(true),
         );
         true
+    }
+
+    /// The GSP's register lockdown while the FMC boots it (Hopper and
+    /// later): `None` while its registers are still hidden from the host
+    /// (HWCFG2 reads 0 or a PRIV error, 0xbadf41xx), else whether the
+    /// RISC-V boot ROM still holds the lockdown.
+    pub(crate) fn priv_lockdown(&self) -> Option<bool> {
+        let v = self.bar.read(NV_PFALCON_FALCON_HWCFG2::of::<Gsp>());
+        let raw = v.into_raw();
+        if raw == 0 || raw & 0xffff_ff00 == PRIV_ERROR {
+            None
+        } else {
+            Some(v.riscv_br_priv_lockdown())
+        }
+    }
+
+    /// Whether the GSP's RISC-V core halted (GA102 and later).
+    pub(crate) fn riscv_halted(&self) -> bool {
+        self.bar.read(NV_PRISCV_RISCV_CPUCTL::of::<Gsp>()).halted()
     }
 
     /// Whether GSP-RM reported in MAILBOX0 that it suspended.

@@ -78,6 +78,9 @@ register! {
     pub(crate) NV_PFALCON_FALCON_HWCFG2(u32) @ PFalconBase + 0x0f4 {
         /// The engine may be reset (GA102 and later).
         31:31 reset_ready => bool;
+        /// The RISC-V core's boot ROM keeps the engine's registers locked
+        /// down (Hopper and later: until the FMC started GSP-RM).
+        13:13 riscv_br_priv_lockdown => bool;
         /// IMEM/DMEM scrubbing in progress (GA102 and later).
         12:12 mem_scrubbing => bool;
     }
@@ -225,6 +228,8 @@ register! {
     pub(crate) NV_PRISCV_RISCV_CPUCTL(u32) @ PFalconBase + 0x1388 {
         /// The RISC-V core is active.
         7:7 active_stat => bool;
+        /// The RISC-V core halted.
+        4:4 halted => bool;
     }
 
     /// Boot configuration: which core (falcon or RISC-V) the engine runs.

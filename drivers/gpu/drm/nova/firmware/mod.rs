@@ -8,8 +8,7 @@
 //! nova uses anything in it, so a corrupt or truncated file fails probe with
 //! a message naming the file and the problem, never a crash. Each boot step
 //! loads the files it uses ([`request_checked`]); [`check_others`] checks
-//! the chip's files no step uses yet, and [`check_all`] every file where
-//! the GSP boot is not run at all.
+//! the chip's files no step uses yet.
 
 pub(crate) mod gsp;
 // The parsers are shared with host crates (tools/fwparse): their API is
@@ -127,19 +126,6 @@ pub(crate) fn request_checked(dev: &Device<Bound>, chip: &Chip, name: &str) -> R
         EINVAL
     })?;
     Ok(fw)
-}
-
-/// Loads and checks every firmware file `chip` needs, then releases them
-/// (for chips whose GSP boot nova does not run yet).
-pub(crate) fn check_all(dev: &Device<Bound>, chip: &Chip) -> Result {
-    check_others(dev, chip, &[])?;
-    dev_info!(
-        dev,
-        "firmware: {} files of nvidia/{}/gsp checked\n",
-        chip.firmware.len(),
-        chip.fw_dir
-    );
-    Ok(())
 }
 
 /// Loads and checks the files of `chip` that are not in `used` (those the

@@ -18,6 +18,7 @@
 )]
 
 mod fifo;
+mod fsp;
 mod libos;
 mod queue;
 mod registry;
@@ -30,6 +31,7 @@ mod unload;
 mod wpr_meta;
 
 pub(crate) use fifo::*;
+pub(crate) use fsp::*;
 pub(crate) use libos::*;
 pub(crate) use queue::*;
 pub(crate) use registry::*;
