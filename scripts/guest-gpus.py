@@ -5,7 +5,7 @@ gpus.jsonl that vm.sh wrote into the run's output directory (one
 their expectations from nvsim's chip table, never from a copy of it.
 
     guest-gpus.py list         one line per GPU: index, PCI address, chip,
-                               boot flow, 1 if nova boots GSP-RM on it
+                               boot flow
     guest-gpus.py expect K     shell `export` lines of the NOVA_EXPECT_*
                                variables (igt-tests/run.sh) for GPU K
     guest-gpus.py env K        the same as VAR=VALUE lines, unquoted (for
@@ -19,11 +19,11 @@ import os
 import shlex
 import sys
 
-# The boot flows (`nvsim --describe`, "boot") on which nova boots GSP-RM:
-# all of them (Turing's, GA100's, GA10x/Ada's and the FSP's of Hopper and
-# Blackwell). A flow added to nvsim before nova follows it would be left
-# out here.
-NOVA_GSP_FLOWS = {"turing", "ga100", "ga10x", "fsp"}
+# The boot flows (`nvsim --describe`, "boot") nova boots GSP-RM through:
+# Turing's, GA100's, GA10x/Ada's and the FSP's of Hopper and Blackwell. A
+# GPU of another flow stops the run: the tests could not say what to
+# expect of it.
+NOVA_FLOWS = {"turing", "ga100", "ga10x", "fsp"}
 
 
 def gpus():
@@ -32,26 +32,27 @@ def gpus():
         return [json.loads(line) for line in f if line.strip()]
 
 
-def nova_boots_gsp(gpu):
-    return gpu["boot"] in NOVA_GSP_FLOWS
+def check_flow(gpu):
+    if gpu["boot"] not in NOVA_FLOWS:
+        sys.exit(f"guest-gpus.py: {gpu['chip']}: boot flow {gpu['boot']!r} is not one nova follows")
 
 
 def expect_env(gpu):
-    env = {
+    check_flow(gpu)
+    return {
         "NOVA_EXPECT_DEVICE_ID": gpu["device_id"],
         "NOVA_EXPECT_CHIPSET": gpu["chipset"],
         "NOVA_EXPECT_VRAM_BAR_SIZE": hex(gpu["bar1_size"]),
-        "NOVA_EXPECT_GSP": "1" if nova_boots_gsp(gpu) else "0",
+        "NOVA_EXPECT_GSP": "1",
+        "NOVA_EXPECT_GPU_NAME": gpu["gpu_name"],
     }
-    if nova_boots_gsp(gpu):
-        env["NOVA_EXPECT_GPU_NAME"] = gpu["gpu_name"]
-    return env
 
 
 def main(argv):
     if len(argv) == 2 and argv[1] == "list":
         for k, g in enumerate(gpus()):
-            print(k, g["pci"], g["chip"], g["boot"], int(nova_boots_gsp(g)))
+            check_flow(g)
+            print(k, g["pci"], g["chip"], g["boot"])
     elif len(argv) == 3 and argv[1] in ("expect", "env"):
         all_gpus = gpus()
         k = int(argv[2])

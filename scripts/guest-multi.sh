@@ -48,9 +48,9 @@ awk '{ for (i = 1; i < NF; i++) if ($i == "nova" && $(i + 1) ~ /^[0-9a-f]+:[0-9a
 	print >("/tmp/klog/" substr($(i + 1), 1, length($(i + 1)) - 1)); break } }' "$klog"
 ngsp=0
 for line in "${list[@]}"; do
-	read -r k pci chip boot gsp <<<"$line"
+	read -r k pci chip boot <<<"$line"
 	name=gpu$k-$chip
-	echo "multi: $name at $pci (boot flow $boot, GSP-RM expected: $gsp)"
+	echo "multi: $name at $pci (boot flow $boot)"
 	drv=$(readlink -f "/sys/bus/pci/devices/$pci/driver" 2>/dev/null)
 	check "$name:bound" "$([ "${drv##*/}" = nova ]; echo $?)" "driver ${drv##*/}"
 	dev_log=/tmp/klog/$pci
@@ -61,17 +61,14 @@ for line in "${list[@]}"; do
 	# FWSEC-FRTS sets WPR2 up, but on GA100 (an empty FRTS region)
 	# booter_load does; on Hopper and Blackwell the FSP checks the FMC,
 	# which starts GSP-RM.
-	want=gsp-boot-skipped lines=("GSP boot skipped")
-	if [ "$gsp" = 1 ]; then
-		want=gsp-rm-running ngsp=$((ngsp + 1))
-		case $boot in
-		ga100) lines=("FWSEC-FRTS skipped: empty FRTS region" "booter_load done, GSP RISC-V core active"
-			"booter_load set WPR2 up: " "GSP-RM: GPU name: ") ;;
-		fsp) lines=("FSP: COT accepted, the FMC boots GSP-RM" "FMC: GSP-RM started, GSP RISC-V core active"
-			"GSP-RM: GPU name: ") ;;
-		*) lines=("FWSEC-FRTS done, WPR2" "booter_load done, GSP RISC-V core active" "GSP-RM: GPU name: ") ;;
-		esac
-	fi
+	want=gsp-rm-running ngsp=$((ngsp + 1))
+	case $boot in
+	ga100) lines=("FWSEC-FRTS skipped: empty FRTS region" "booter_load done, GSP RISC-V core active"
+		"booter_load set WPR2 up: " "GSP-RM: GPU name: ") ;;
+	fsp) lines=("FSP: COT accepted, the FMC boots GSP-RM" "FMC: GSP-RM started, GSP RISC-V core active"
+		"GSP-RM: GPU name: ") ;;
+	*) lines=("FWSEC-FRTS done, WPR2" "booter_load done, GSP RISC-V core active" "GSP-RM: GPU name: ") ;;
+	esac
 	step=$(cat "/sys/kernel/debug/nova/$pci/boot_step" 2>/dev/null)
 	check "$name:boot-step" "$([ "$step" = "$want" ]; echo $?)" "boot_step '$step', expected '$want'"
 	# The boot's steps in the kernel log, under this device's name.
@@ -84,19 +81,17 @@ done
 
 # Each GPU's own subtests, its expectations from gpus.jsonl, its device
 # named by IGT_DEVICE: what differs from chip to chip (its IDs, GSP-RM's
-# name and VRAM for it, its boot step and logs, where objects go without
-# GSP-RM). The uAPI's behaviour, the same on every chip, is the full IGT
+# name and VRAM for it, its boot step and logs, where VRAM|GART objects
+# go). The uAPI's behaviour, the same on every chip, is the full IGT
 # run's (make test, GA102).
 for line in "${list[@]}"; do
-	read -r k pci chip _ gsp <<<"$line"
+	read -r k pci chip _ <<<"$line"
 	mapfile -t expect < <(python3 "$gpus" env "$k")
 	set -- "${expect[@]}" IGT_DEVICE="pci:slot=$pci"
 	name=gpu$k-$chip
-	logs=no-logs-without-gsp
-	[ "$gsp" = 1 ] && logs=log-buffers
 	igt "$name" nova_basic getparam,getparam-sysfs,getparam-expected "$@"
 	igt "$name" nova_gsp vram-size,gpu-name,gsp-params-consistent "$@"
-	igt "$name" nova_debugfs "device-dir,boot-step,$logs" "$@"
+	igt "$name" nova_debugfs "device-dir,boot-step,log-buffers" "$@"
 	igt "$name" nova_gem domains-fallback "$@"
 	igt_total "$name"
 done

@@ -515,11 +515,12 @@ mapfile -t all_chips < <(target/release/nvsim --describe-all | sed -n 's/.*"chip
 # guest RAM, most of it above 4 GiB: each device's DMA memory lands above
 # 4 GiB, as on real machines, so a truncated or 32-bit address cannot pass.
 VM_MEM=6144 NVSIM_ARGS="--timing real" vm_multi multi "${all_chips[@]}"
-# GSP-RM booted through the FSP (Hopper): the GSP, debugfs and unbind
-# tests of the full GA102 run (GSP-RM's logs, unbind and rebind with files
-# open, ioctls racing the unbind, which on this chip stops GSP-RM without
-# any FSP message).
-vm_igt_run igt-gh100-gsp gh100 '^nova_(gsp|debugfs|unbind)@'
+# GSP-RM booted through the FSP (GB202, Blackwell): the GSP, debugfs,
+# unbind, VA-space and channel tests of the full GA102 run (GSP-RM's logs,
+# unbind and rebind with files open, ioctls racing the unbind, which on
+# this chip stops GSP-RM without any FSP message; ver3 page tables, audited
+# by nvsim; copies on GB20x's classes).
+vm_igt_run igt-gb202-fsp gb202 '^nova_(gsp|debugfs|unbind|vm|exec)@'
 # Turing loads FWSEC through gen_bootloader: the unbind must not need it.
 vm_igt tu102 nova_firmware unbind-without-files
 # GPU VA spaces on the other page-table users of GMMU ver2: Turing's and
