@@ -3,9 +3,13 @@
 //! subdevice, externally owned VA space with its root page directory, the
 //! GPFIFO channel with driver-supplied instance block, USERD and fault
 //! method buffer, BIND, GPFIFO_SCHEDULE, the copy-engine object, the
-//! work-submit token), ver2 page tables in VRAM, push buffers, the
-//! doorbell, and what comes back: copies, constant fills, semaphores,
-//! GP_GET, and the channel errors GSP-RM reports.
+//! work-submit token), ver2 (Turing, Ampere, Ada) or ver3 (Hopper,
+//! Blackwell) page tables in VRAM, push buffers, the doorbell, and what
+//! comes back: copies, constant fills, semaphores, GP_GET, and the channel
+//! errors GSP-RM reports. The copy and MMU-fault tests run on TU102, GA102,
+//! AD102, GH100 and GB202 (GSP-RM booted through the FSP on the last two,
+//! skipped if the build root's FMC files are not at hand), each with its
+//! own classes; the others on GA102 or AD102.
 //!
 //! Layouts are written here from their sources, not from nvsim's code:
 //! `NV_CHANNEL_ALLOC_PARAMS` of r570.144 (nouveau `rm/r570/nvrm/fifo.h`,
@@ -15,7 +19,8 @@
 //! methods (`clc5b5.h`), USERD GP_GET 0x88 / GP_PUT 0x8c (`clc56f.h`), the
 //! doorbell at BAR0 0xbb0090 (nouveau `vfn/ga100.c` + `NVC361_NOTIFY_
 //! CHANNEL_PENDING`), the ver2 page-table entries (`dev_mmu.ref.txt`),
-//! RAMFC and the instance block (`dev_ram.ref.txt`), RC_TRIGGERED
+//! the ver3 ones (nouveau `nvhw/ref/gh100/dev_mmu.h`), RAMFC and the
+//! instance block (`dev_ram.ref.txt`, GB20x's `gb100/dev_ram.h`), RC_TRIGGERED
 //! (`rpc_rc_triggered_v17_02`, nouveau `rm/r570/nvrm/fifo.h`) and the
 //! event numbers (nouveau `rm/r570/nvrm/msgfn.h`).
 
@@ -57,26 +62,53 @@ const SEM_VA: u64 = 0x1_0030_0000;
 const RO_VA: u64 = 0x1_0040_0000;
 const UNMAPPED_VA: u64 = 0x1_0050_0000;
 
-/// ver2 page tables in VRAM, 4 KiB pages (`dev_mmu.ref.txt`
-/// `NV_MMU_VER2_*`): PDE `(table >> 4) | APERTURE_VIDEO_MEMORY (1) << 1`;
-/// PD0 dual entry with the small table in the high half at the same bit
-/// positions; PTE `VALID | APERTURE VIDEO (0) | PRIVILEGE 5 | READ_ONLY 6 |
-/// (page >> 4)`.
+/// Page tables in VRAM, 4 KiB pages, as a driver writes them.
+///
+/// ver2 (Turing, Ampere, Ada; `dev_mmu.ref.txt` `NV_MMU_VER2_*`): PD3
+/// (VA 48:47), PD2 (46:38), PD1 (37:29), PD0 (28:21, 16-byte dual
+/// entries), PT (20:12); PDE `(table >> 4) | APERTURE_VIDEO_MEMORY (1) <<
+/// 1`; PD0 dual entry with the small table in the high half at the same
+/// bit positions; PTE `VALID | APERTURE VIDEO (0) | PRIVILEGE 5 |
+/// READ_ONLY 6 | (page >> 4)`.
+///
+/// ver3 (Hopper, Blackwell; nouveau `nvhw/ref/gh100/dev_mmu.h`
+/// `NV_MMU_VER3_*`, the levels of open-gpu-kernel-modules
+/// `kern_gmmu_fmt_gh10x.c`): 57-bit VA, PD4 (56), PD3 (55:47), PD2, PD1,
+/// PD0 and PT as ver2; PDE: the table's address in place (ADDRESS 51:12),
+/// APERTURE 2:1 VIDEO_MEMORY (1), PCF 5:3 VALID_CACHED_ATS_NOT_ALLOWED
+/// (2); PD0 dual entry: the small half in the high word at the same bit
+/// positions (APERTURE_SMALL 66:65, PCF_SMALL 69:67, ADDRESS_SMALL
+/// 115:76); PTE: VALID 0, APERTURE 2:1 VIDEO_MEMORY (0), PCF 7:3
+/// REGULAR_RW_ATOMIC_CACHED_ACE (0) or REGULAR_RO_ATOMIC_CACHED_ACE (4),
+/// KIND 11:8 (0, pitch), the page's address in place (39:12 for video
+/// memory).
 struct Vm {
     mem: Memory,
     root: u64,
     next: u64,
+    ver3: bool,
     tables: HashMap<(u64, u64), u64>,
 }
 
 impl Vm {
-    fn new(mem: Memory, base: u64) -> Vm {
+    fn new(mem: Memory, base: u64, ver3: bool) -> Vm {
         mem.write(PhysAddr::vram(base), &[0u8; 0x1000]).unwrap();
         Vm {
             mem,
             root: base,
             next: base + 0x1000,
+            ver3,
             tables: HashMap::new(),
+        }
+    }
+
+    /// The root level's entries (SET_PAGE_DIRECTORY's numEntries): ver2's
+    /// PD3 indexes 2 VA bits, ver3's PD4 one.
+    fn root_entries(&self) -> u32 {
+        if self.ver3 {
+            2
+        } else {
+            4
         }
     }
 
@@ -97,15 +129,39 @@ impl Vm {
         (t, true)
     }
 
+    /// A directory entry (or the small half of a dual one) for the table
+    /// at `t` in video memory.
+    fn pde(&self, t: u64) -> u64 {
+        if self.ver3 {
+            t | (1 << 1) | (2 << 3)
+        } else {
+            (t >> 4) | (1 << 1)
+        }
+    }
+
+    /// A PTE for the video-memory page at `pa`.
+    fn pte(&self, pa: u64, ro: bool) -> u64 {
+        if self.ver3 {
+            1 | pa | if ro { 4 << 3 } else { 0 }
+        } else {
+            1 | (pa >> 4) | if ro { 1 << 6 } else { 0 }
+        }
+    }
+
     fn map(&mut self, va: u64, pa: u64, len: u64, ro: bool) {
+        let dirs: &[(u64, u64)] = if self.ver3 {
+            &[(56, 1), (47, 9), (38, 9), (29, 9)]
+        } else {
+            &[(47, 2), (38, 9), (29, 9)]
+        };
         for off in (0..len).step_by(0x1000) {
             let v = va + off;
             let mut t = self.root;
-            for (shift, bits) in [(47u64, 2u64), (38, 9), (29, 9)] {
+            for &(shift, bits) in dirs {
                 let idx = (v >> shift) & ((1 << bits) - 1);
                 let (child, new) = self.table(t, idx);
                 if new {
-                    self.w64(t + idx * 8, (child >> 4) | 2);
+                    self.w64(t + idx * 8, self.pde(child));
                 }
                 t = child;
             }
@@ -113,13 +169,54 @@ impl Vm {
             let (spt, new) = self.table(t, idx);
             if new {
                 self.w64(t + idx * 16, 0);
-                self.w64(t + idx * 16 + 8, (spt >> 4) | 2);
+                self.w64(t + idx * 16 + 8, self.pde(spt));
             }
-            let pte = 1 | ((pa + off) >> 4) | if ro { 1 << 6 } else { 0 };
-            self.w64(spt + ((v >> 12) & 0x1ff) * 8, pte);
+            self.w64(spt + ((v >> 12) & 0x1ff) * 8, self.pte(pa + off, ro));
         }
     }
 }
+
+/// A generation's channel facts: its GPFIFO channel and copy-engine
+/// classes (nouveau `include/nvif/class.h`; which generation has which:
+/// nouveau `rm/{tu1xx,ga1xx,ad10x,gh100,gb20x}.c`), its page-table format,
+/// RAMFC's GP_BASE words (18/19; 36/37 on GB20x, `gb100/dev_ram.h`) and
+/// CHID word (0x3a; none on GB20x), and the work-submit token's bit 30 on
+/// GB20x (nouveau `gb202_chan_doorbell_handle`).
+#[derive(Clone, Copy, Debug)]
+struct Gen {
+    gpfifo: u32,
+    ce: u32,
+    ver3: bool,
+    gp_base: (u64, u64),
+    chid_word: bool,
+    token_bits: u32,
+}
+
+fn gen(chip: &str) -> Gen {
+    let (gpfifo, ce) = match chip {
+        // TURING_CHANNEL_GPFIFO_A, TURING_DMA_COPY_A.
+        "tu102" => (0xc46f, 0xc5b5),
+        // AMPERE_CHANNEL_GPFIFO_A, AMPERE_DMA_COPY_B.
+        "ga102" | "ad102" => (CHANNEL_CLASS, CE_CLASS),
+        // HOPPER_CHANNEL_GPFIFO_A, HOPPER_DMA_COPY_A.
+        "gh100" => (0xc86f, 0xc8b5),
+        // BLACKWELL_CHANNEL_GPFIFO_B, BLACKWELL_DMA_COPY_B.
+        "gb202" => (0xca6f, 0xcab5),
+        _ => panic!("no channel facts for {chip}"),
+    };
+    let gb20x = chip == "gb202";
+    Gen {
+        gpfifo,
+        ce,
+        ver3: matches!(chip, "gh100" | "gb202"),
+        gp_base: if gb20x { (36, 37) } else { (18, 19) },
+        chid_word: !gb20x,
+        token_bits: if gb20x { 1 << 30 } else { 0 },
+    }
+}
+
+/// The chips the channel tests run on: a board of each generation.
+const CHIPS: [&str; 5] = ["tu102", "ga102", "ad102", "gh100", "gb202"];
 
 /// A channel's memory (VRAM) and handle.
 #[derive(Clone, Copy)]
@@ -236,6 +333,8 @@ fn leaf_of(vector: u32) -> (u32, u32) {
 
 struct Chan {
     g: Gsp,
+    /// The chip's generation.
+    gen: Gen,
     /// The page tables.
     vm: Vm,
     mem: Memory,
@@ -254,6 +353,22 @@ impl Chan {
         Self::booted(Gsp::boot(chip), channels)
     }
 
+    /// The same, or `None` after reporting test `test` skipped on an FSP
+    /// chip whose FMC files are not at hand.
+    fn try_new(chip: &str, channels: u64, test: &str) -> Option<Chan> {
+        let Some(g) = Gsp::try_boot(chip) else {
+            common::skip(
+                &format!("nvsim::channel::{test}::{chip}"),
+                &format!(
+                    "no nvidia/{chip}/gsp/fmc-570.144.bin under NOVA_FW_DIR, /usr/lib/firmware \
+                     or the build root"
+                ),
+            );
+            return None;
+        };
+        Some(Self::booted(g, channels))
+    }
+
     /// The same on a booted GPU.
     fn booted(mut g: Gsp, channels: u64) -> Chan {
         g.client_device(CLIENT);
@@ -267,8 +382,9 @@ impl Chan {
             ),
             OK
         );
+        let gen = gen(g.r.gpu.chip().name);
         let mem = g.r.gpu.mmu.memory().clone();
-        let mut vm = Vm::new(mem.clone(), PT_BASE);
+        let mut vm = Vm::new(mem.clone(), PT_BASE, gen.ver3);
         for n in 0..channels {
             let l = layout(n);
             let o = n * 0x100_0000;
@@ -284,12 +400,13 @@ impl Chan {
                 CLIENT,
                 DEVICE,
                 SET_PAGE_DIRECTORY,
-                &set_pd(PT_BASE, 4, 0, VASPACE)
+                &set_pd(PT_BASE, vm.root_entries(), 0, VASPACE)
             ),
             OK
         );
         let mut c = Chan {
             g,
+            gen,
             vm,
             mem,
             token: [0; 4],
@@ -317,7 +434,7 @@ impl Chan {
             chid,
         );
         assert_eq!(
-            self.g.alloc(CLIENT, DEVICE, l.handle, CHANNEL_CLASS, &p),
+            self.g.alloc(CLIENT, DEVICE, l.handle, self.gen.gpfifo, &p),
             OK
         );
         let mut b = vec![0u8; 4];
@@ -329,7 +446,7 @@ impl Chan {
         put(&mut ce, 4, COPY0);
         assert_eq!(
             self.g
-                .alloc(CLIENT, l.handle, l.handle + 0x100, CE_CLASS, &ce),
+                .alloc(CLIENT, l.handle, l.handle + 0x100, self.gen.ce, &ce),
             OK
         );
         let (st, t) = self
@@ -422,7 +539,13 @@ impl Chan {
 }
 
 fn set_object(pb: &mut Vec<u32>) {
-    inc(pb, CE_SUBCH, 0x0, &[CE_CLASS]);
+    set_object_of(pb, CE_CLASS);
+}
+
+/// SET_OBJECT of the copy-engine class `class` on the copy engine's
+/// subchannel.
+fn set_object_of(pb: &mut Vec<u32>, class: u32) {
+    inc(pb, CE_SUBCH, 0x0, &[class]);
 }
 
 fn va(n: u64, base: u64) -> u64 {
@@ -431,31 +554,54 @@ fn va(n: u64, base: u64) -> u64 {
 
 #[test]
 fn ce_copy_fill_and_semaphores_through_a_hand_built_channel() {
-    for chip in ["ga102", "ad102"] {
-        let mut c = Chan::new(chip, 1);
-        let l = layout(0);
-        // What GSP-RM wrote: RAMFC GP_BASE (word 18) and GP_BASE_HI (19)
-        // with LIMIT2 = log2(512) in 20:16, SIGNATURE 0xface (word 4), CHID
-        // (0x3a), and PAGE_DIR_BASE (128/129): the root, target VID_MEM,
-        // USE_VER2_PT_FORMAT (10), BIG_PAGE_SIZE 64 KiB (11).
-        assert_eq!(c.rd32(l.inst + 18 * 4), RING_VA as u32, "{chip}");
-        assert_eq!(c.rd32(l.inst + 19 * 4), 1 | (9 << 16), "{chip}");
-        assert_eq!(c.rd32(l.inst + 4 * 4), 0xface);
-        assert_eq!(c.rd32(l.inst + 0x3a * 4), 1);
+    for chip in CHIPS {
+        let test = "ce_copy_fill_and_semaphores_through_a_hand_built_channel";
+        let Some(mut c) = Chan::try_new(chip, 1, test) else {
+            continue;
+        };
+        let (l, gen) = (layout(0), c.gen);
+        // The boot each took: FWSEC-FRTS through the generic bootloader on
+        // Turing, the COT through the FSP on Hopper and Blackwell.
+        let (tu102, fsp) = (chip == "tu102", gen.ver3);
+        assert_eq!(
+            c.g.logged("generic bootloader recognised"),
+            usize::from(tu102)
+        );
+        assert_eq!(c.g.logged("FSP: COT accepted"), usize::from(fsp), "{chip}");
+        // What GSP-RM wrote: RAMFC GP_BASE (word 18; 36 on GB20x) and
+        // GP_BASE_HI (19; 37) with LIMIT2 = log2(512) in 20:16, SIGNATURE
+        // 0xface (word 4), CHID (0x3a, not on GB20x), USERD and USERD_HI
+        // (words 2/3, Turing only: ADDR 31:9, TARGET 1:0 VID_MEM), and
+        // PAGE_DIR_BASE (128/129): the root, target VID_MEM,
+        // USE_VER2_PT_FORMAT (10, ver2 only), BIG_PAGE_SIZE 64 KiB (11).
+        let (lo, hi) = gen.gp_base;
+        assert_eq!(c.rd32(l.inst + lo * 4), RING_VA as u32, "{chip}");
+        assert_eq!(c.rd32(l.inst + hi * 4), 1 | (9 << 16), "{chip}");
+        assert_eq!(c.rd32(l.inst + 4 * 4), 0xface, "{chip}");
+        if gen.chid_word {
+            assert_eq!(c.rd32(l.inst + 0x3a * 4), 1, "{chip}");
+        }
+        if chip == "tu102" {
+            assert_eq!(c.rd32(l.inst + 2 * 4), l.userd as u32, "{chip}");
+            assert_eq!(c.rd32(l.inst + 3 * 4), (l.userd >> 32) as u32);
+        }
+        let ver2 = if gen.ver3 { 0 } else { 1 << 10 };
         assert_eq!(
             c.rd32(l.inst + 0x200),
-            PT_BASE as u32 | (1 << 10) | (1 << 11)
+            PT_BASE as u32 | ver2 | (1 << 11),
+            "{chip}"
         );
-        assert_eq!(c.rd32(l.inst + 0x204), 0);
-        // The token: runlist of COPY0 (1) << 16 | chid 1.
-        assert_eq!(c.token[0], 0x1_0001, "{chip}");
+        assert_eq!(c.rd32(l.inst + 0x204), 0, "{chip}");
+        // The token: runlist of COPY0 (1) << 16 | chid 1 (| 1 << 30 on
+        // GB20x).
+        assert_eq!(c.token[0], gen.token_bits | 0x1_0001, "{chip}");
 
         // A 12 KiB copy across pages, its one-word semaphore, a 64-bit
         // host semaphore release and a non-stall interrupt.
         let src: Vec<u8> = (0..0x3000u32).map(|i| (i * 7 + 3) as u8).collect();
         c.wr(l.src, &src);
         let mut pb = Vec::new();
-        set_object(&mut pb);
+        set_object_of(&mut pb, gen.ce);
         inc(
             &mut pb,
             CE_SUBCH,
@@ -542,15 +688,19 @@ fn ce_copy_fill_and_semaphores_through_a_hand_built_channel() {
             "{chip}: gap"
         );
         assert_eq!(c.rd(l.dst + 0x2000, 0x400), fill, "{chip}: line 1");
-        assert_eq!(c.rd32(l.sem), 0xcafe_0002);
-        assert_eq!(c.rd32(l.sem + 4), 0, "four-word semaphore: a zero word");
-        assert_ne!(get(&c.rd(l.sem + 8, 8), 4), 0, "and a timestamp");
+        assert_eq!(c.rd32(l.sem), 0xcafe_0002, "{chip}");
+        assert_eq!(
+            c.rd32(l.sem + 4),
+            0,
+            "{chip}: four-word semaphore: a zero word"
+        );
+        assert_ne!(get(&c.rd(l.sem + 8, 8), 4), 0, "{chip}: and a timestamp");
         assert_eq!(c.gp_get(0), 2, "{chip}");
-        assert_eq!(c.exec(0).nonstall, 2);
+        assert_eq!(c.exec(0).nonstall, 2, "{chip}");
         // LAUNCH_DMA's NON_BLOCKING interrupt: the same vector again.
         assert_eq!(c.g.r.rd(leaf), bit, "{chip}: LAUNCH_DMA's interrupt");
         c.g.r.wr(leaf, bit);
-        assert_eq!(c.g.r.rd(leaf), 0);
+        assert_eq!(c.g.r.rd(leaf), 0, "{chip}");
         // No channel error, no event.
         assert!(c.events().is_empty(), "{chip}");
         c.g.done();
@@ -602,10 +752,22 @@ fn rc_fields(p: &[u8]) -> (u32, u32, u32, u64, u32) {
 
 #[test]
 fn mmu_faults_stop_the_channel_and_gsp_rm_reports_them() {
-    let mut c = Chan::new("ga102", 2);
+    for chip in CHIPS {
+        let test = "mmu_faults_stop_the_channel_and_gsp_rm_reports_them";
+        let Some(c) = Chan::try_new(chip, 2, test) else {
+            continue;
+        };
+        mmu_faults_on(c, chip);
+    }
+}
+
+/// The MMU faults on `c`'s two channels (chip `chip`): a copy into an
+/// unmapped page on the first, a host semaphore release into a read-only
+/// page on the second.
+fn mmu_faults_on(mut c: Chan, chip: &str) {
     // Channel 1 (chid 1): a copy into an unmapped page.
     let mut pb = Vec::new();
-    set_object(&mut pb);
+    set_object_of(&mut pb, c.gen.ce);
     inc(
         &mut pb,
         CE_SUBCH,
@@ -626,19 +788,24 @@ fn mmu_faults_stop_the_channel_and_gsp_rm_reports_them() {
     assert_eq!(
         f,
         [MMU_FAULT_QUEUED, RC_TRIGGERED],
-        "{:?}",
+        "{chip}: {:?}",
         c.g.r.trace.lines()
     );
     assert!(ev[0].1.is_empty(), "MMU_FAULT_QUEUED has no payload");
     let (engine, chid, ty, addr, fault) = rc_fields(&ev[1].1);
-    assert_eq!((engine, chid, ty, addr), (COPY0, 1, 31, UNMAPPED_VA));
+    assert_eq!(
+        (engine, chid, ty, addr),
+        (COPY0, 1, 31, UNMAPPED_VA),
+        "{chip}"
+    );
     // NV_PFAULT_FAULT_TYPE_PDE (0x0) or _PTE (0x2): nothing maps it.
-    assert!(fault == 0 || fault == 2, "fault type {fault:#x}");
+    assert!(fault == 0 || fault == 2, "{chip}: fault type {fault:#x}");
     assert_eq!(c.gp_get(0), 0, "the faulting entry did not complete");
-    assert!(c.exec(0).stopped.is_some());
+    assert!(c.exec(0).stopped.is_some(), "{chip}");
     assert_eq!(
         c.g.logged("stopped: ROBUST_CHANNEL_FIFO_ERROR_MMU_ERR_FLT"),
-        1
+        1,
+        "{chip}"
     );
     // A stopped channel runs nothing more.
     let mut pb = Vec::new();
@@ -653,10 +820,14 @@ fn mmu_faults_stop_the_channel_and_gsp_rm_reports_them() {
     inc(&mut pb, 0, 0x5c, &[ro as u32, (ro >> 32) as u32, 1, 0, 1]);
     c.submit(1, &pb);
     let ev = c.events();
-    assert_eq!(ev.len(), 2);
+    assert_eq!(ev.len(), 2, "{chip}");
     let (engine, chid, ty, addr, fault) = rc_fields(&ev[1].1);
     // NV_PFAULT_FAULT_TYPE_RO_VIOLATION is 0x6 (`dev_fault.ref`).
-    assert_eq!((engine, chid, ty, addr, fault), (COPY0, 2, 31, ro, 0x6));
+    assert_eq!(
+        (engine, chid, ty, addr, fault),
+        (COPY0, 2, 31, ro, 0x6),
+        "{chip}"
+    );
     c.g.done();
 }
 
@@ -1389,8 +1560,8 @@ fn copy_rate() {
     c.g.done();
 }
 
-/// TU102: the test rig boots GSP-RM on GA102 and later only, so here the
-/// RM model is driven directly with the same RPC payloads
+/// TU102 without the boot: the RM model driven directly with the same RPC
+/// payloads
 /// (`gsprm::rm::Objects::handle`) and the host run on the channel the
 /// token names (`fifo::pbdma::run`), through the GPU's own MMU: Turing's
 /// classes (TURING_CHANNEL_GPFIFO_A 0xc46f, TURING_DMA_COPY_A 0xc5b5),
@@ -1447,7 +1618,7 @@ fn turing_copy_through_the_rm_model() {
         alloc(&mut o, [CLIENT, DEVICE, VASPACE], FERMI_VASPACE_A, &vas),
         OK
     );
-    let mut vm = Vm::new(mem.clone(), PT_BASE);
+    let mut vm = Vm::new(mem.clone(), PT_BASE, false);
     let l = layout(0);
     vm.map(RING_VA, l.ring, 0x1000, false);
     vm.map(PB_VA, l.pb, 0x1000, false);

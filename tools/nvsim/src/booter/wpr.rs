@@ -79,6 +79,28 @@ pub struct FspMeta {
     pub raw: Vec<u8>,
 }
 
+/// The little-endian u64 at byte `o` of `m` (0 past its end).
+fn le_u64(m: &[u8], o: usize) -> u64 {
+    m.get(o..o + 8).map_or(0, |b| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(b);
+        u64::from_le_bytes(w)
+    })
+}
+
+/// Checks the magic and revision of the metadata `m`.
+fn check_header(m: &[u8]) -> Result<(), String> {
+    let magic = le_u64(m, 0x00);
+    if magic != MAGIC {
+        return Err(format!("magic {magic:#x}, expected {MAGIC:#x}"));
+    }
+    let revision = le_u64(m, 0x08);
+    if revision != 1 {
+        return Err(format!("revision {revision}, expected 1"));
+    }
+    Ok(())
+}
+
 /// Reads the metadata at bus address `addr` as an FSP chip's FMC takes it
 /// (module documentation): magic, revision, the sysmem images present;
 /// the sizes are returned for the FMC to check and lay out.
@@ -87,17 +109,8 @@ pub fn read_fsp(bus: &Bus<'_>, addr: u64) -> Result<FspMeta, String> {
     bus.dma
         .read(addr, &mut m)
         .map_err(|e| format!("not readable: {e}"))?;
-    let q = |o: usize| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&m[o..o + 8]);
-        u64::from_le_bytes(b)
-    };
-    if q(0x00) != MAGIC {
-        return Err(format!("magic {:#x}, expected {MAGIC:#x}", q(0x00)));
-    }
-    if q(0x08) != 1 {
-        return Err(format!("revision {}, expected 1", q(0x08)));
-    }
+    check_header(&m)?;
+    let q = |o: usize| le_u64(&m, o);
     for (name, at, size_at) in [
         ("sysmemAddrOfRadix3Elf", 0x10, 0x18),
         ("sysmemAddrOfBootloader", 0x20, 0x28),
@@ -170,17 +183,8 @@ pub struct Meta {
 pub fn check(bus: &Bus<'_>, addr: u64, fb_end: u64, sets_wpr2: bool) -> Result<Meta, String> {
     let mut m = vec![0u8; LEN];
     bus.dma.read(addr, &mut m).map_err(|e| e.to_string())?;
-    let q = |o: usize| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&m[o..o + 8]);
-        u64::from_le_bytes(b)
-    };
-    if q(0x00) != MAGIC {
-        return Err(format!("magic {:#x}, expected {MAGIC:#x}", q(0x00)));
-    }
-    if q(0x08) != 1 {
-        return Err(format!("revision {}, expected 1", q(0x08)));
-    }
+    check_header(&m)?;
+    let q = |o: usize| le_u64(&m, o);
     let (elf, elf_size, bl, bl_size) = (q(0x10), q(0x18), q(0x20), q(0x28));
     let (nonwpr, nonwpr_size) = (q(0x60), q(0x68));
     let (wpr_start, heap, heap_size, fw, boot) = (q(0x70), q(0x78), q(0x80), q(0x88), q(0x90));

@@ -8,9 +8,10 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use super::rig::{fwsec_frts, Rig, FB_END_24G, FRTS_24G, GSP, RAM, SEC2};
+use super::rig::{fwsec_frts, fwsec_frts_turing, Rig, FB_END_24G, FRTS_24G, GSP, RAM, SEC2};
 use nvsim::booter::gsp::make_elf;
 use nvsim::booter::image::make_file;
+use nvsim::chip::Arch;
 
 pub const OS_CODE: (u32, u32) = (0, 0x100);
 pub const APP0: (u32, u32) = (0x100, 0x200);
@@ -104,8 +105,26 @@ pub fn fw_dir(chip: &str) -> PathBuf {
     }
     bl.extend_from_slice(&blob);
     std::fs::write(gsp.join("bootloader-570.144.bin"), bl).expect("bl");
+    if nvsim::chip::Chip::by_name(chip).is_some_and(|c| c.arch == Arch::Turing) {
+        // Turing's FWSEC comes with the generic bootloader (nova-core
+        // `FwsecFirmwareWithBl`): a synthetic one.
+        std::fs::write(
+            gsp.join("gen_bootloader-570.144.bin"),
+            nvsim::gbl::make_file(&gbl_code(), GBL_TAG),
+        )
+        .expect("gen_bootloader");
+    }
     dir
 }
+
+/// The synthetic generic bootloader's code (0x200 bytes).
+pub fn gbl_code() -> Vec<u8> {
+    (0..0x200u32).map(|i| (i * 13 + 5) as u8).collect()
+}
+
+/// Its start tag: loaded as non-secure IMEM ending at 64 KiB, 0x200 bytes
+/// start at tag 0xfd.
+pub const GBL_TAG: u32 = 0xfd;
 
 /// Loads the booter with tag `tag` as nova-core does on GA102+ (DMA,
 /// signature `sig`, BROM at `paraaddr`) and boots it with `mbox`.
@@ -185,8 +204,22 @@ pub const RSVD_START: u64 = 0x5_f360_0000;
 /// framebuffer [`FB_END_24G`]), with
 /// the radix3 image and the bootloader written by [`write_gsp`].
 pub fn write_meta(r: &mut Rig, magic: u64) {
+    write_meta_below(r, magic, FB_END_24G);
+}
+
+/// The same layout moved to end at the usable framebuffer end `fb_end`
+/// (every framebuffer offset as far below it as on the 24 GiB board).
+pub fn write_meta_below(r: &mut Rig, magic: u64, fb_end: u64) {
+    let down = FB_END_24G - fb_end;
     let mut m = vec![0u8; 0x100];
-    let mut q = |o: usize, v: u64| m[o..o + 8].copy_from_slice(&v.to_le_bytes());
+    let mut q = |o: usize, v: u64| {
+        let v = if (0x58..=0xb0).contains(&o) && ![0x68, 0x80, 0xa0].contains(&o) {
+            v - down
+        } else {
+            v
+        };
+        m[o..o + 8].copy_from_slice(&v.to_le_bytes());
+    };
     q(0x00, magic);
     q(0x08, 1);
     q(0x10, L0);
@@ -292,8 +325,12 @@ pub fn write_libos(r: &mut Rig) {
 
 /// Everything up to and including booter_load on a GA102-class chip:
 /// FWSEC-FRTS, the GSP reset with the libos address in its mailboxes,
-/// booter_load. Returns SEC2's (halted, MAILBOX0).
+/// booter_load (on Turing [`turing_boot_to_booter_load`]). Returns SEC2's
+/// (halted, MAILBOX0).
 pub fn boot_to_booter_load(r: &mut Rig) -> (bool, u32) {
+    if r.gpu.chip().arch == Arch::Turing {
+        return turing_boot_to_booter_load(r);
+    }
     let stamp = match r.gpu.chip().name {
         "ad102" => 0x192,
         _ => 0x172,
@@ -308,9 +345,39 @@ pub fn boot_to_booter_load(r: &mut Rig) -> (bool, u32) {
     run_booter(r, 0x10, 1, sig_at(), (META as u32, (META >> 32) as u32))
 }
 
-/// RISC-V active on GA102+ (RISCV_CPUCTL bit 7).
+/// The same on Turing, as nova-core does it there: FWSEC-FRTS through the
+/// generic bootloader (`fwsec_frts_turing`) for the FRTS region 2 MiB
+/// below the usable framebuffer's end, the WPR metadata laid out below
+/// that end, the GSP reset (Turing's scrub wait) with the libos address in
+/// its mailboxes, booter_load by PIO.
+pub fn turing_boot_to_booter_load(r: &mut Rig) -> (bool, u32) {
+    let fb_end = r.gpu.fb_end();
+    let frts = fb_end - 0x20_0000;
+    // TU102's FWSEC build stamp, as its VBIOS has it.
+    assert_eq!(
+        fwsec_frts_turing(r, 0x162, frts, &gbl_code(), GBL_TAG),
+        (true, 0),
+        "FWSEC-FRTS: {:?}",
+        r.trace.lines()
+    );
+    write_meta_below(r, 0xdc3a_ae21_371a_60b3, fb_end);
+    write_gsp(r);
+    write_libos(r);
+    r.reset_falcon(GSP, true);
+    r.wr(GSP + 0x40, LIBOS as u32);
+    r.wr(GSP + 0x44, (LIBOS >> 32) as u32);
+    run_booter_pio(r, 0x10, (META as u32, (META >> 32) as u32))
+}
+
+/// RISC-V active: RISCV_CPUCTL bit 7 on GA102+, on Turing
+/// RISCV_CORE_SWITCH_RISCV_STATUS (0x1240) bit 0 (nova-core
+/// `falcon/hal/tu102.rs` `is_riscv_active`).
 pub fn riscv_active(r: &mut Rig) -> bool {
-    r.rd(GSP + 0x1388) & 0x80 != 0
+    if r.gpu.chip().arch == Arch::Turing {
+        r.rd(GSP + 0x1240) & 1 != 0
+    } else {
+        r.rd(GSP + 0x1388) & 0x80 != 0
+    }
 }
 
 /// The driver's side of the queues.

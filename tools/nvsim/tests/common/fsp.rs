@@ -220,7 +220,8 @@ pub fn cleanup(dir: &std::path::Path) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-fn map_ram2(r: &mut Rig) {
+/// Maps [`RAM2`] (a fresh anonymous memory file) for DMA.
+pub fn map_ram2(r: &mut Rig) {
     use std::os::fd::{FromRawFd, OwnedFd};
     // SAFETY: creates a new anonymous memory file; checked below.
     let fd = unsafe { libc::memfd_create(c"guest-ram2".as_ptr(), 0) };

@@ -111,29 +111,77 @@ pub struct Gsp {
 }
 
 impl Gsp {
-    /// `chip` booted to GSP_INIT_DONE through the queues.
+    /// `chip` booted to GSP_INIT_DONE through the queues: through the
+    /// booters (FWSEC-FRTS, booter_load, the CPU sequencer) before Hopper,
+    /// through the FSP (the COT with the build root's FMC files, the
+    /// lockdown release, no sequencer, `super::fsp::full_boot`) on Hopper
+    /// and Blackwell. Panics there if those files are not at hand; see
+    /// [`Gsp::try_boot`].
     pub fn boot(chip: &str) -> Gsp {
         Self::boot_with_faults(chip, nvsim::fault::Faults::none())
     }
 
     /// The same with the step durations `timing`.
     pub fn boot_with_timing(chip: &str, timing: nvsim::timing::Timing) -> Gsp {
-        let dir = fw_dir(chip);
-        let mut r = Rig::with_timing(chip, &dir, timing);
-        assert_eq!(boot_to_booter_load(&mut r), (true, 0), "booter_load");
-        let mut d = Driver::new();
-        assert!(d.boot_rpcs(&mut r), "GSP_INIT_DONE");
-        Gsp { r, d, dir }
+        Self::boot_with(chip, nvsim::fault::Faults::none(), timing)
     }
 
     /// The same with fault injection.
     pub fn boot_with_faults(chip: &str, faults: nvsim::fault::Faults) -> Gsp {
-        let dir = fw_dir(chip);
-        let mut r = Rig::with_faults(chip, &dir, faults);
-        assert_eq!(boot_to_booter_load(&mut r), (true, 0), "booter_load");
-        let mut d = Driver::new();
-        assert!(d.boot_rpcs(&mut r), "GSP_INIT_DONE");
-        Gsp { r, d, dir }
+        Self::boot_with(chip, faults, nvsim::timing::Timing::fast())
+    }
+
+    fn boot_with(chip: &str, faults: nvsim::fault::Faults, timing: nvsim::timing::Timing) -> Gsp {
+        Self::try_boot_with(chip, faults, timing).unwrap_or_else(|| {
+            panic!(
+                "{chip} boots through the FSP: no nvidia/{chip}/gsp/fmc-570.144.bin under \
+                 NOVA_FW_DIR, /usr/lib/firmware or the build root"
+            )
+        })
+    }
+
+    /// [`Gsp::boot`], or `None` on an FSP chip whose FMC and bootloader
+    /// files are not at hand (`super::fsp::real_fw`).
+    pub fn try_boot(chip: &str) -> Option<Gsp> {
+        Self::try_boot_with(
+            chip,
+            nvsim::fault::Faults::none(),
+            nvsim::timing::Timing::fast(),
+        )
+    }
+
+    /// [`Gsp::try_boot`] with fault injection and step durations.
+    pub fn try_boot_with(
+        chip: &str,
+        faults: nvsim::fault::Faults,
+        timing: nvsim::timing::Timing,
+    ) -> Option<Gsp> {
+        let c = nvsim::chip::Chip::by_name(chip).expect("chip");
+        let (dir, fsp) = if c.arch.has_fsp() {
+            let f = super::fsp::Files::new(chip)?;
+            (f.dir.clone(), Some(f))
+        } else {
+            (fw_dir(chip), None)
+        };
+        let mut setup = nvsim::device::Setup::new(c);
+        setup.firmware = dir.clone();
+        setup.faults = faults;
+        setup.timing = timing;
+        let mut r = Rig::from_setup(c, setup);
+        r.register_flush_page(super::rig::FLUSH_PAGE);
+        let d = match fsp {
+            Some(f) => {
+                super::fsp::map_ram2(&mut r);
+                super::fsp::full_boot(&mut r, &f)
+            }
+            None => {
+                assert_eq!(boot_to_booter_load(&mut r), (true, 0), "booter_load");
+                let mut d = Driver::new();
+                assert!(d.boot_rpcs(&mut r), "GSP_INIT_DONE");
+                d
+            }
+        };
+        Some(Gsp { r, d, dir })
     }
 
     /// Sends `function` with `payload`; returns the reply's RPC result and

@@ -226,3 +226,56 @@ pub fn fwsec_frts(r: &mut Rig, stamp: u32, frts: u64) -> (bool, u32) {
     let halted = r.boot(GSP, 0, 0);
     (halted, r.rd(GSP + 0x40))
 }
+
+/// Runs FWSEC-FRTS on a Turing GSP as nova-core does (`FwsecFirmwareWithBl`),
+/// for a 1 MiB region at `frts`: FWSEC (IMEM then DMEM, descriptor v2, no
+/// signature) in guest memory, the generic bootloader `code` by PIO as
+/// non-secure IMEM ending at 64 KiB tagged from `tag`, its DMEM descriptor
+/// (`BootloaderDmemDescV2`: DMA context 0x20, code base 0x24, non-secure
+/// size 0x30, secure offset and size 0x34/0x38, data base 0x40 and size
+/// 0x48) at DMEM 0, the boot vector `tag << 8`, FBIF_TRANSCFG of the
+/// context physical system memory; returns (halted, mailbox0).
+pub fn fwsec_frts_turing(r: &mut Rig, stamp: u32, frts: u64, code: &[u8], tag: u32) -> (bool, u32) {
+    use nvsim_vbios::fwsec as img;
+    let mut d = img::dmem(stamp);
+    let put = |b: &mut [u8], at: usize, v: u32| b[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    put(&mut d, img::DMAP_OFFSET as usize + 0x2c, img::DMAP_CMD_FRTS);
+    let c = img::CMD_IN_OFFSET as usize;
+    for (i, v) in [1, 24, 0, 0, 0, 2, 1, 20, (frts >> 12) as u32, 0x100, 2]
+        .into_iter()
+        .enumerate()
+    {
+        put(&mut d, c + 4 * i, v);
+    }
+    r.gpu.dma.write(RAM, &img::imem()).expect("imem");
+    r.gpu.dma.write(RAM + 0x1000, &d).expect("dmem");
+    r.reset_falcon(GSP, true);
+    r.update(GSP + 0x624, |v| v | 0x80);
+    r.wr(GSP + 0x10c, 0);
+    let start = 0x1_0000 - code.len() as u32;
+    r.wr(GSP + 0x180, (1 << 24) | start);
+    for (n, block) in code.chunks(256).enumerate() {
+        r.wr(GSP + 0x188, tag + n as u32);
+        for w in block.chunks(4) {
+            r.wr(GSP + 0x184, u32::from_le_bytes([w[0], w[1], w[2], w[3]]));
+        }
+    }
+    let mut desc = vec![0u8; nvsim::gbl::DESC_LEN];
+    put(&mut desc, 0x20, 4);
+    put(&mut desc, 0x24, RAM as u32);
+    put(&mut desc, 0x28, (RAM >> 32) as u32);
+    put(&mut desc, 0x30, img::IMEM_NS_SIZE);
+    put(&mut desc, 0x34, img::IMEM_NS_SIZE);
+    put(&mut desc, 0x38, img::IMEM_SIZE - img::IMEM_NS_SIZE);
+    put(&mut desc, 0x40, (RAM + 0x1000) as u32);
+    put(&mut desc, 0x44, ((RAM + 0x1000) >> 32) as u32);
+    put(&mut desc, 0x48, img::DMEM_SIZE);
+    r.wr(GSP + 0x1c0, 1 << 24);
+    for w in desc.chunks(4) {
+        r.wr(GSP + 0x1c4, u32::from_le_bytes([w[0], w[1], w[2], w[3]]));
+    }
+    r.wr(GSP + 0x104, tag << 8);
+    r.update(GSP + 0x600 + 4 * 4, |v| v | 0x5);
+    let halted = r.boot(GSP, 0, 0);
+    (halted, r.rd(GSP + 0x40))
+}
