@@ -2,7 +2,7 @@
 #
 #   make run     set up, build, boot the VM with a simulated GPU, show nova
 #   make test    set up, build, run every test; prints "N passed, N failed"
-#   make bench   the benchmark figures P1..P8, each a ratio to a reference
+#   make bench   the benchmark figures P1..P9, each a ratio to a reference
 #
 # Variables: CHIP (one of the 24 simulated chips, tu102 ... gb207; default
 # ga102), CHIPS (several, e.g. "tu102 ga100 gb202": one simulated GPU each in
@@ -61,7 +61,7 @@ test:
 test-memcheck:
 	@KERNEL_FLAVOR=memcheck scripts/test.sh
 
-# The figures P1..P8 (scripts/bench.sh), each a ratio to a reference measured
+# The figures P1..P9 (scripts/bench.sh), each a ratio to a reference measured
 # in the same VM run.
 bench: kernel tools igt
 	@scripts/bench.sh

@@ -25,7 +25,15 @@
  * per round "p8-memcpy RATE", "p8-bar1-write RATE" and "p8-bar1-read
  * RATE" (bytes per second). Exits non-zero if a call fails or what was
  * written through BAR1 does not read back.
+ *
+ * bar1_rate --resource FILE [ROUNDS [SECONDS]] measures the same through
+ * the first 16 MiB of a PCI resource file (/sys/bus/pci/devices/<pci>/
+ * resource1: BAR1 as the device decodes it, without a driver; physical
+ * from power-on until GSP-RM makes it virtual) and prints "p9-memcpy",
+ * "p9-bar1-write" and "p9-bar1-read" (make bench P9: BAR1 with and without
+ * nvsim's --bar1-mmap, which makes it an mmap of the VRAM file).
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +78,25 @@ static volatile uint64_t *vram_map(int fd)
 		perror("bar1_rate: mmap");
 		exit(1);
 	}
+	return p;
+}
+
+/* The first OBJ_SIZE bytes of the PCI resource file @path, read-write. */
+static volatile uint64_t *resource_map(const char *path)
+{
+	int fd = open(path, O_RDWR | O_SYNC | O_CLOEXEC);
+	void *p;
+
+	if (fd < 0) {
+		perror("bar1_rate: open resource");
+		exit(1);
+	}
+	p = mmap(NULL, OBJ_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		perror("bar1_rate: mmap resource");
+		exit(1);
+	}
+	close(fd);
 	return p;
 }
 
@@ -151,12 +178,25 @@ static void check(uint64_t n)
 
 int main(int argc, char **argv)
 {
-	int rounds = argc > 1 ? atoi(argv[1]) : 5;
-	double seconds = argc > 2 ? atof(argv[2]) : 1.0;
+	const char *resource = NULL, *tag = "p8";
 	uint64_t n_memcpy, n_write, n_read, done, done_write, done_read;
-	int fd = open_drm_node("nova", true);
+	int rounds, fd = -1;
+	double seconds;
 
-	bar = vram_map(fd);
+	if (argc > 2 && !strcmp(argv[1], "--resource")) {
+		resource = argv[2];
+		tag = "p9";
+		argc -= 2;
+		argv += 2;
+	}
+	rounds = argc > 1 ? atoi(argv[1]) : 5;
+	seconds = argc > 2 ? atof(argv[2]) : 1.0;
+	if (resource) {
+		bar = resource_map(resource);
+	} else {
+		fd = open_drm_node("nova", true);
+		bar = vram_map(fd);
+	}
 	src = malloc(OBJ_SIZE);
 	dst = malloc(OBJ_SIZE);
 	m1 = malloc(OBJ_SIZE);
@@ -179,9 +219,9 @@ int main(int argc, char **argv)
 	memset(dst, 0, OBJ_SIZE);
 
 	for (int r = 0; r < rounds; r++) {
-		printf("p8-memcpy %.0f\n", rate(MEMCPY, n_memcpy));
-		printf("p8-bar1-write %.0f\n", rate(BAR1_WRITE, n_write));
-		printf("p8-bar1-read %.0f\n", rate(BAR1_READ, n_read));
+		printf("%s-memcpy %.0f\n", tag, rate(MEMCPY, n_memcpy));
+		printf("%s-bar1-write %.0f\n", tag, rate(BAR1_WRITE, n_write));
+		printf("%s-bar1-read %.0f\n", tag, rate(BAR1_READ, n_read));
 		check(min(n_write, n_read));
 		fflush(stdout);
 	}
@@ -189,6 +229,7 @@ int main(int argc, char **argv)
 	free(dst);
 	free(m1);
 	free(m2);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return 0;
 }

@@ -49,11 +49,10 @@ pub(crate) struct SysmemImages {
     pub(crate) signature_size: u64,
 }
 
-/// Builds the metadata for `images` placed as `layout` says; `EINVAL` if
-/// the layout has no WPR2 part.
-pub(crate) fn build(images: &SysmemImages, layout: &FbLayout) -> Result<[u8; SIZE]> {
-    let w = layout.wpr2.as_ref().ok_or(EINVAL)?;
-    let meta = GspFwWprMeta {
+/// The metadata's magic, revision and the images in system memory, the
+/// rest zero.
+fn with_images(images: &SysmemImages) -> GspFwWprMeta {
+    GspFwWprMeta {
         magic: GSP_FW_WPR_META_MAGIC,
         revision: GSP_FW_WPR_META_REVISION,
         sysmem_addr_of_radix3_elf: images.radix3,
@@ -69,6 +68,22 @@ pub(crate) fn build(images: &SysmemImages, layout: &FbLayout) -> Result<[u8; SIZ
                 size_of_signature: images.signature_size,
             },
         },
+        ..Zeroable::zeroed()
+    }
+}
+
+/// The bytes of `meta`.
+fn to_bytes(meta: &GspFwWprMeta) -> [u8; SIZE] {
+    let mut m = [0u8; SIZE];
+    m.copy_from_slice(meta.as_bytes());
+    m
+}
+
+/// Builds the metadata for `images` placed as `layout` says; `EINVAL` if
+/// the layout has no WPR2 part.
+pub(crate) fn build(images: &SysmemImages, layout: &FbLayout) -> Result<[u8; SIZE]> {
+    let w = layout.wpr2.as_ref().ok_or(EINVAL)?;
+    Ok(to_bytes(&GspFwWprMeta {
         gsp_fw_rsvd_start: w.non_wpr_heap.start,
         non_wpr_heap_offset: w.non_wpr_heap.start,
         non_wpr_heap_size: w.non_wpr_heap.end - w.non_wpr_heap.start,
@@ -85,11 +100,8 @@ pub(crate) fn build(images: &SysmemImages, layout: &FbLayout) -> Result<[u8; SIZ
         fb_size: layout.fb.end - layout.fb.start,
         vga_workspace_offset: layout.vga_workspace.start,
         vga_workspace_size: layout.vga_workspace.end - layout.vga_workspace.start,
-        ..Zeroable::zeroed()
-    };
-    let mut m = [0u8; SIZE];
-    m.copy_from_slice(meta.as_bytes());
-    Ok(m)
+        ..with_images(images)
+    }))
 }
 
 /// What the FMC is told of the framebuffer it lays GSP-RM out in (Hopper,
@@ -113,32 +125,14 @@ pub(crate) struct FspSizes {
 /// WPR2 (`kgspCalculateFbLayout_GH100` in open-gpu-kernel-modules,
 /// nova-core `GspFwWprMeta::from_sizes`).
 pub(crate) fn build_fsp(images: &SysmemImages, sizes: &FspSizes) -> Result<[u8; SIZE]> {
-    let meta = GspFwWprMeta {
-        magic: GSP_FW_WPR_META_MAGIC,
-        revision: GSP_FW_WPR_META_REVISION,
-        sysmem_addr_of_radix3_elf: images.radix3,
-        size_of_radix3_elf: images.image_size,
-        sysmem_addr_of_bootloader: images.bootloader,
-        size_of_bootloader: images.bootloader_size,
-        bootloader_code_offset: images.code_offset,
-        bootloader_data_offset: images.data_offset,
-        bootloader_manifest_offset: images.manifest_offset,
-        boot_resume: WprMetaBootResume {
-            boot: WprMetaSignature {
-                sysmem_addr_of_signature: images.signature,
-                size_of_signature: images.signature_size,
-            },
-        },
+    Ok(to_bytes(&GspFwWprMeta {
         non_wpr_heap_size: sizes.non_wpr_heap,
         gsp_fw_heap_size: sizes.wpr2_heap,
         frts_size: sizes.frts,
         vga_workspace_size: sizes.vga_workspace,
         pmu_reserved_size: u32::try_from(sizes.pmu_reserved).map_err(|_| EINVAL)?,
-        ..Zeroable::zeroed()
-    };
-    let mut m = [0u8; SIZE];
-    m.copy_from_slice(meta.as_bytes());
-    Ok(m)
+        ..with_images(images)
+    }))
 }
 
 #[kunit_tests(nova_wpr_meta)]
