@@ -104,10 +104,7 @@ impl Chip {
             (Gen::Ga10x, Arch::Ada) => c(0xc56f, 0xc7b5, 0xc997, 0xc9c0, 0xa140),
             (Gen::Ga10x, _) => c(0xc56f, 0xc7b5, 0xc797, 0xc7c0, 0xa140),
             (Gen::Gh100, Arch::Hopper) => c(0xc86f, 0xc8b5, 0xcb97, 0xcbc0, 0xa140),
-            // GB10x is architecture 0x1a, GB20x 0x1b.
-            (Gen::Gh100, _) if self.architecture() == 0x1a => {
-                c(0xc96f, 0xc9b5, 0xcd97, 0xcdc0, 0xcd40)
-            }
+            (Gen::Gh100, _) if self.is_gb10x() => c(0xc96f, 0xc9b5, 0xcd97, 0xcdc0, 0xcd40),
             (Gen::Gh100, _) => c(0xca6f, 0xcab5, 0xce97, 0xcec0, 0xcd40),
         }
     }
@@ -119,8 +116,7 @@ impl Chip {
             Gen::Ga100 => &hal::GA100,
             Gen::Ga10x => &hal::GA10X,
             Gen::Gh100 if self.arch == Arch::Hopper => &hal::GH100,
-            // GB10x is architecture 0x1a, GB20x 0x1b.
-            Gen::Gh100 if self.architecture() == 0x1a => &hal::GB100,
+            Gen::Gh100 if self.is_gb10x() => &hal::GB100,
             Gen::Gh100 => &hal::GB202,
         }
     }

@@ -70,8 +70,8 @@ pub(crate) struct NovaPciData<'bound> {
     _debugfs: Option<DeviceDir>,
     #[pin]
     reg: DrmReg<'bound>,
-    /// The running GSP-RM, where nova boots it.
-    gsp: Option<Gsp>,
+    /// The running GSP-RM.
+    gsp: Gsp,
     /// The GSP interrupt; its handler shares the BAR.
     irq: GspIrq<'bound>,
     /// The system-memory flush page, registered from before the first
@@ -210,32 +210,25 @@ impl pci::Driver for NovaPciDriver {
             let irq = GspIrq::new(pdev, &bar).map_err(unregister_flush)?;
             let no_step = BootStep::new();
             let step = debugfs.as_ref().map_or(&no_step, |d| d.step());
-            let gsp =
-                Some(boot::boot(pdev, &bar, info.id.chip, step, &irq).map_err(unregister_flush)?);
-            let gsp_info = gsp.as_ref().map(|g| *g.info());
+            let gsp = boot::boot(pdev, &bar, info.id.chip, step, &irq).map_err(unregister_flush)?;
+            let gsp_info = *gsp.info();
 
-            if let (Some(dir), Some(gsp)) = (debugfs.as_mut(), &gsp) {
-                if let Err(e) = dir.add_logs(gsp) {
+            if let Some(dir) = debugfs.as_mut() {
+                if let Err(e) = dir.add_logs(&gsp) {
                     dev_warn!(pdev, "debugfs: no GSP-RM log files: {:?}\n", e);
                 }
             }
-            let gpu = match (&gsp, &gsp_info) {
-                (Some(g), Some(gi)) => Some(runtime(pdev, &bar, info.id.chip, g, gi, &irq)),
-                _ => None,
-            };
-            let gpu = match gpu.transpose() {
+            let gpu = match runtime(pdev, &bar, info.id.chip, &gsp, &gsp_info, &irq) {
                 Ok(gpu) => gpu,
                 Err(e) => {
-                    if let Some(gsp) = &gsp {
-                        let _ = gsp.stop(pdev, &bar, &irq);
-                    }
+                    let _ = gsp.stop(pdev, &bar, &irq);
                     return Err(unregister_flush(e));
                 }
             };
             let reg = drm::UnregisteredDevice::<NovaDrmDriver>::new(pdev, Ok(()))
                 .inspect_err(|e| dev_err!(pdev, "allocate DRM device: {:?}\n", e))
                 .and_then(|drm| {
-                    let reg_data = NovaRegistrationData::new(info, gsp_info, gpu);
+                    let reg_data = NovaRegistrationData::new(info, Some(gsp_info), Some(gpu));
                     // SAFETY: the registration is stored in `NovaPciData` and dropped when the
                     // device is unbound; it is never forgotten.
                     unsafe { drm::Registration::new(pdev.as_ref(), drm, reg_data, 0) }
@@ -244,9 +237,7 @@ impl pci::Driver for NovaPciDriver {
             let reg = match reg {
                 Ok(reg) => reg,
                 Err(e) => {
-                    if let Some(gsp) = &gsp {
-                        let _ = gsp.stop(pdev, &bar, &irq);
-                    }
+                    let _ = gsp.stop(pdev, &bar, &irq);
                     return Err(unregister_flush(e));
                 }
             };
@@ -276,12 +267,10 @@ impl pci::Driver for NovaPciDriver {
         // No ioctl or job submission runs any more: every job in flight
         // fails, and the channels' workers cancel what is queued.
         this.irq.engines().fail_all(ECANCELED);
-        if let Some(gsp) = &this.gsp {
-            // Errors are logged by the steps; the memory is freed either way
-            // once the falcons were reset. The interrupt thread no longer
-            // uses the queues once this returns.
-            let _ = gsp.stop(pdev, &this.bar, &this.irq);
-        }
+        // Errors are logged by the steps; the memory is freed either way
+        // once the falcons were reset. The interrupt thread no longer uses
+        // the queues once this returns.
+        let _ = this.gsp.stop(pdev, &this.bar, &this.irq);
         this.flush.unregister(&this.bar);
     }
 }

@@ -386,14 +386,7 @@ fn start_riscv(
         booter_load.data(),
         (wpr_meta as u32, (wpr_meta >> 32) as u32),
     )?;
-    gsp.write_os(os_version)?;
-    read_poll_timeout(
-        || gsp.riscv_active(gen),
-        |&active| active,
-        Delta::from_millis(10),
-        RISCV_ACTIVE_TIMEOUT,
-    )
-    .inspect_err(|e| {
+    start_riscv_os(bar, gen, os_version).inspect_err(|e| {
         dev_err!(
             pdev,
             "GSP boot: the RISC-V core is not active after booter_load: {:?}\n",
@@ -402,6 +395,20 @@ fn start_riscv(
     })?;
     dev_info!(pdev, "booter_load done, GSP RISC-V core active\n");
     Ok(())
+}
+
+/// Gives the GSP the OS version GSP-RM runs (`os_version`) and waits until
+/// its RISC-V core is active.
+fn start_riscv_os(bar: &Bar0<'_>, gen: falcon::FalconGen, os_version: u32) -> Result {
+    let gsp = Falcon::gsp(bar);
+    gsp.write_os(os_version)?;
+    read_poll_timeout(
+        || gsp.riscv_active(gen),
+        |&active| active,
+        Delta::from_millis(10),
+        RISCV_ACTIVE_TIMEOUT,
+    )
+    .map(drop)
 }
 
 /// Removes a WPR2 that an earlier boot left (a driver that did not

@@ -163,8 +163,7 @@ fn hal(chip: &Chip) -> &'static dyn FlushHal {
         (Gen::Tu1xx, _) => &Tu102,
         (Gen::Ga100 | Gen::Ga10x, _) => &Ga100,
         (Gen::Gh100, Arch::Hopper) => &Gh100,
-        // GB10x is architecture 0x1a, GB20x 0x1b.
-        (Gen::Gh100, _) if chip.architecture() == 0x1a => &Gb100,
+        (Gen::Gh100, _) if chip.is_gb10x() => &Gb100,
         (Gen::Gh100, _) => &Gb202,
     }
 }

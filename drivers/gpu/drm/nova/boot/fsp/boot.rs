@@ -18,10 +18,8 @@
 
 use kernel::{
     device::Bound,
-    io::poll::read_poll_timeout,
     pci,
-    prelude::*,
-    time::Delta, //
+    prelude::*, //
 };
 
 use super::{
@@ -30,28 +28,28 @@ use super::{
     wait_secure_boot,
     Fmc,
     FspHal,
-    FMC, //
+    FMC,
+    FRTS_SIZE, //
 };
 use crate::{
     boot::{
         fb_layout::wpr2_heap_size,
         host_memory,
         start_gsp_rm,
+        start_riscv_os,
         wpr_meta::{
             self,
             FspSizes, //
         },
         wpr_meta_dma,
         Gsp,
-        Unload,
-        RISCV_ACTIVE_TIMEOUT, //
+        Unload, //
     },
     chip::Chip,
     drm::debugfs::{
         BootStep,
         Step, //
     },
-    falcon::Falcon,
     firmware::{
         self,
         gsp::{
@@ -68,8 +66,6 @@ use crate::{
 
 /// Size of the VGA workspace the FMC keeps at the end of the framebuffer.
 const VGA_WORKSPACE_SIZE: u64 = 128 << 10;
-/// Size of the FRTS region.
-const FRTS_SIZE: u64 = 1 << 20;
 
 /// GSP-RM runs no CPU sequencer on these chips: one it sends is refused.
 struct NoSequencer<'a>(&'a pci::Device<Bound>);
@@ -131,7 +127,7 @@ pub(crate) fn boot(
     let sizes = FspSizes {
         non_wpr_heap: fsp.non_wpr_heap_size(),
         wpr2_heap: wpr2_heap_size(hal.libos(), hal.heap_base_rm_size(), vram_size),
-        frts: FRTS_SIZE,
+        frts: u64::from(FRTS_SIZE),
         vga_workspace: VGA_WORKSPACE_SIZE,
         pmu_reserved: fsp.pmu_reserved(),
     };
@@ -171,19 +167,11 @@ pub(crate) fn boot(
 
     // Step 7.
     step.set(Step::FmcBoot);
-    let gen = hal.falcon_gen();
-    let gsp = Falcon::gsp(bar);
     wait_lockdown_release(pdev, bar, params.dma_address())
-        .and_then(|()| gsp.write_os(fw.bootloader.app_version))
         .and_then(|()| {
-            read_poll_timeout(
-                || gsp.riscv_active(gen),
-                |&active| active,
-                Delta::from_millis(10),
-                RISCV_ACTIVE_TIMEOUT,
-            )
-            .map(drop)
-            .inspect_err(|e| dev_err!(pdev, "FMC: the GSP RISC-V core is not active: {:?}\n", e))
+            start_riscv_os(bar, hal.falcon_gen(), fw.bootloader.app_version).inspect_err(|e| {
+                dev_err!(pdev, "FMC: the GSP RISC-V core is not active: {:?}\n", e)
+            })
         })
         .map_err(undo)?;
     dev_info!(pdev, "FMC: GSP-RM started, GSP RISC-V core active\n");

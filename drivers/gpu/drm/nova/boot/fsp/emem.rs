@@ -30,7 +30,10 @@ use super::regs::{
     NV_PFSP_QUEUE_HEAD,
     NV_PFSP_QUEUE_TAIL, //
 };
-use crate::gpu::Bar0;
+use crate::{
+    chip::MMIO_DEAD,
+    gpu::Bar0, //
+};
 
 /// Size of the host's EMEM channel: the largest packet either way.
 pub(crate) const CHANNEL_SIZE: usize = 1024;
@@ -39,9 +42,6 @@ pub(crate) const CHANNEL_SIZE: usize = 1024;
 const QUEUE_EMPTY_TIMEOUT: Delta = Delta::from_millis(500);
 /// How long the FSP may take to reply.
 const REPLY_TIMEOUT: Delta = Delta::from_secs(2);
-
-/// What a read returns from a device that stopped answering.
-const DEAD: u32 = u32::MAX;
 
 /// Waits until the FSP took the previous command, then sends `msg` (a
 /// whole number of words, at most [`CHANNEL_SIZE`] bytes).
@@ -81,11 +81,11 @@ pub(crate) fn recv(bar: &Bar0<'_>, buf: &mut [u8; CHANNEL_SIZE]) -> Result<usize
             let tail = bar.read(NV_PFSP_MSGQ_TAIL).offset().get();
             Ok((head, tail))
         },
-        |&(head, tail)| head != tail || head == DEAD,
+        |&(head, tail)| head != tail || head == MMIO_DEAD,
         Delta::from_millis(1),
         REPLY_TIMEOUT,
     )?;
-    if head == DEAD || tail == DEAD {
+    if head == MMIO_DEAD || tail == MMIO_DEAD {
         return Err(ENODEV);
     }
     // The reply starts at EMEM offset 0: the head must say so.

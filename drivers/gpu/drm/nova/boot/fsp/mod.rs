@@ -74,7 +74,6 @@ use crate::{
         COT_PAYLOAD_SIZE,
         GSP_DMA_TARGET_COHERENT_SYSTEM,
         GSP_DMA_TARGET_NONCOHERENT_SYSTEM,
-        MCTP_SINGLE_PACKET,
         MCTP_SOM_EOM,
         NVDM_TYPE_COT,
         NVDM_TYPE_FSP_RESPONSE, //
@@ -198,7 +197,7 @@ pub(crate) fn chain_of_trust(
 ) -> Result {
     let msg = KBox::new(
         FspCotMessage {
-            mctp: MCTP_SINGLE_PACKET,
+            mctp: MCTP_SOM_EOM,
             nvdm: nvdm_header(NVDM_TYPE_COT),
             version: fsp.cot_version(),
             size: COT_PAYLOAD_SIZE,
@@ -253,7 +252,7 @@ pub(crate) fn chain_of_trust(
 
 /// Size of the FRTS region the FSP places below the reserved end of the
 /// framebuffer.
-const FRTS_SIZE: u32 = 1 << 20;
+pub(crate) const FRTS_SIZE: u32 = 1 << 20;
 
 /// How far the FMC got, from the GSP's registers.
 enum FmcState {

@@ -110,6 +110,12 @@ impl Chip {
         self.chipset >> 4
     }
 
+    /// Whether the chip is a data-centre Blackwell (GB10x, architecture
+    /// 0x1a) rather than a client one (GB20x, 0x1b).
+    pub const fn is_gb10x(&self) -> bool {
+        self.architecture() == 0x1a
+    }
+
     /// Whether the chip's falcon heavy-secure images (booter) carry
     /// non-secure code loaded into IMEM before the secure code (Turing and
     /// GA100), rather than only a secure application (GA102 and later).

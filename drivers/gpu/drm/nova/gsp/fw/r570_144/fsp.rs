@@ -22,10 +22,9 @@ use core::mem::{
 
 use kernel::prelude::*;
 
-/// MCTP transport header of a message that fits one packet: start of
-/// message (bit 31) and end of message (bit 30), sequence 0, endpoint 0.
-pub(crate) const MCTP_SINGLE_PACKET: u32 = 0xc000_0000;
-/// MCTP header bits that say start and end of message.
+/// MCTP transport header bits that say start (bit 31) and end (bit 30) of
+/// message: with sequence 0 and endpoint 0, the header of a message that
+/// fits one packet.
 pub(crate) const MCTP_SOM_EOM: u32 = 0xc000_0000;
 
 /// MCTP message type of a vendor-defined PCI message (bits 6:0).
@@ -54,7 +53,7 @@ fw_struct! {
     /// `NVDM_PAYLOAD_COT`.
     #[derive(Clone, Copy, Zeroable)]
     pub(crate) struct FspCotMessage {
-        /// MCTP transport header ([`MCTP_SINGLE_PACKET`]).
+        /// MCTP transport header ([`MCTP_SOM_EOM`]: a single packet).
         pub(crate) mctp: u32,
         /// NVDM header (`nvdm_header(NVDM_TYPE_COT)`).
         pub(crate) nvdm: u32,
