@@ -78,7 +78,6 @@ IGT_TEST_DESCRIPTION("Channels, EXEC and fences: copies and fills through "
 #define PB_SIZE		SZ_1M
 
 static int drm_fd = -1;
-static uint64_t arch;
 static int info_ret;
 static struct drm_nova_device_info dinfo;
 static int push_max_ret, timeout_ret;
@@ -1766,7 +1765,6 @@ igt_main
 {
 	igt_fixture {
 		drm_fd = nova_open_render();
-		arch = nova_getparam(drm_fd, NOVA_GETPARAM_ARCHITECTURE);
 		info_ret = __nova_device_info(drm_fd, &dinfo);
 		igt_assert_f(info_ret == 0 || info_ret == -ENODEV,
 			     "DEVICE_INFO: %s\n", strerror(-info_ret));

@@ -32,9 +32,10 @@ mount --bind "$NOVA_OUT/modroot/lib/modules/$rel" "/lib/modules/$rel"
 
 arg() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 mode=$(arg novatest.mode)
-export CHIP DRIVER
+export CHIP DRIVER KERNEL_FLAVOR
 CHIP=$(arg novatest.chip)
 DRIVER=$(arg novatest.driver)
+KERNEL_FLAVOR=$(arg novatest.flavor)
 
 # udev, for libudev users (lsgpu) and device node permissions.
 if [ -x /usr/lib/systemd/systemd-udevd ]; then

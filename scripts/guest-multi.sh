@@ -46,7 +46,6 @@ dmesg >"$klog"
 mkdir -p /tmp/klog
 awk '{ for (i = 1; i < NF; i++) if ($i == "nova" && $(i + 1) ~ /^[0-9a-f]+:[0-9a-f]+:[0-9a-f]+\.[0-9]:$/) {
 	print >("/tmp/klog/" substr($(i + 1), 1, length($(i + 1)) - 1)); break } }' "$klog"
-ngsp=0
 for line in "${list[@]}"; do
 	read -r k pci chip boot <<<"$line"
 	name=gpu$k-$chip
@@ -60,17 +59,17 @@ for line in "${list[@]}"; do
 	check "$name:render-node" $? "no render node under /sys/bus/pci/devices/$pci/drm"
 	# FWSEC-FRTS sets WPR2 up, but on GA100 (an empty FRTS region)
 	# booter_load does; on Hopper and Blackwell the FSP checks the FMC,
-	# which starts GSP-RM.
-	want=gsp-rm-running ngsp=$((ngsp + 1))
+	# which starts GSP-RM. Every flow ends with GSP-RM's GPU name.
 	case $boot in
 	ga100) lines=("FWSEC-FRTS skipped: empty FRTS region" "booter_load done, GSP RISC-V core active"
-		"booter_load set WPR2 up: " "GSP-RM: GPU name: ") ;;
-	fsp) lines=("FSP: COT accepted, the FMC boots GSP-RM" "FMC: GSP-RM started, GSP RISC-V core active"
-		"GSP-RM: GPU name: ") ;;
-	*) lines=("FWSEC-FRTS done, WPR2" "booter_load done, GSP RISC-V core active" "GSP-RM: GPU name: ") ;;
+		"booter_load set WPR2 up: ") ;;
+	fsp) lines=("FSP: COT accepted, the FMC boots GSP-RM" "FMC: GSP-RM started, GSP RISC-V core active") ;;
+	*) lines=("FWSEC-FRTS done, WPR2" "booter_load done, GSP RISC-V core active") ;;
 	esac
+	lines+=("GSP-RM: GPU name: ")
 	step=$(cat "/sys/kernel/debug/nova/$pci/boot_step" 2>/dev/null)
-	check "$name:boot-step" "$([ "$step" = "$want" ]; echo $?)" "boot_step '$step', expected '$want'"
+	check "$name:boot-step" "$([ "$step" = gsp-rm-running ]; echo $?)" \
+		"boot_step '$step', expected 'gsp-rm-running'"
 	# The boot's steps in the kernel log, under this device's name.
 	missing=
 	for l in "${lines[@]}"; do
@@ -106,8 +105,8 @@ timeout 600 modprobe -r nova
 check unload $? "modprobe -r nova failed"
 dmesg | tail -n +"$((before + 1))" >"$klog"
 stopped=$(grep -c "GSP-RM stopped, " "$klog")
-check unload-stops-every-gsp "$([ "$stopped" = "$ngsp" ]; echo $?)" \
-	"$stopped 'GSP-RM stopped' lines for $ngsp GPUs running GSP-RM"
+check unload-stops-every-gsp "$([ "$stopped" = "${#list[@]}" ]; echo $?)" \
+	"$stopped 'GSP-RM stopped' lines for ${#list[@]} GPUs, each running GSP-RM"
 bound=$(ls -d /sys/bus/pci/drivers/nova 2>/dev/null | wc -l)
 check unload-unbinds-all "$bound" "the nova driver is still registered"
 exit 0

@@ -63,7 +63,7 @@ test)
 	show >"$out/probe.txt" 2>&1
 	section "IGT"
 	expect
-	if grep -qw "novatest.flavor=memcheck" /proc/cmdline; then
+	if [ "${KERNEL_FLAVOR:-test}" = memcheck ]; then
 		# KASAN + kmemleak: one process per test binary (guest-igt-once.sh).
 		/src/scripts/guest-igt-once.sh "$out/igt" 2>&1
 	else
