@@ -28,7 +28,7 @@ use crate::booter::{Booter, Kind};
 use crate::chip::{BootFlow, Chip, BAR0_SIZE, IO_BAR_SIZE};
 use crate::dma::DmaSpace;
 use crate::falcon::hs::Program;
-use crate::falcon::{Engine, Falcon, FalconStub, FSP_BASE};
+use crate::falcon::{Engine, Falcon};
 use crate::fault::Faults;
 use crate::fifo::engine::Engine as HostEngine;
 use crate::fsp::status::BootStatus;
@@ -198,17 +198,11 @@ impl Gpu {
         bar0.add_model(Box::new(
             Falcon::new(Engine::Sec2, chip.arch, chip.sec2, booters).with_gen(chip.falcon_gen()),
         ));
-        if let Some(hw) = chip.fsp {
-            // The FSP and the FMC it starts (`fsp/`); without an FSP model
-            // for the architecture, the identification stub.
-            match Fsp::new(chip, hw, fb_end, fw_dir, rm.clone(), &timing) {
-                Some(fsp) => {
-                    let status = fsp.status_register();
-                    bar0.add_model(Box::new(fsp));
-                    bar0.add_model(Box::new(BootStatus::new(status, rm.clone())));
-                }
-                None => bar0.add_model(Box::new(FalconStub::new("FSP", FSP_BASE, hw, chip.arch))),
-            }
+        // The FSP and the FMC it starts (`fsp/`), on the chips with an FSP.
+        if let Some(fsp) = Fsp::new(chip, fb_end, fw_dir, rm.clone(), &timing) {
+            let status = fsp.status_register();
+            bar0.add_model(Box::new(fsp));
+            bar0.add_model(Box::new(BootStatus::new(status, rm.clone())));
         }
         let vram = Vram::new(vram);
         let dma = DmaSpace::new(trace.clone());

@@ -107,6 +107,17 @@ pub const NV_PFB_PRI_MMU_WPR2_ADDR_HI: u32 = 0x001f_a828;
 /// NV_PDISP_VGA_WORKSPACE_BASE.
 pub const NV_PDISP_VGA_WORKSPACE_BASE: u32 = 0x0062_5f04;
 
+/// NV_THERM_I2CS_SCRATCH, the FSP's boot-complete scratch (0xff once its
+/// secure boot is done), on `arch`; `None` without an FSP. GB10x shares
+/// Hopper's (nova-core `regs.rs` gh100/gb202, `fsp/hal/gb100.rs`).
+pub const fn fsp_boot_scratch(arch: Arch) -> Option<u32> {
+    match arch {
+        Arch::Hopper | Arch::BlackwellGb10x => Some(0x0002_00bc),
+        Arch::BlackwellGb20x => Some(0x00ad_00bc),
+        Arch::Turing | Arch::Ampere | Arch::Ada => None,
+    }
+}
+
 /// Size of the VGA workspace at the end of the usable framebuffer.
 pub const VGA_WORKSPACE_SIZE: u64 = 1 << 20;
 
@@ -371,13 +382,8 @@ impl RegFile {
                 );
             }
         }
-        match chip.arch {
-            // GB10x shares Hopper's (nova-core `fsp/hal/gb100.rs`).
-            Arch::Hopper | Arch::BlackwellGb10x => {
-                r.rw(0x0002_00bc, "NV_THERM_I2CS_SCRATCH", 0xff, !0)
-            }
-            Arch::BlackwellGb20x => r.rw(0x00ad_00bc, "NV_THERM_I2CS_SCRATCH", 0xff, !0),
-            _ => {}
+        if let Some(scratch) = fsp_boot_scratch(chip.arch) {
+            r.rw(scratch, "NV_THERM_I2CS_SCRATCH", 0xff, !0);
         }
         r
     }

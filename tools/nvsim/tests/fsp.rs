@@ -56,13 +56,7 @@ fn rm_state(r: &Rig) -> State {
 
 /// A COT reply with `code`, the log line `log` once, and no GSP-RM.
 fn refused(r: &mut Rig, code: u32, log: &str) {
-    let reply = words(&recv(r, Duration::from_secs(2)).expect("a reply"));
-    assert_eq!(
-        reply,
-        [0xc000_0000, 0x1510_de7e, reply[2], 0x14, code],
-        "{log}: {:#?}",
-        r.trace.lines()
-    );
+    assert_cot_reply(r, code);
     assert_eq!(r.logged(log), 1, "{log}: {:#?}", r.trace.lines());
     assert!(r.logged("GSP-RM is not started") >= 1);
     assert_ne!(r.rd(HWCFG2) & LOCKDOWN, 0, "{log}: the lockdown stays");
@@ -310,8 +304,7 @@ fn the_fmc_refuses_bad_boot_parameters() {
     put(&mut p, 32, 0x1000);
     r.gpu.dma.write(PARAMS, &p).expect("params");
     send(&mut r, &cot(&f));
-    let reply = words(&recv(&mut r, Duration::from_secs(1)).expect("reply"));
-    assert_eq!(reply[4], 0);
+    assert_eq!(reply(&mut r, 1)[4], 0);
     assert_eq!(
         r.logged("boot parameters ignored: bootGspRmParams.wprCarveoutSize 0x1000"),
         1
@@ -367,8 +360,7 @@ fn the_fmc_refuses_bad_wpr_metadata() {
     put64(&mut m, 0x58, 0x1234_0000);
     r.gpu.dma.write(META2, &m).expect("meta");
     send(&mut r, &cot(&f));
-    let reply = words(&recv(&mut r, Duration::from_secs(1)).expect("reply"));
-    assert_eq!(reply[4], 0);
+    assert_eq!(reply(&mut r, 1)[4], 0);
     assert_eq!(
         r.logged("WPR metadata offsets ignored (the FMC lays WPR2 out itself): gspFwRsvdStart 0x12340000"),
         1
@@ -429,8 +421,7 @@ fn fault_cot_reject_then_a_good_boot() {
     let mut r = rig(&f, &["cot-reject:always"], 1);
     for _ in 0..2 {
         send_cot(&mut r, &f, &cot(&f), |_| {});
-        let reply = words(&recv(&mut r, Duration::from_secs(1)).expect("reply"));
-        assert_eq!(reply[4], ERR_AUTH);
+        assert_eq!(reply(&mut r, 1)[4], ERR_AUTH);
     }
     f.done();
 }
@@ -530,26 +521,26 @@ fn prc_reads_the_vgpu_mode_and_other_messages_are_refused() {
     };
     send(&mut r, &prc(0x29));
     assert_eq!(r.rd(FSP_QUEUE_TAIL), 8);
-    let reply = recv(&mut r, Duration::from_secs(1)).expect("PRC reply");
-    assert_eq!(reply.len(), 24);
-    let w = words(&reply);
+    let bytes = recv(&mut r, Duration::from_secs(1)).expect("PRC reply");
+    assert_eq!(bytes.len(), 24);
+    let w = words(&bytes);
     assert_eq!(
         w,
         [0xc000_0000, 0x1510_de7e, w[2], 0x13, 0, 0],
         "vGPU disabled"
     );
     send(&mut r, &prc(0x30));
-    let w = words(&recv(&mut r, Duration::from_secs(1)).expect("reply"));
+    let w = reply(&mut r, 1);
     assert_eq!((w[3], w[4]), (0x13, ERR_INVALID_KNOB));
     // An NVDM type the FSP does not serve, another vendor.
     let mut p = prc(0x29);
     put(&mut p, 4, 0x1610_de7e);
     send(&mut r, &p);
-    let w = words(&recv(&mut r, Duration::from_secs(1)).expect("reply"));
+    let w = reply(&mut r, 1);
     assert_eq!((w[3], w[4]), (0x16, ERR_NOT_SUPPORTED));
     put(&mut p, 4, 0x1410_227e);
     send(&mut r, &p);
-    let w = words(&recv(&mut r, Duration::from_secs(1)).expect("reply"));
+    let w = reply(&mut r, 1);
     assert_eq!((w[3], w[4]), (0x14, ERR_INVALID_DATA));
     assert_eq!(r.logged("vendor id 0x1022, expected 0x10de"), 1);
     // The FSP still boots GSP-RM.
@@ -573,8 +564,7 @@ fn init_commands_queued_before_the_cot() {
         2
     );
     send(&mut r, &cot(&f));
-    let reply = words(&recv(&mut r, Duration::from_secs(1)).expect("reply"));
-    assert_eq!(reply[4], 0);
+    assert_eq!(reply(&mut r, 1)[4], 0);
     wait_lockdown(&mut r, Duration::from_secs(1)).expect("released");
     assert!(riscv_active_within(&mut r, Duration::from_secs(1)));
     assert!(d.wait(&mut r, 0x1001).is_some(), "GSP_INIT_DONE");
@@ -599,8 +589,7 @@ fn the_reply_and_the_lockdown_release_take_their_time() {
     let start = Instant::now();
     send(&mut r, &cot(&f));
     assert_eq!(r.rd(MSGQ_HEAD), r.rd(MSGQ_TAIL), "no reply yet");
-    let reply = words(&recv(&mut r, Duration::from_secs(2)).expect("reply"));
-    assert_eq!(reply[4], 0);
+    assert_eq!(reply(&mut r, 2)[4], 0);
     assert!(start.elapsed() >= Duration::from_millis(30));
     assert_ne!(r.rd(HWCFG2) & LOCKDOWN, 0, "locked while the FMC runs");
     assert_eq!(r.rd(RISCV_CPUCTL) & 0x80, 0);
@@ -615,10 +604,7 @@ fn the_reply_and_the_lockdown_release_take_their_time() {
     assert_eq!(r.rd(HWCFG2) & LOCKDOWN, 0);
     write_boot_data(&mut r, &f);
     send(&mut r, &cot(&f));
-    assert_eq!(
-        words(&recv(&mut r, Duration::from_secs(2)).expect("reply"))[4],
-        0
-    );
+    assert_eq!(reply(&mut r, 2)[4], 0);
     assert_ne!(r.rd(HWCFG2) & LOCKDOWN, 0, "locked again");
     assert_eq!(r.rd(GSP + 0x40), 0, "MAILBOX0 cleared by the GSP reset");
     assert_eq!(r.rd(RISCV_CPUCTL) & 0x80, 0);
@@ -692,10 +678,10 @@ fn gh100_boots_the_real_gsp_rm_image() {
     put64(&mut m, 0x48, sig_at);
     dma.write(META2, &m).expect("meta");
     send(&mut r, &cot(&f));
-    let reply = words(&recv(&mut r, Duration::from_secs(30)).expect("reply"));
+    let w = reply(&mut r, 30);
     assert_eq!(
-        reply,
-        [0xc000_0000, 0x1510_de7e, reply[2], 0x14, 0],
+        w,
+        [0xc000_0000, 0x1510_de7e, w[2], 0x14, 0],
         "{:#?}",
         r.trace.lines()
     );

@@ -293,8 +293,27 @@ pub struct GspFiles {
     /// Shared with the prefetching thread, which holds the lock while it
     /// computes, and with the other [`GspFiles`] of the same file.
     expected: Slot,
-    bootloader: Option<Result<Vec<u8>, String>>,
+    bootloader: Option<Bootloader>,
     signatures: HashMap<String, Result<Vec<u8>, String>>,
+}
+
+/// What [`GspFiles`] takes from the bootloader file, read once.
+struct Bootloader {
+    /// The payload (`nvfw_bin_hdr` data offset and size).
+    payload: Result<Vec<u8>, String>,
+    /// The descriptor's code, data and manifest offsets, if it has one.
+    offsets: Option<[u64; 3]>,
+}
+
+/// The code, data and manifest offsets of the `RM_RISCV_UCODE_DESC` the
+/// header of the bootloader file `f` points to; `None` if there is none.
+fn descriptor_offsets(f: &[u8]) -> Option<[u64; 3]> {
+    let desc = le32(f, 0x0c)? as usize;
+    if desc == 0 || le32(f, 0x10)? as usize <= desc + 0x34 {
+        return None;
+    }
+    let at = |o: usize| le32(f, desc + o).map(u64::from);
+    Some([at(0x30)?, at(0x28)?, at(0x20)?])
 }
 
 /// Walks the radix3 tables at `level0` for `size` bytes; calls `page(index,
@@ -475,26 +494,41 @@ impl GspFiles {
         }
     }
 
-    fn bootloader(&mut self) -> Result<Vec<u8>, String> {
-        if self.bootloader.is_none() {
-            let p = &self.bootloader_path;
-            let b = fs::read(p)
-                .map_err(|e| format!("cannot read {}: {e}", p.display()))
-                .and_then(|f| {
-                    if le32(&f, 0) != Some(0x10de) {
-                        return Err(format!("{}: bad bin_hdr magic", p.display()));
-                    }
-                    let off = le32(&f, 16).unwrap_or(0) as usize;
-                    let len = le32(&f, 20).unwrap_or(0) as usize;
-                    f.get(off..off.saturating_add(len))
-                        .map(<[u8]>::to_vec)
-                        .ok_or_else(|| format!("{}: payload outside the file", p.display()))
-                });
-            self.bootloader = Some(b);
+    /// Reads the bootloader file at `p`: its payload and its descriptor's
+    /// offsets.
+    fn read_bootloader(p: &Path) -> Bootloader {
+        let f = match fs::read(p) {
+            Ok(f) => f,
+            Err(e) => {
+                return Bootloader {
+                    payload: Err(format!("cannot read {}: {e}", p.display())),
+                    offsets: None,
+                }
+            }
+        };
+        let payload = if le32(&f, 0) != Some(0x10de) {
+            Err(format!("{}: bad bin_hdr magic", p.display()))
+        } else {
+            let off = le32(&f, 16).unwrap_or(0) as usize;
+            let len = le32(&f, 20).unwrap_or(0) as usize;
+            f.get(off..off.saturating_add(len))
+                .map(<[u8]>::to_vec)
+                .ok_or_else(|| format!("{}: payload outside the file", p.display()))
+        };
+        Bootloader {
+            payload,
+            offsets: descriptor_offsets(&f),
         }
+    }
+
+    /// The bootloader file, read once.
+    fn bootloader_file(&mut self) -> &Bootloader {
         self.bootloader
-            .clone()
-            .unwrap_or_else(|| Err("unreachable".into()))
+            .get_or_insert_with(|| Self::read_bootloader(&self.bootloader_path))
+    }
+
+    fn bootloader(&mut self) -> Result<Vec<u8>, String> {
+        self.bootloader_file().payload.clone()
     }
 
     /// Verifies the bootloader at bus address `addr` (`size` bytes) and its
@@ -537,15 +571,10 @@ impl GspFiles {
 
     /// The bootloader's code, data and manifest offsets from the
     /// `RM_RISCV_UCODE_DESC` its file's header points to (module
-    /// documentation); `None` if the file has no descriptor there.
-    pub fn bootloader_offsets(&self) -> Option<[u64; 3]> {
-        let f = fs::read(&self.bootloader_path).ok()?;
-        let desc = le32(&f, 0x0c)? as usize;
-        if desc == 0 || le32(&f, 0x10)? as usize <= desc + 0x34 {
-            return None;
-        }
-        let at = |o: usize| le32(&f, desc + o).map(u64::from);
-        Some([at(0x30)?, at(0x28)?, at(0x20)?])
+    /// documentation), read with the payload; `None` if the file cannot be
+    /// read or has no descriptor there.
+    pub fn bootloader_offsets(&mut self) -> Option<[u64; 3]> {
+        self.bootloader_file().offsets
     }
 
     /// Verifies GSP-RM's signature at bus address `addr` (`size` bytes)

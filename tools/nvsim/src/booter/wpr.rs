@@ -37,6 +37,7 @@
 //! pmuReservedSize, 0xf8 verified (r570.144 `GspFwWprMeta`).
 
 use crate::bar0::Bus;
+use crate::le::{le32, le64};
 use crate::regs::{
     wpr2_region, wpr2_regs, NV_PFB_PRI_MMU_WPR2_ADDR_HI, NV_PFB_PRI_MMU_WPR2_ADDR_LO,
 };
@@ -71,30 +72,19 @@ pub struct FspMeta {
     pub vga: u64,
     /// pmuReservedSize.
     pub pmu_reserved: u64,
-    /// gspFwHeapVfPartitionCount.
-    pub vf_partitions: u8,
     /// Framebuffer offsets the driver filled in (ignored), for the log.
     pub ignored: Vec<String>,
     /// The 256 bytes as read.
     pub raw: Vec<u8>,
 }
 
-/// The little-endian u64 at byte `o` of `m` (0 past its end).
-fn le_u64(m: &[u8], o: usize) -> u64 {
-    m.get(o..o + 8).map_or(0, |b| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(b);
-        u64::from_le_bytes(w)
-    })
-}
-
 /// Checks the magic and revision of the metadata `m`.
 fn check_header(m: &[u8]) -> Result<(), String> {
-    let magic = le_u64(m, 0x00);
+    let magic = le64(m, 0x00).unwrap_or(0);
     if magic != MAGIC {
         return Err(format!("magic {magic:#x}, expected {MAGIC:#x}"));
     }
-    let revision = le_u64(m, 0x08);
+    let revision = le64(m, 0x08).unwrap_or(0);
     if revision != 1 {
         return Err(format!("revision {revision}, expected 1"));
     }
@@ -110,7 +100,7 @@ pub fn read_fsp(bus: &Bus<'_>, addr: u64) -> Result<FspMeta, String> {
         .read(addr, &mut m)
         .map_err(|e| format!("not readable: {e}"))?;
     check_header(&m)?;
-    let q = |o: usize| le_u64(&m, o);
+    let q = |o: usize| le64(&m, o).unwrap_or(0);
     for (name, at, size_at) in [
         ("sysmemAddrOfRadix3Elf", 0x10, 0x18),
         ("sysmemAddrOfBootloader", 0x20, 0x28),
@@ -151,8 +141,7 @@ pub fn read_fsp(bus: &Bus<'_>, addr: u64) -> Result<FspMeta, String> {
         heap: q(0x80),
         frts: q(0xa0),
         vga: q(0xc0),
-        pmu_reserved: u64::from(u32::from_le_bytes([m[0xf4], m[0xf5], m[0xf6], m[0xf7]])),
-        vf_partitions: m[0xf0],
+        pmu_reserved: u64::from(le32(&m, 0xf4).unwrap_or(0)),
         ignored,
         raw: m,
     })
@@ -184,7 +173,7 @@ pub fn check(bus: &Bus<'_>, addr: u64, fb_end: u64, sets_wpr2: bool) -> Result<M
     let mut m = vec![0u8; LEN];
     bus.dma.read(addr, &mut m).map_err(|e| e.to_string())?;
     check_header(&m)?;
-    let q = |o: usize| le_u64(&m, o);
+    let q = |o: usize| le64(&m, o).unwrap_or(0);
     let (elf, elf_size, bl, bl_size) = (q(0x10), q(0x18), q(0x20), q(0x28));
     let (nonwpr, nonwpr_size) = (q(0x60), q(0x68));
     let (wpr_start, heap, heap_size, fw, boot) = (q(0x70), q(0x78), q(0x80), q(0x88), q(0x90));

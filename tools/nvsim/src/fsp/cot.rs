@@ -37,8 +37,9 @@
 //!   file's `hash`, each zero-padded as nova-core sends them
 //!   ([`super::ERR_AUTH`]);
 //! * the FMC image at gspFmcSysmemOffset, as long as the file's `image`
-//!   (the message does not carry the size): readable, equal byte for byte
-//!   to the file's, and its SHA-384 equal to hash384
+//!   (the message does not carry the size): readable and equal byte for
+//!   byte to the file's, so its SHA-384 is hash384 (the file's `hash` is
+//!   the SHA-384 of its `image`, checked when the file is read)
 //!   ([`super::ERR_FMC_IMAGE`]);
 //! * boot parameters: readable; bootGspRmParams.target and
 //!   gspRmParams.target system memory (1 or 2: nvsim's FMC reads guest
@@ -50,7 +51,7 @@
 //!   computing, not modelled); a non-zero one is logged.
 
 use super::fmcfile::{FmcFile, PAD};
-use super::sha384::{hex, Sha384, DIGEST};
+use super::sha384::{hex, DIGEST};
 use super::{FspChip, ERR_AUTH, ERR_BOOT_PARAMS, ERR_FMC_IMAGE, ERR_INVALID_DATA};
 use crate::dma::DmaSpace;
 use crate::le::{le16, le32, le64};
@@ -217,8 +218,10 @@ impl Cot {
         Ok(())
     }
 
-    /// The FMC image in guest memory: as long as the file's, equal to it
-    /// byte for byte, its SHA-384 hash384.
+    /// The FMC image in guest memory: as long as the file's and equal to it
+    /// byte for byte, hence its SHA-384 is hash384 (the file's hash, which
+    /// [`FmcFile::parse`] checked against the image and [`Cot::check_auth`]
+    /// against hash384: call that first).
     pub fn check_image(&self, dma: &DmaSpace, fmc: &FmcFile) -> Result<String, Refusal> {
         let bad = |why: String| Err(Refusal::new(ERR_FMC_IMAGE, why));
         let len = fmc.image.len();
@@ -239,22 +242,11 @@ impl Cot {
                 fmc.image[i]
             ));
         }
-        let mut h = Sha384::new();
-        h.update(&img);
-        let got = h.finish();
-        if got != self.hash {
-            return bad(format!(
-                "the SHA-384 of the FMC image at {:#x} is {}, not hash384 {}",
-                self.fmc,
-                hex(&got),
-                hex(&self.hash)
-            ));
-        }
         Ok(format!(
             "FMC image at {:#x} ({len:#x} bytes) matches {}, SHA-384 {}",
             self.fmc,
             fmc.path.display(),
-            &hex(&got)[..16]
+            &hex(&fmc.hash)[..16]
         ))
     }
 }

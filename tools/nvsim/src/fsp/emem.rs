@@ -11,6 +11,7 @@
 //! 4 KiB (channel 0, the CPU's, is its first KiB: `FSP_EMEM_CHANNEL_RM`,
 //! 1 KiB); an access beyond it reads 0 and is dropped, and logged once.
 
+use crate::le::le32;
 use crate::trace::Trace;
 
 /// EMEM size.
@@ -78,8 +79,8 @@ impl Emem {
     /// EMEMD read.
     pub fn read_data(&mut self, trace: &Trace) -> u32 {
         let a = self.addr();
-        let v = match self.mem.get(a..a + 4) {
-            Some(b) => u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+        let v = match le32(&self.mem, a) {
+            Some(v) => v,
             None => {
                 self.beyond(trace, "read");
                 0

@@ -157,7 +157,8 @@ pub struct Plan {
     pub summary: Vec<String>,
 }
 
-/// The FMC's checks for the COT `cot` with boot parameters `params` on
+/// The FMC's checks for the COT `cot` (whose fields
+/// [`Cot::check_fields`] accepted) with boot parameters `params` on
 /// `chip` (usable framebuffer ending at `fb_end`), verifying GSP-RM
 /// against `files`.
 pub fn prepare(
@@ -178,7 +179,8 @@ pub fn prepare(
         )
     })?;
     let bad = |why: String| Err(Refusal::new(ERR_WPR_META, format!("WPR metadata: {why}")));
-    if meta.frts != FRTS_SIZE || meta.frts != u64::from(cot.frts_vidmem.1) {
+    // The COT's frtsVidmemSize is FRTS_SIZE (`Cot::check_fields`).
+    if meta.frts != FRTS_SIZE {
         return bad(format!(
             "frtsSize {:#x}, expected {FRTS_SIZE:#x} (the COT's frtsVidmemSize {:#x})",
             meta.frts, cot.frts_vidmem.1
@@ -332,7 +334,6 @@ mod tests {
             frts: FRTS_SIZE,
             vga: 0x2_0000,
             pmu_reserved: pmu,
-            vf_partitions: 0,
             ignored: Vec::new(),
             raw: vec![0; 0x100],
         }

@@ -53,10 +53,11 @@ use std::time::{Duration, Instant};
 
 use crate::bar0::{Bar0Model, Bus};
 use crate::booter::gsp::GspFiles;
-use crate::chip::{Arch, Chip, FalconHw};
+use crate::chip::{Arch, Chip};
 use crate::falcon::{FalconStub, FSP_BASE};
 use crate::fault::FaultKind;
 use crate::gsprm::{self, Shared};
+use crate::regs::fsp_boot_scratch;
 use crate::timing::{Step as TimingStep, Timing};
 use cot::{Cot, Refusal};
 use emem::{Emem, CHANNEL_SIZE, EMEM_SIZE};
@@ -79,8 +80,8 @@ pub const ERR_INVALID_KNOB: u32 = 0x1e3;
 /// signature not the FMC file's: the signature check fails); also the
 /// `cot-reject` fault's code.
 pub const ERR_AUTH: u32 = 0xf5_a001;
-/// nvsim's: the FMC image in guest memory is unreadable, differs from the
-/// file, or its SHA-384 is not hash384.
+/// nvsim's: the FMC image in guest memory is unreadable or differs from
+/// the file.
 pub const ERR_FMC_IMAGE: u32 = 0xf5_a002;
 /// nvsim's: `GSP_FMC_BOOT_PARAMS` refused.
 pub const ERR_BOOT_PARAMS: u32 = 0xf5_a003;
@@ -102,18 +103,18 @@ pub struct FspChip {
     pub pmu_reserved: u64,
     /// The GSP-RM ELF section holding this chip's signature.
     pub sig_section: &'static str,
-    /// NV_THERM_I2CS_SCRATCH, the boot-complete scratch.
+    /// NV_THERM_I2CS_SCRATCH, the boot-complete scratch ([`fsp_boot_scratch`]).
     pub status: u32,
 }
 
 impl FspChip {
     /// The values of `chip`, `None` if it has no FSP.
     pub fn of(chip: &Chip) -> Option<Self> {
-        let (cot_version, frts_offset, pmu_reserved, sig_section, status) = match chip.arch {
-            Arch::Hopper => (1, 0x20_0000, 0, ".fwsignature_gh100", 0x0002_00bc),
-            Arch::BlackwellGb10x => (2, 0x1c0_0000, 0x182_0000, ".fwsignature_gb10x", 0x0002_00bc),
-            Arch::BlackwellGb20x => (2, 0x1c0_0000, 0x182_0000, ".fwsignature_gb20x", 0x00ad_00bc),
-            _ => return None,
+        let (cot_version, frts_offset, pmu_reserved, sig_section) = match chip.arch {
+            Arch::Hopper => (1, 0x20_0000, 0, ".fwsignature_gh100"),
+            Arch::BlackwellGb10x => (2, 0x1c0_0000, 0x182_0000, ".fwsignature_gb10x"),
+            Arch::BlackwellGb20x => (2, 0x1c0_0000, 0x182_0000, ".fwsignature_gb20x"),
+            Arch::Turing | Arch::Ampere | Arch::Ada => return None,
         };
         Some(Self {
             name: chip.name,
@@ -121,7 +122,7 @@ impl FspChip {
             frts_offset,
             pmu_reserved,
             sig_section,
-            status,
+            status: fsp_boot_scratch(chip.arch)?,
         })
     }
 }
@@ -156,18 +157,22 @@ pub struct Fsp {
 }
 
 impl Fsp {
-    /// The FSP of `chip` (falcon hardware `hw`) on a GPU whose usable
-    /// framebuffer ends at `fb_end`, reading the FMC and GSP-RM files
-    /// under `dir`, starting `rm`, taking the time `timing` gives it.
+    /// The FSP of `chip` on a GPU whose usable framebuffer ends at
+    /// `fb_end`, reading the FMC and GSP-RM files under `dir` (the GSP-RM
+    /// image's hash computed in the background from now on), starting
+    /// `rm`, taking the time `timing` gives it; `None` if the chip has no
+    /// FSP (`chip.fsp` is set exactly on the architectures [`FspChip::of`]
+    /// knows: `chip.rs`'s table test).
     pub fn new(
         chip: &'static Chip,
-        hw: FalconHw,
         fb_end: u64,
         dir: &std::path::Path,
         rm: Shared,
         timing: &Timing,
     ) -> Option<Self> {
-        let fc = FspChip::of(chip)?;
+        let (hw, fc) = (chip.fsp?, FspChip::of(chip)?);
+        let files = GspFiles::new(dir, chip.name);
+        files.prefetch();
         Some(Self {
             chip: fc,
             stub: FalconStub::new("FSP", FSP_BASE, hw, chip.arch),
@@ -177,7 +182,7 @@ impl Fsp {
             pending: None,
             dir: dir.to_path_buf(),
             fmc: None,
-            files: GspFiles::new(dir, chip.name),
+            files,
             rm,
             fb_end,
             cot_time: timing.get(TimingStep::FspCot),

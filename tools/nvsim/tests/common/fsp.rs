@@ -10,11 +10,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::boot::*;
-use super::gsp::{get, put, put64};
+use super::gsp::{cleanup, get, put, put64};
 use super::rig::{Rig, GSP};
 use nvsim::booter::gsp::make_elf_with;
 use nvsim::chip::{Arch, Chip};
-use nvsim::device::Setup;
 use nvsim::fault::{Fault, Faults};
 use nvsim::timing::Timing;
 
@@ -216,10 +215,6 @@ impl Files {
     }
 }
 
-pub fn cleanup(dir: &std::path::Path) {
-    let _ = std::fs::remove_dir_all(dir);
-}
-
 /// Maps [`RAM2`] (a fresh anonymous memory file) for DMA.
 pub fn map_ram2(r: &mut Rig) {
     use std::os::fd::{FromRawFd, OwnedFd};
@@ -248,11 +243,7 @@ pub fn rig(f: &Files, faults: &[&str], boots: u32) -> Rig {
 
 /// A GPU for `f` whose steps take the time `timing` gives them.
 pub fn rig_timing(f: &Files, timing: Timing) -> Rig {
-    let mut setup = Setup::new(f.chip);
-    setup.firmware = f.dir.clone();
-    setup.timing = timing;
-    let mut r = Rig::from_setup(f.chip, setup);
-    r.register_flush_page(super::rig::FLUSH_PAGE);
+    let mut r = Rig::with_timing(f.chip.name, &f.dir, timing);
     map_ram2(&mut r);
     r
 }
@@ -376,11 +367,33 @@ pub fn words(b: &[u8]) -> Vec<u32> {
     b.chunks(4).map(|c| get(c, 0)).collect()
 }
 
-/// Writes the boot data, sends the COT, returns the reply's words.
-pub fn boot_fmc(r: &mut Rig, f: &Files) -> Vec<u32> {
+/// The words of the reply that comes within `secs` seconds.
+pub fn reply(r: &mut Rig, secs: u64) -> Vec<u32> {
+    words(&recv(r, Duration::from_secs(secs)).expect("reply"))
+}
+
+/// The COT reply (within 2 s) with errorCode `code`; returns its words.
+pub fn assert_cot_reply(r: &mut Rig, code: u32) -> Vec<u32> {
+    let w = reply(r, 2);
+    assert_eq!(
+        w,
+        [0xc000_0000, 0x1510_de7e, w[2], 0x14, code],
+        "COT reply with errorCode {code:#x}: {:#?}",
+        r.trace.lines()
+    );
+    w
+}
+
+/// Writes the boot data and sends the COT.
+pub fn send_boot_cot(r: &mut Rig, f: &Files) {
     write_boot_data(r, f);
     send(r, &cot(f));
-    words(&recv(r, Duration::from_secs(2)).expect("a COT reply"))
+}
+
+/// Writes the boot data, sends the COT, returns the reply's words.
+pub fn boot_fmc(r: &mut Rig, f: &Files) -> Vec<u32> {
+    send_boot_cot(r, f);
+    reply(r, 2)
 }
 
 /// Whether the FSP finished its secure boot (the scratch reads 0xff).
@@ -441,13 +454,8 @@ pub fn start_rm(r: &mut Rig, d: &mut Driver) -> bool {
 /// The whole boot as nova-core does it; returns the driver.
 pub fn full_boot(r: &mut Rig, f: &Files) -> Driver {
     assert!(secure_boot_done(r, f), "FSP secure boot complete");
-    let reply = boot_fmc(r, f);
-    assert_eq!(
-        reply,
-        [0xc000_0000, 0x1510_de7e, reply[2], 0x14, 0],
-        "{:?}",
-        r.trace.lines()
-    );
+    send_boot_cot(r, f);
+    assert_cot_reply(r, 0);
     wait_lockdown(r, Duration::from_secs(1)).expect("lockdown released");
     let mut d = Driver::new();
     assert!(start_rm(r, &mut d), "GSP_INIT_DONE: {:?}", r.trace.lines());
